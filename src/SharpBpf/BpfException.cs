@@ -1,0 +1,12 @@
+namespace SharpBpf;
+
+/// <summary>
+/// The input — an object file, assembly text, a program — is at fault. API misuse is reported with
+/// <see cref="ArgumentException"/> or <see cref="InvalidOperationException"/> instead, never with this type.
+/// </summary>
+public abstract class BpfException : Exception
+{
+    protected BpfException(string message, Exception? inner = null) : base(message, inner)
+    {
+    }
+}
