@@ -1,0 +1,51 @@
+using System.Runtime.InteropServices;
+
+namespace SharpBpf.Time;
+
+/// <summary>
+/// The host's clocks through <c>clock_gettime</c>, so monotonic, boottime, realtime and TAI mean exactly what they
+/// mean to the kernel's BPF helpers. This is the one place in the library that reads real time.
+/// </summary>
+public sealed partial class SystemClock : IBpfClock
+{
+    public static SystemClock Instance { get; } = new();
+
+    private SystemClock()
+    {
+    }
+
+    public bool IsVirtual => false;
+
+    public long GetTime(ClockId clock)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return FallbackTime(clock);
+        }
+
+        if (clock_gettime((int)clock, out var ts) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(clock), clock, "the host does not support this clock");
+        }
+
+        return (ts.Seconds * 1_000_000_000L) + ts.Nanoseconds;
+    }
+
+    // Elsewhere (a developer's macOS or Windows box) only the distinction between wall time and elapsed time is kept.
+    private static long FallbackTime(ClockId clock) => clock switch
+    {
+        ClockId.Realtime or ClockId.RealtimeCoarse or ClockId.RealtimeAlarm or ClockId.Tai =>
+            (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100,
+        _ => (long)(System.Diagnostics.Stopwatch.GetTimestamp() * (1_000_000_000.0 / System.Diagnostics.Stopwatch.Frequency)),
+    };
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int clock_gettime(int clockId, out TimeSpec ts);
+}

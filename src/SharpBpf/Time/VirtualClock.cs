@@ -1,0 +1,160 @@
+namespace SharpBpf.Time;
+
+/// <summary>
+/// Deterministic time for tests and capture replay. It only moves when <see cref="Advance(long)"/> or
+/// <see cref="AdvanceTo"/> is called, and it fires every due timer synchronously on the caller's thread, in
+/// (deadline, arming order), including timers armed or re-armed by callbacks during the same advance. The kernel
+/// has no such clock; this is what lets a timer test run in microseconds without sleeping.
+/// </summary>
+/// <remarks>
+/// All clocks advance together: boottime and realtime keep fixed offsets from monotonic. It does not model
+/// suspend (boottime running ahead of monotonic) nor wall-clock jumps.
+/// </remarks>
+public sealed class VirtualClock : IBpfClock
+{
+    private readonly object _gate = new();
+    private readonly List<IVirtualTimeScheduler> _schedulers = [];
+    private long _monotonic;
+    private bool _advancing;
+
+    /// <param name="startMonotonicNs">Where monotonic time starts (the kernel's is time since boot, never 0).</param>
+    /// <param name="bootOffsetNs">Boottime minus monotonic (time spent suspended before the run).</param>
+    /// <param name="realtimeOffsetNs">Realtime minus monotonic (wall clock at boot, in ns since the epoch).</param>
+    /// <param name="taiOffsetNs">TAI minus realtime; 37 s since 2017.</param>
+    public VirtualClock(long startMonotonicNs = 1_000_000_000, long bootOffsetNs = 0,
+        long realtimeOffsetNs = 1_700_000_000_000_000_000, long taiOffsetNs = 37_000_000_000)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(startMonotonicNs);
+        _monotonic = startMonotonicNs;
+        BootOffset = bootOffsetNs;
+        RealtimeOffset = realtimeOffsetNs;
+        TaiOffset = taiOffsetNs;
+    }
+
+    public long BootOffset { get; }
+    public long RealtimeOffset { get; }
+    public long TaiOffset { get; }
+
+    /// <summary>A guard against callbacks that re-arm themselves for "now" forever: an advance that fires more
+    /// timers than this stops with <see cref="InvalidOperationException"/> instead of hanging the host.</summary>
+    public long MaxFiresPerAdvance { get; set; } = 100_000_000;
+
+    public bool IsVirtual => true;
+
+    /// <summary>Current monotonic time in nanoseconds.</summary>
+    public long Now => Volatile.Read(ref _monotonic);
+
+    public long GetTime(ClockId clock) => ToClock(clock, Now);
+
+    /// <summary>Converts a monotonic instant to the same instant on <paramref name="clock"/>.</summary>
+    public long ToClock(ClockId clock, long monotonicNs) => clock switch
+    {
+        ClockId.Realtime or ClockId.RealtimeCoarse or ClockId.RealtimeAlarm => monotonicNs + RealtimeOffset,
+        ClockId.Tai => monotonicNs + RealtimeOffset + TaiOffset,
+        ClockId.Boottime or ClockId.BoottimeAlarm => monotonicNs + BootOffset,
+        _ => monotonicNs,
+    };
+
+    /// <summary>Converts an instant on <paramref name="clock"/> to monotonic time (saturating, never overflowing).</summary>
+    public long ToMonotonic(ClockId clock, long clockNs)
+    {
+        var offset = ToClock(clock, 0);
+        return offset >= 0
+            ? (clockNs < long.MinValue + offset ? long.MinValue : clockNs - offset)
+            : (clockNs > long.MaxValue + offset ? long.MaxValue : clockNs - offset);
+    }
+
+    public void Attach(IVirtualTimeScheduler scheduler)
+    {
+        lock (_gate)
+        {
+            _schedulers.Add(scheduler);
+        }
+    }
+
+    public void Detach(IVirtualTimeScheduler scheduler)
+    {
+        lock (_gate)
+        {
+            _schedulers.Remove(scheduler);
+        }
+    }
+
+    /// <summary>Moves time forward by <paramref name="nanoseconds"/>, firing what falls due on the way.</summary>
+    /// <returns>How many timers fired.</returns>
+    public long Advance(long nanoseconds)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(nanoseconds);
+        var now = Now;
+        return AdvanceTo(nanoseconds > long.MaxValue - now ? long.MaxValue : now + nanoseconds);
+    }
+
+    public long Advance(TimeSpan duration) => Advance(checked(duration.Ticks * 100));
+
+    /// <summary>Moves monotonic time to <paramref name="monotonicNs"/> (not backwards), firing what falls due.</summary>
+    /// <returns>How many timers fired.</returns>
+    public long AdvanceTo(long monotonicNs)
+    {
+        lock (_gate)
+        {
+            if (_advancing)
+            {
+                throw new InvalidOperationException("a timer callback cannot advance the virtual clock it runs on");
+            }
+
+            if (monotonicNs < _monotonic)
+            {
+                throw new ArgumentOutOfRangeException(nameof(monotonicNs), "virtual time does not go backwards");
+            }
+
+            _advancing = true;
+            try
+            {
+                return FireUntil(monotonicNs);
+            }
+            finally
+            {
+                _advancing = false;
+            }
+        }
+    }
+
+    private long FireUntil(long target)
+    {
+        long fired = 0;
+        while (NextDue(target) is { } scheduler)
+        {
+            var deadline = scheduler.NextDeadline!.Value;
+            if (deadline > _monotonic)
+            {
+                Volatile.Write(ref _monotonic, deadline);
+            }
+
+            if (scheduler.FireNext() && ++fired > MaxFiresPerAdvance)
+            {
+                throw new InvalidOperationException(
+                    $"more than {MaxFiresPerAdvance} timers fired in one advance: a callback keeps re-arming for the current time");
+            }
+        }
+
+        Volatile.Write(ref _monotonic, target);
+        return fired;
+    }
+
+    // Across schedulers (one per map or per clock) the earliest deadline wins; the first attached wins a tie.
+    private IVirtualTimeScheduler? NextDue(long target)
+    {
+        IVirtualTimeScheduler? best = null;
+        var bestDeadline = long.MaxValue;
+        foreach (var scheduler in _schedulers)
+        {
+            if (scheduler.NextDeadline is { } deadline && deadline <= target && (best is null || deadline < bestDeadline))
+            {
+                best = scheduler;
+                bestDeadline = deadline;
+            }
+        }
+
+        return best;
+    }
+}
