@@ -28,8 +28,9 @@ public class KernelLoadErrorTests
 
         Assert.Null(error.ProgramName);
         Assert.Null(error.VerifierLog);
-        Assert.NotEqual(0, error.Errno);
-        Assert.Contains("libbpf: elf", error.Log);
+        Assert.Equal(4001, error.Errno);
+        Assert.Contains("BPF object format invalid (LIBBPF_ERRNO__FORMAT)", error.Message);
+        Assert.Contains("libbpf: elf: 'junk' is not a proper ELF object", error.Log);
     }
 
     [KernelFact]

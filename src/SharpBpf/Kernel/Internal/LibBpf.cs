@@ -23,6 +23,10 @@ internal static unsafe partial class LibBpf
     [LibraryImport(Library, EntryPoint = "libbpf_version_string")]
     public static partial nint VersionString();
 
+    /// <summary>Describes an errno, including libbpf's own codes 4000-4013 (LIBBPF_ERRNO__*).</summary>
+    [LibraryImport(Library, EntryPoint = "libbpf_strerror")]
+    public static partial int StrError(int error, byte* buffer, nuint size);
+
     [LibraryImport(Library, EntryPoint = "libbpf_num_possible_cpus")]
     public static partial int NumPossibleCpus();
 
