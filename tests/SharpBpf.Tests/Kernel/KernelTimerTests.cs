@@ -90,6 +90,20 @@ public class KernelTimerTests
     }
 
     [KernelFact]
+    public void MapNoProgramUses_IsGoneAfterRelease()
+    {
+        using var obj = KernelObject.Open(KernelTestData.PathOf("timer.o"));
+        var orphan = obj.Maps["orphan"];
+        Assert.Equal(0, orphan.Update(Zero, Zero));
+
+        obj.ReleaseMaps();
+
+        var error = Assert.Throws<KernelCallException>(() => orphan.Entries());
+        Assert.Equal(2, error.Errno); // ENOENT: BPF_MAP_GET_FD_BY_ID finds no map with that id
+        Assert.Contains("no loaded program uses it", error.Message);
+    }
+
+    [KernelFact]
     public void ProgramsStayRunnableAfterRelease_AndTheirMapsReadable()
     {
         using var obj = KernelObject.Open(KernelTestData.PathOf("xdp_counter.o"));

@@ -28,6 +28,14 @@ struct {
 	__type(value, __u64);
 } fires SEC(".maps");
 
+/* Used by no program: releasing the maps frees it entirely. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u32);
+} orphan SEC(".maps");
+
 struct arm_args {
 	__u64 delay_ns;
 };
