@@ -29,6 +29,7 @@ public sealed class KernelObject : IDisposable
     /// <summary>libbpf's object name: the file name up to its first dot, or the name given for bytes.</summary>
     public string Name { get; }
 
+    /// <summary>The file name (without folders) for <see cref="Open(string)"/>, the object name for bytes.</summary>
     public string? FileName { get; }
 
     /// <summary>The loaded programs in object order (programs libbpf does not auto-load, <c>?</c> sections, are absent).</summary>

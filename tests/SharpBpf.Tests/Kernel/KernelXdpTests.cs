@@ -106,6 +106,24 @@ public class KernelXdpTests
     }
 
     [KernelFact]
+    public void Run_WithXdpMdContext_ReturnsTheContextAfterTheRun()
+    {
+        using var obj = KernelObject.Open(KernelTestData.PathOf("xdp_counter.o"));
+        // struct xdp_md { u32 data, data_end, data_meta, ingress_ifindex, rx_queue_index, egress_ifindex; }:
+        // the kernel takes data_end = packet length and gives the offsets back after the run.
+        byte[] context = new byte[24];
+        BinaryPrimitives.WriteUInt32LittleEndian(context.AsSpan(4), 14);
+
+        var result = obj.Programs["xdp_grow"].Run(Packet(0), context);
+
+        Assert.Equal(XdpTx, result.ReturnValue);
+        Assert.Equal(18, result.DataOut.Length);
+        Assert.Equal(24, result.ContextOut.Length);
+        Assert.Equal(0u, BinaryPrimitives.ReadUInt32LittleEndian(result.ContextOut));
+        Assert.Equal(18u, BinaryPrimitives.ReadUInt32LittleEndian(result.ContextOut.AsSpan(4)));
+    }
+
+    [KernelFact]
     public void Run_PacketShorterThanEthernetHeader_IsRefusedWithEinval()
     {
         using var obj = KernelObject.Open(KernelTestData.PathOf("xdp_counter.o"));

@@ -15,12 +15,13 @@ internal static unsafe class LibBpfLog
 {
     [ThreadStatic] private static StringBuilder? t_capture;
     private static int s_installed;
+    private static readonly Lock s_installLock = new();
 
     /// <summary>Installs the hook once; must run before the first libbpf call that can print.</summary>
     public static void EnsureInstalled()
     {
         if (Volatile.Read(ref s_installed) != 0) return;
-        lock (typeof(LibBpfLog))
+        lock (s_installLock)
         {
             if (s_installed != 0) return;
             LibBpf.SetPrint(&OnPrint);
