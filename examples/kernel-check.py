@@ -82,6 +82,11 @@ def dump_maps(map_dir):
     return lines
 
 
+def Elapsed(started):
+    """Real time since the first run: timer results depend on it, so it is recorded with them."""
+    return f"{(time.monotonic() - started) * 1000:.0f} ms after the first run" if started else "no runs"
+
+
 def check(example):
     obj = os.path.join(HERE, example + ".o")
     prog_dir = f"{BPFFS}/sharpbpf-{example}"
@@ -95,12 +100,14 @@ def check(example):
         out.append("")
         out.append("| step | program | input | retval |")
         out.append("|---|---|---|---|")
+        started = None
         for number, step in enumerate(SCENARIOS[example], 1):
             if step[0] == "run":
                 _, prog, packet = step
                 extra, ctx_out = [], f"/tmp/sharpbpf-ctx-out-{os.getpid()}"
                 if example == "tc_classifier":  # mark and priority are visible only in the context
                     extra = ["ctx_in", os.path.join(HERE, "packets", "sk_buff_zero.ctx"), "ctx_out", ctx_out]
+                started = started or time.monotonic()
                 result = bpftool("prog", "run", "pinned", f"{prog_dir}/{prog}", "data_in",
                                  os.path.join(HERE, "packets", packet + ".bin"), *extra, "repeat", "1")
                 retval = str(result["retval"])
@@ -114,7 +121,7 @@ def check(example):
                 out.append(f"| {number} | {prog} | {packet}.bin | {retval} |")
             elif step[0] == "dump":
                 out.append("")
-                out.append(f"Maps after step {number - 1} ({step[1]}):")
+                out.append(f"Maps after step {number - 1} ({step[1]}, {Elapsed(started)}):")
                 out.extend(dump_maps(map_dir))
                 out.append("")
                 out.append("| step | program | input | retval |")
@@ -123,7 +130,7 @@ def check(example):
                 time.sleep(step[1])
                 out.append(f"| {number} | (wait {int(step[1] * 1000)} ms: {step[2]}) | | |")
         out.append("")
-        out.append("Maps at the end:")
+        out.append(f"Maps at the end ({Elapsed(started)}):")
         out.extend(dump_maps(map_dir))
     finally:
         for path in (prog_dir, map_dir):
