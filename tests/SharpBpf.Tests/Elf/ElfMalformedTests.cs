@@ -270,6 +270,20 @@ public sealed class ElfMalformedTests
         Assert.Equal(FileName, error.FileName);
     }
 
+    [Theory]
+    [InlineData("not_bpf.x86_64.obj", 18, "wrong machine 62 (EM_X86_64)")]
+    [InlineData("not_bpf.i386.obj", 4, "32-bit ELF (ELFCLASS32) is not supported")]
+    [InlineData("not_bpf.bpfeb.obj", 5, "big-endian ELF (ELFDATA2MSB) is not supported")]
+    public void Real_objects_for_other_targets_are_rejected(string objectName, long offset, string reason)
+    {
+        var error = Assert.Throws<ObjectLoadException>(() => ElfFile.ReadFile(Path.Combine(ElfTestFiles.DataDirectory, objectName)));
+
+        Assert.Equal(objectName, error.FileName);
+        Assert.Null(error.SectionName);
+        Assert.Equal(offset, error.Offset);
+        Assert.StartsWith(reason, error.Reason);
+    }
+
     private static ObjectLoadException Load(byte[] bytes)
     {
         var error = Assert.Throws<ObjectLoadException>(() => ElfFile.Read(bytes, FileName));
