@@ -36,7 +36,14 @@ internal static class MapCreateValidator
                 throw new MapCreateException(def.Name, Errno.EINVAL, "only one level of map-in-map is supported");
             if (def.InnerMap.Type is MapType.ProgArray)
                 throw new MapCreateException(def.Name, Errno.ENOTSUPP, "a prog_array cannot be an inner map");
-            Validate(def.InnerMap, isInnerTemplate: true);
+            try
+            {
+                Validate(def.InnerMap, isInnerTemplate: true);
+            }
+            catch (MapCreateException inner)
+            {
+                throw new MapCreateException(def.Name, inner.Errno, $"inner map template: {inner.Reason}");
+            }
         }
     }
 
