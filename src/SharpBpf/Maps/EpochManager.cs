@@ -17,7 +17,7 @@ public sealed class EpochManager
     private readonly long[] _activeRuns = new long[4 * 16]; // one counter per epoch residue, 128 bytes apart
     private long _epoch = 2;
     private readonly Lock _retireLock = new();
-    private readonly List<(nint Memory, long Epoch)> _retired = [];
+    private readonly Queue<(nint Memory, long Epoch)> _retired = new(); // epochs never decrease along the queue
     private int _retiredCount;
 
     /// <summary>Memory waiting for in-flight runs to end.</summary>
@@ -51,7 +51,7 @@ public sealed class EpochManager
     {
         lock (_retireLock)
         {
-            _retired.Add((memory, Interlocked.Read(ref _epoch)));
+            _retired.Enqueue((memory, Interlocked.Read(ref _epoch)));
             _retiredCount = _retired.Count;
         }
         TryReclaim();
@@ -70,15 +70,12 @@ public sealed class EpochManager
                 Interlocked.Increment(ref _epoch);
             }
             var safeBelow = Interlocked.Read(ref _epoch) - 1; // retired at r is safe when r <= G-2, i.e. r < G-1
-            var kept = 0;
-            for (var i = 0; i < _retired.Count; i++)
+            while (_retired.TryPeek(out var item) && item.Epoch < safeBelow)
             {
-                var item = _retired[i];
-                if (item.Epoch < safeBelow) FreeNow(item.Memory);
-                else _retired[kept++] = item;
+                _retired.Dequeue();
+                FreeNow(item.Memory);
             }
-            _retired.RemoveRange(kept, _retired.Count - kept);
-            _retiredCount = kept;
+            _retiredCount = _retired.Count;
         }
         finally
         {
