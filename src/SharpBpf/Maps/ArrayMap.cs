@@ -27,6 +27,15 @@ public sealed unsafe class ArrayMap : BpfMap
         return (nint)Slot(index, cpu);
     }
 
+    /// <summary>The index of the element whose value (or per-CPU copy) starts at <paramref name="valueAddress"/>.</summary>
+    public bool TryGetIndex(nint valueAddress, out uint index)
+    {
+        var offset = (nuint)valueAddress - (nuint)_values;
+        var slot = offset / (nuint)_stride;
+        index = (uint)(slot / (nuint)_copies);
+        return valueAddress >= (nint)_values && offset % (nuint)_stride == 0 && index < (uint)MaxEntries;
+    }
+
     private byte* Slot(uint index, int cpu) => _values + ((nuint)index * (nuint)_copies + (nuint)cpu) * (nuint)_stride;
 
     public override Errno Lookup(ReadOnlySpan<byte> key, Span<byte> value, MapUpdateFlags flags = MapUpdateFlags.Any)

@@ -174,6 +174,13 @@ public abstract unsafe class BpfMap : IDisposable
     public virtual long PopElem(nint value) => Errno.EINVAL.ToHelperResult();
     public virtual long PeekElem(nint value) => Errno.EINVAL.ToHelperResult();
 
+    /// <summary>
+    /// For a value address a program obtained: the address of that element's key (HASH family: inside the
+    /// element, valid while it lives), or 0 where the map has no key memory (arrays: use <see cref="ArrayMap.TryGetIndex"/>).
+    /// What <c>bpf_timer_init</c> needs to give the callback its key argument.
+    /// </summary>
+    public virtual nint KeyAddressOfValue(nint valueAddress) => 0;
+
     /// <summary>The run's CPU folded into this map's possible CPUs.</summary>
     protected int CurrentCpu
     {

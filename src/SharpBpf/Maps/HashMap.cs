@@ -51,6 +51,9 @@ public unsafe class HashMap : BpfMap
     /// <summary>How many elements one LRU eviction removes (see the class remarks).</summary>
     public int LruEvictionBatch => _lru ? _evictionBatch : 0;
 
+    /// <summary>The key sits right after the value area of the element's block.</summary>
+    public override nint KeyAddressOfValue(nint valueAddress) => IsPerCpu ? 0 : valueAddress + _valueArea;
+
     // ---- lookup ----
 
     private HashNode? Find(ReadOnlySpan<byte> key, uint hash)
