@@ -40,7 +40,11 @@ public class MapCreateTests
     [InlineData(MapType.Hash, 0u, 8u, 4u, MapCreateFlags.None, Errno.EINVAL)]
     [InlineData(MapType.Hash, 4u, 0u, 4u, MapCreateFlags.None, Errno.EINVAL)]
     [InlineData(MapType.Hash, 4u, 8u, 0u, MapCreateFlags.None, Errno.EINVAL)]
-    [InlineData(MapType.Hash, 513u, 8u, 4u, MapCreateFlags.None, Errno.E2BIG)]
+    [InlineData(MapType.Hash, 513u, 8u, 4u, MapCreateFlags.None, Errno.None)]
+    [InlineData(MapType.Hash, 4194247u, 8u, 4u, MapCreateFlags.None, Errno.None)]
+    [InlineData(MapType.Hash, 4194248u, 8u, 4u, MapCreateFlags.None, Errno.E2BIG)]
+    [InlineData(MapType.Hash, 100u, 8u, 4u, MapCreateFlags.ZeroSeed, Errno.None)]
+    [InlineData(MapType.Stack, 0u, 8u, 4u, MapCreateFlags.Rdonly, Errno.None)]
     [InlineData(MapType.Hash, 4u, 8u, 4u, MapCreateFlags.NoPrealloc, Errno.None)]
     [InlineData(MapType.Hash, 4u, 8u, 4u, MapCreateFlags.NoCommonLru, Errno.EINVAL)]
     [InlineData(MapType.Hash, 4u, 8u, 4u, MapCreateFlags.Mmapable, Errno.EINVAL)]
@@ -117,7 +121,7 @@ public class MapCreateTests
     [Fact]
     public void Map_in_map_needs_a_valid_template()
     {
-        Assert.Equal(Errno.EBADF, Try(MapType.ArrayOfMaps, 4, 4, 2));
+        Assert.Equal(Errno.EINVAL, Try(MapType.ArrayOfMaps, 4, 4, 2));
         var inner = new MapDefinition("inner", MapType.Array, 4, 8, 1);
         Assert.Equal(Errno.None, CreateErrno(new MapDefinition("m", MapType.ArrayOfMaps, 4, 4, 2) { InnerMap = inner }));
         Assert.Equal(Errno.None, CreateErrno(new MapDefinition("m", MapType.HashOfMaps, 8, 4, 2) { InnerMap = inner }));
