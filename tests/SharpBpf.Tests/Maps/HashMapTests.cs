@@ -123,6 +123,15 @@ public class LruHashTests
     }
 
     [Fact]
+    public void Full_map_of_64_on_2_cpus_keeps_what_linux_6_18_keeps()
+    {
+        // measured with bpftool on the project machine (2 CPUs, updates pinned to CPU 0): keys 16..64 remain
+        using var map = Create(MapType.LruHash, 4, 8, 64, cpus: 2);
+        for (uint i = 0; i <= 64; i++) Assert.Equal(Errno.None, map.Update(U32(i), U64(1)));
+        Assert.Equal(Enumerable.Range(16, 49).Select(i => (uint)i), map.Keys().Select(k => BitConverter.ToUInt32(k)).Order());
+    }
+
+    [Fact]
     public void Recently_looked_up_keys_survive_eviction()
     {
         using var map = Create(MapType.LruHash, 4, 8, 8, cpus: 2);
