@@ -14,7 +14,7 @@ namespace SharpBpf.Asm;
 /// <c>&lt;invalid: reason&gt;</c>, and llvm prints some of those (a reserved field set) as if valid. Two deliberate
 /// deviations keep information llvm drops: <c>ldind</c> with a non-zero immediate prints <c>skb[r1 + 0x4]</c>, and a
 /// kfunc call with a non-zero offset prints <c>call 0x4d, 0x3</c>. The pseudo <c>lddw</c> kinds print as llvm's
-/// <c>ld_pseudo</c>, which shows only the first slot's immediate. Used unchanged by the kernel-style verifier log.
+/// <c>ld_pseudo</c>, which shows only the first slot's immediate. Meant to be reused by the kernel-style verifier log.
 /// </remarks>
 public sealed class LlvmSyntaxFormatter : IInstructionFormatter
 {
@@ -91,7 +91,7 @@ public sealed class LlvmSyntaxFormatter : IInstructionFormatter
     {
         if (insn.Src != (byte)LoadImm64Source.Immediate)
         {
-            return $"ld_pseudo\tr{insn.Dst}, {Hex(insn.Src)}, {Hex(insn.Immediate)}";
+            return $"ld_pseudo\tr{insn.Dst}, {Hex(insn.Src)}, {Hex((uint)insn.Immediate)}";
         }
 
         return $"r{insn.Dst} = {Hex(unchecked((long)FormatterDecoding.Wide(insn, next)))} ll";
