@@ -63,11 +63,15 @@ public sealed class ConformanceDataFile
     /// <summary>Content problems other than assembly errors, each with its line number.</summary>
     public IReadOnlyList<string> Problems { get; internal set; } = [];
 
-    /// <summary>Why a conformance runner should skip the file, or null when it can run it.</summary>
+    /// <summary>
+    /// Why a conformance runner should skip the file (as the reference runner does), or null when it can run it.
+    /// A file whose assembly failed or that has <see cref="Problems"/> is not skipped: the runner reports it.
+    /// </summary>
     public string? SkipReason =>
         UnknownDirectives.Count > 0 ? $"unknown directive '{UnknownDirectives[0]}'"
         : UnsupportedDirectives.Count > 0 ? $"unsupported directive '{UnsupportedDirectives[0]}'"
         : ExpectedResult is null && ExpectedError is null ? "no -- result or -- error section"
+        : !HasProgram && AssemblyError is null && Problems.Count == 0 ? "no program"
         : null;
 
     /// <summary>Parses file text; <paramref name="path"/> resolves <c>@ file</c> includes and names the file in messages.</summary>

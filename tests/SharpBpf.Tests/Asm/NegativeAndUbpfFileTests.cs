@@ -57,6 +57,7 @@ public class NegativeAndUbpfFileTests
         Assert.False(file.HasProgram);
         Assert.Null(file.AssemblyError);
         Assert.Equal(0UL, file.ExpectedResult);
+        Assert.Equal("no program", file.SkipReason);
     }
 
     [Fact]
