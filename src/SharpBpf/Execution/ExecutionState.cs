@@ -33,13 +33,13 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     public ulong StackTop { get; }
 
     /// <summary>Instructions the run may still execute.</summary>
-    public long Remaining { get; set; }
+    public long Remaining { get; internal set; }
 
     /// <summary>The instruction being executed when control is outside the engine's loop (a helper call).</summary>
-    public int CurrentInstruction { get; set; }
+    public int CurrentInstruction { get; internal set; }
 
     /// <summary>The frame index (0 = main program) of <see cref="CurrentInstruction"/>.</summary>
-    public int CurrentDepth { get; set; }
+    public int CurrentDepth { get; internal set; }
 
     public override int InstructionIndex => CurrentInstruction;
     public override bool IsChecked => _program.Mode == ExecutionMode.Checked;
@@ -118,6 +118,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
 
     public override Span<byte> GetMemory(ulong address, ulong length, MemoryAccess access)
     {
+        ThrowIfEnded();
         if (length == 0)
         {
             return [];
@@ -138,6 +139,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
 
     public override void AddRegion(nint address, long length, MemoryAccess access)
     {
+        ThrowIfEnded();
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         AddRegion(new MemoryRegion((ulong)address, (ulong)length, access, RegionKind.HelperMemory));
     }
@@ -154,6 +156,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
 
     public override ulong InvokeSubprogramAt(int slot, ulong r1 = 0, ulong r2 = 0, ulong r3 = 0, ulong r4 = 0, ulong r5 = 0)
     {
+        ThrowIfEnded();
         if (!_program.IsInstructionStart(slot))
         {
             FaultThrow.Fault(FaultKind.InvalidCallTarget, CurrentInstruction, FunctionPointer.Tag | (uint)Math.Max(slot, 0));
@@ -173,6 +176,15 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
 
     [DoesNotReturn]
     public override void Fault(string reason) => FaultThrow.HelperFault(CurrentInstruction, reason);
+
+    /// <summary>A helper that kept its context past the run would touch a stack block another run may own.</summary>
+    private void ThrowIfEnded()
+    {
+        if (_stackBlock == null)
+        {
+            throw new InvalidOperationException("a helper context is only valid while its helper call runs");
+        }
+    }
 
     public void Dispose()
     {

@@ -244,4 +244,19 @@ public class CallTests
         Assert.Equal(123UL, prepared.Run(context));
         Assert.Throws<ArgumentOutOfRangeException>(() => prepared.Run(new RunContext { EntrySlot = 6 }));
     }
+
+    [Fact]
+    public void Helper_context_kept_past_the_run_refuses_use()
+    {
+        HelperCallContext? kept = null;
+        var helpers = new HelperRegistry().Register(1, "keep", (ctx, _, _, _, _, _) =>
+        {
+            kept = ctx;
+            return 0;
+        });
+        Run(P(CallHelper(1), Exit()), helpers: helpers);
+        Assert.NotNull(kept);
+        Assert.Throws<InvalidOperationException>(() => kept.InvokeSubprogramAt(0));
+        Assert.Throws<InvalidOperationException>(() => kept.GetMemory(0, 1, MemoryAccess.Read));
+    }
 }
