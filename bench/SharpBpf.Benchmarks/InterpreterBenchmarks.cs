@@ -20,6 +20,11 @@ public class InterpreterBenchmarks
         var program = AluLoopProgram.Build();
         _checked = InterpreterEngine.Instance.Prepare(program, new EngineOptions { Mode = ExecutionMode.Checked });
         _unchecked = InterpreterEngine.Instance.Prepare(program, new EngineOptions { Mode = ExecutionMode.Unchecked });
+        _checked.Run(new RunContext(), out var executed);
+        if (executed != AluLoopProgram.ExecutedInstructions)
+        {
+            throw new InvalidOperationException($"the ALU loop executed {executed} instructions, not {AluLoopProgram.ExecutedInstructions}");
+        }
     }
 
     [Benchmark(OperationsPerInvoke = AluLoopProgram.ExecutedInstructions)]

@@ -75,7 +75,10 @@ public abstract unsafe class PreparedProgram
     }
 
     /// <summary>Runs with explicit registers and regions (program contexts, timer callbacks). Returns r0.</summary>
-    public ulong Run(RunContext context)
+    public ulong Run(RunContext context) => Run(context, out _);
+
+    /// <summary>As <see cref="Run(RunContext)"/>, also reporting how many instructions the run executed (callbacks included).</summary>
+    public ulong Run(RunContext context, out long executedInstructions)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!IsInstructionStart(context.EntrySlot))
@@ -92,7 +95,9 @@ public abstract unsafe class PreparedProgram
         }
 
         state.Packet = context.Packet;
-        return Execute(state, context.EntrySlot, 0, context.R1, context.R2, context.R3, context.R4, context.R5);
+        var result = Execute(state, context.EntrySlot, 0, context.R1, context.R2, context.R3, context.R4, context.R5);
+        executedInstructions = budget - state.Remaining;
+        return result;
     }
 
     /// <summary>

@@ -121,6 +121,8 @@ public class FaultTests
     {
         var program = AluLoop.Build();
         Assert.Equal(AluLoop.Result, Run(program, budget: AluLoop.ExecutedInstructions));
+        InterpreterEngine.Instance.Prepare(program).Run(new RunContext(), out var executed);
+        Assert.Equal(AluLoop.ExecutedInstructions, executed);
         var fault = Fault(program, budget: AluLoop.ExecutedInstructions - 1);
         Assert.Equal((FaultKind.InstructionBudgetExhausted, 12), (fault.Kind, fault.InstructionIndex));
     }
