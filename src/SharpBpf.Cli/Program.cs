@@ -2,9 +2,5 @@ namespace SharpBpf.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args)
-    {
-        Console.Error.WriteLine("sharpbpf: no commands yet");
-        return args.Length == 0 ? 2 : 2;
-    }
+    private static int Main(string[] args) => CliApp.Run(args, Console.Out, Console.Error);
 }

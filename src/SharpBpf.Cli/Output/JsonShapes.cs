@@ -1,0 +1,69 @@
+using System.Text.Json.Serialization;
+
+namespace SharpBpf.Cli.Output;
+
+// The JSON shapes of shared CLI.md: a contract scripts parse. Property names and nesting must not change.
+
+public sealed record ShowReport(
+    [property: JsonPropertyName("license")] string License,
+    [property: JsonPropertyName("programs")] IReadOnlyList<ShowProgram> Programs,
+    [property: JsonPropertyName("maps")] IReadOnlyList<ShowMap> Maps);
+
+public sealed record ShowProgram(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("section")] string Section,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("instructions")] int Instructions);
+
+public sealed record ShowMap(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("key_size")] int KeySize,
+    [property: JsonPropertyName("value_size")] int ValueSize,
+    [property: JsonPropertyName("max_entries")] long MaxEntries,
+    [property: JsonPropertyName("flags")] long Flags,
+    [property: JsonPropertyName("key_type")] string? KeyType,
+    [property: JsonPropertyName("value_type")] string? ValueType,
+    [property: JsonPropertyName("special_fields")] IReadOnlyList<ShowSpecialField> SpecialFields);
+
+public sealed record ShowSpecialField(
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("offset")] int Offset);
+
+public sealed record RunReport(
+    [property: JsonPropertyName("engine")] string Engine,
+    [property: JsonPropertyName("clock")] string Clock,
+    [property: JsonPropertyName("results")] IReadOnlyList<RunResult> Results,
+    [property: JsonPropertyName("maps")] IReadOnlyDictionary<string, MapDump>? Maps,
+    [property: JsonPropertyName("trace")] IReadOnlyList<string>? Trace,
+    [property: JsonPropertyName("timers")] IReadOnlyList<TimerDump>? Timers);
+
+public sealed record RunResult(
+    [property: JsonPropertyName("program")] string Program,
+    [property: JsonPropertyName("retval")] ulong Retval,
+    [property: JsonPropertyName("duration_ns")] long DurationNs,
+    [property: JsonPropertyName("data_out")] string? DataOut);
+
+public sealed record MapDump(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("key_size")] int KeySize,
+    [property: JsonPropertyName("value_size")] int ValueSize,
+    [property: JsonPropertyName("entries")] IReadOnlyList<MapEntryDump> Entries);
+
+/// <summary>One element: <c>value</c> for ordinary maps, <c>values</c> (one per possible CPU) for per-CPU maps.</summary>
+public sealed record MapEntryDump(
+    [property: JsonPropertyName("key")] string Key,
+    [property: JsonPropertyName("value"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Value,
+    [property: JsonPropertyName("values"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Values);
+
+public sealed record TimerDump(
+    [property: JsonPropertyName("map")] string Map,
+    [property: JsonPropertyName("key")] string Key,
+    [property: JsonPropertyName("clock")] string Clock,
+    [property: JsonPropertyName("expires_ns")] long ExpiresNs,
+    [property: JsonPropertyName("callback")] string Callback);
+
+[JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ShowReport))]
+[JsonSerializable(typeof(RunReport))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;
