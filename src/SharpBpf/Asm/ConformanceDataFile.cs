@@ -54,7 +54,7 @@ public sealed class ConformanceDataFile
     /// <summary>The reason after <c>-- no jit</c>: run on the interpreter only. Null without the directive.</summary>
     public string? NoJitReason { get; internal set; }
 
-    /// <summary>uBPF directives this project cannot run (<c>pyelf</c>, <c>reload</c>, <c>unload</c>, <c>description</c>).</summary>
+    /// <summary>uBPF directives this project cannot run (<c>pyelf</c>, <c>reload</c>, <c>unload</c>); <c>-- description</c> is documentation.</summary>
     public IReadOnlyList<string> UnsupportedDirectives { get; internal set; } = [];
 
     /// <summary>Headers no reader knows (the reference runner skips such files), as written.</summary>

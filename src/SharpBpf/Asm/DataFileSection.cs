@@ -11,6 +11,7 @@ internal enum DataFileSectionKind
     C,
     Error,
     NoJit,
+    Description,
     Unsupported,
     Unknown,
 }
@@ -44,6 +45,8 @@ internal sealed class DataFileSection(DataFileSectionKind kind, string header, i
             _ when header.Contains(" c", StringComparison.Ordinal) => DataFileSectionKind.C,
             _ when header.Contains("error", StringComparison.Ordinal) => DataFileSectionKind.Error,
             _ when header.Contains("no jit", StringComparison.Ordinal) => DataFileSectionKind.NoJit,
+            // Free text about the test: documentation, like "-- c", so the file still runs.
+            _ when header.Contains("description", StringComparison.Ordinal) => DataFileSectionKind.Description,
             _ when UnsupportedName(header) is not null => DataFileSectionKind.Unsupported,
             _ => DataFileSectionKind.Unknown,
         };
@@ -60,10 +63,10 @@ internal sealed class DataFileSection(DataFileSectionKind kind, string header, i
         return section;
     }
 
-    /// <summary>uBPF directives only its Python harness can run: <c>pyelf</c>, <c>reload</c>, <c>unload</c>, <c>description</c>.</summary>
+    /// <summary>uBPF directives only its Python harness can run: <c>pyelf</c>, <c>reload</c>, <c>unload</c>.</summary>
     public static string? UnsupportedName(string header)
     {
-        foreach (var name in new[] { "pyelf", "reload", "unload", "description" })
+        foreach (var name in new[] { "pyelf", "reload", "unload" })
         {
             if (header.Contains(name, StringComparison.Ordinal))
             {

@@ -3,7 +3,9 @@ namespace SharpBpf.Isa;
 /// <summary>
 /// Structural checks every engine relies on before it runs a program: each slot decodes through
 /// <see cref="OpcodeTable"/>, <c>lddw</c> has its second slot, and every jump and local call lands on an
-/// instruction inside the program. It does not track values or memory: that is the verifier's job.
+/// instruction inside the program, and — as the kernel demands — every subprogram ends with <c>exit</c> or an
+/// unconditional jump, so control cannot fall from one function into the next. It does not track values or memory:
+/// that is the verifier's job.
 /// </summary>
 public static class ProgramValidator
 {
@@ -68,6 +70,57 @@ public static class ProgramValidator
             {
                 return (pc, $"jump from insn {pc} into the middle of lddw at {target - 1}");
             }
+        }
+
+        return FindFallThroughBetweenSubprograms(program, isSecondSlot);
+    }
+
+    /// <summary>
+    /// Subprograms start at slot 0 and at every target of a local call or of a function-pointer <c>lddw</c>; the
+    /// last instruction before the next start (or the end) must be <c>exit</c>, <c>ja</c> or <c>ja32</c>.
+    /// </summary>
+    private static (int Index, string Reason)? FindFallThroughBetweenSubprograms(ReadOnlySpan<Instruction> program, bool[] isSecondSlot)
+    {
+        var starts = new SortedSet<int> { 0 };
+        for (var pc = 0; pc < program.Length; pc++)
+        {
+            var insn = program[pc];
+            if (isSecondSlot[pc])
+            {
+                continue;
+            }
+
+            if (insn.Opcode == Opcodes.Call && insn.Src == (byte)CallSource.Local)
+            {
+                starts.Add(pc + 1 + insn.Immediate);
+            }
+            else if (insn.IsLoadImm64 && insn.Src == (byte)LoadImm64Source.Function)
+            {
+                var target = pc + 1L + insn.Immediate;
+                if (target < 0 || target >= program.Length || isSecondSlot[target])
+                {
+                    return (pc, $"function pointer out of range from insn {pc} to {target}");
+                }
+
+                starts.Add((int)target);
+            }
+        }
+
+        starts.Add(program.Length);
+        var previous = -1;
+        foreach (var start in starts)
+        {
+            if (previous >= 0 && start > 0)
+            {
+                var last = isSecondSlot[start - 1] ? start - 2 : start - 1;
+                var opcode = program[last].Opcode;
+                if (opcode is not (Opcodes.Exit or Opcodes.Ja or Opcodes.Ja32))
+                {
+                    return (last, "last insn is not an exit or jmp");
+                }
+            }
+
+            previous = start;
         }
 
         return null;
