@@ -20,7 +20,38 @@ internal static class BtfValidator
     {
         CheckReferences(spec);
         CheckChains(spec);
-        return ComputeSizes(spec);
+        var sizes = ComputeSizes(spec);
+        CheckMembers(spec, sizes);
+        return sizes;
+    }
+
+    /// <summary>Every member lies inside its struct, so readers of values never step outside the value.</summary>
+    private static void CheckMembers(BtfSpec spec, long[] sizes)
+    {
+        foreach (var type in spec.Types)
+        {
+            if (type is not BtfComposite composite)
+                continue;
+            long at = spec.OffsetOf(type.Id);
+            for (int i = 0; i < composite.Members.Length; i++)
+            {
+                var member = composite.Members[i];
+                long offsetField = at + 12 + 12L * i + 8;
+                if (member.IsBitfield)
+                {
+                    if (member.BitfieldSize > 64)
+                        BtfErrors.Throw(Sec, offsetField, $"{type.Kind} [{type.Id}] member '{member.Name}' has bitfield size {member.BitfieldSize} > 64");
+                    if ((long)member.BitOffset + member.BitfieldSize > composite.Size * 8L)
+                        BtfErrors.Throw(Sec, offsetField, $"{type.Kind} [{type.Id}] member '{member.Name}' bits {member.BitOffset}+{member.BitfieldSize} exceed the struct's {composite.Size} bytes");
+                    continue;
+                }
+                long size = sizes[member.TypeId];
+                if (size == NoSize)
+                    BtfErrors.Throw(Sec, offsetField - 4, $"{type.Kind} [{type.Id}] member '{member.Name}' has incomplete type [{member.TypeId}]");
+                if (member.BitOffset / 8 + size > composite.Size)
+                    BtfErrors.Throw(Sec, offsetField, $"{type.Kind} [{type.Id}] member '{member.Name}' at bit {member.BitOffset} with {size} bytes exceeds the struct's {composite.Size} bytes");
+            }
+        }
     }
 
     private static void CheckReferences(BtfSpec spec)
