@@ -174,7 +174,9 @@ public static class BtfCoreResolver
         btf.TrySizeOf(id, out var size) ? size : Fail<long>(relocation, $"{btf.TypeName(id)} has no size");
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static void Fail(BtfCoreRelocation relocation, string reason) => Fail<int>(relocation, reason);
+    private static void Fail(BtfCoreRelocation relocation, string reason) =>
+        BtfErrors.Throw(Sec, relocation.RecordOffset,
+            $"CO-RE relocation at insn {relocation.InstructionIndex} ({relocation.Kind}, type [{relocation.TypeId}], access \"{relocation.AccessString}\"): {reason}");
 
     private static T Fail<T>(BtfCoreRelocation relocation, string reason) =>
         BtfErrors.Throw<T>(Sec, relocation.RecordOffset,
