@@ -25,7 +25,7 @@ public class BtfExtTests
     public void LineInfoCarriesFileLineTextAndColumn()
     {
         var lines = Ext.LineInfoFor("xdp");
-        Assert.All(lines, l => Assert.EndsWith("types.c", l.FileName));
+        Assert.All(lines, l => Assert.Equal("./types.c", l.FileName)); // build.sh maps the build directory to "."
         Assert.Equal("int prog(struct xdp_md *ctx)", lines[0].LineText);
         Assert.Equal(0, lines[0].InstructionIndex);
         var sourceLines = BtfTestData.Text("types.c").Split('\n');
