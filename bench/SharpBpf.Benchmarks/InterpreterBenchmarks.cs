@@ -20,10 +20,11 @@ public class InterpreterBenchmarks
         var program = AluLoopProgram.Build();
         _checked = InterpreterEngine.Instance.Prepare(program, new EngineOptions { Mode = ExecutionMode.Checked });
         _unchecked = InterpreterEngine.Instance.Prepare(program, new EngineOptions { Mode = ExecutionMode.Unchecked });
-        _checked.Run(new RunContext(), out var executed);
-        if (executed != AluLoopProgram.ExecutedInstructions)
+        var r0 = _checked.Run(new RunContext(), out var executed);
+        if (executed != AluLoopProgram.ExecutedInstructions || r0 != AluLoopProgram.ExpectedResult)
         {
-            throw new InvalidOperationException($"the ALU loop executed {executed} instructions, not {AluLoopProgram.ExecutedInstructions}");
+            throw new InvalidOperationException(
+                $"the ALU loop executed {executed} instructions (expected {AluLoopProgram.ExecutedInstructions}) and returned 0x{r0:x}");
         }
     }
 
