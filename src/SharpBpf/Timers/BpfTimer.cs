@@ -39,8 +39,5 @@ internal sealed class BpfTimer(int index)
     /// <summary>How many callbacks are cancelling this timer right now (the kernel's <c>cancelling</c>, R18).</summary>
     public int Cancelling;
 
-    public BpfTimer? PreviousInMap;
-    public BpfTimer? NextInMap;
-
     public ulong Handle => ((ulong)Generation << 32) | (uint)(Index + 1);
 }

@@ -17,18 +17,16 @@ public sealed partial class TimerService
                 return result;
             }
 
-            foreach (var (map, timers) in _maps)
+            for (var i = 0; i < _poolUsed; i++)
             {
-                for (var t = timers.Head; t is not null; t = t.NextInMap)
+                var t = _pool[i]!;
+                if (t.Map is not { } map || t.Detached || (armedOnly && !t.Armed))
                 {
-                    if (armedOnly && !t.Armed)
-                    {
-                        continue;
-                    }
-
-                    result.Add(new TimerInfo(map, CopyKey(map, t.ValueAddress), t.ValueAddress, t.Clock, t.Armed,
-                        t.Armed && t.Deadline != BpfTimer.NeverFires ? t.Deadline : null, t.Callback?.Name, t.Running));
+                    continue;
                 }
+
+                result.Add(new TimerInfo(map, CopyKey(map, t.ValueAddress), t.ValueAddress, t.Clock, t.Armed,
+                    t.Armed && t.Deadline != BpfTimer.NeverFires ? t.Deadline : null, t.Callback?.Name, t.Running));
             }
         }
 

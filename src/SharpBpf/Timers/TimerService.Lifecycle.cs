@@ -51,27 +51,31 @@ public sealed partial class TimerService
         List<ITimerProgram>? released = null;
         lock (_gate)
         {
-            if (_disposed || !_maps.Remove(map, out var timers))
+            if (_disposed)
             {
                 return;
             }
 
+            // A scan of the pool, not a per-map list: freeing all timers of a map is rare, and a list linking a
+            // million pooled objects costs the garbage collector on every init.
             List<(BpfTimer Timer, uint Generation)>? running = null;
-            var t = timers.Head;
-            while (t is not null)
+            for (var i = 0; i < _poolUsed; i++)
             {
-                var next = t.NextInMap;
+                var t = _pool[i]!;
+                if (!ReferenceEquals(t.Map, map) || t.Detached)
+                {
+                    continue;
+                }
+
                 if (t.Running)
                 {
                     (running ??= []).Add((t, t.Generation));
                 }
 
-                if (Detach(t, unlink: false) is { } program)
+                if (Detach(t) is { } program)
                 {
                     (released ??= []).Add(program);
                 }
-
-                t = next;
             }
 
             if (running is not null && t_running is null)
@@ -136,7 +140,6 @@ public sealed partial class TimerService
                 }
             }
 
-            _maps.Clear();
             _initializedCount = 0;
             _armedCount = 0;
             driver = _driver;
@@ -184,13 +187,9 @@ public sealed partial class TimerService
     }
 
     // Under the lock. Returns the program whose reference the caller must release outside the lock.
-    private ITimerProgram? Detach(BpfTimer t, bool unlink = true)
+    private ITimerProgram? Detach(BpfTimer t)
     {
         WriteSlot(t.SlotAddress, 0);
-        if (unlink)
-        {
-            Unlink(t);
-        }
 
         Disarm(t);
         var program = DropCallback(t);
@@ -239,67 +238,11 @@ public sealed partial class TimerService
         t.SlotAddress = 0;
         t.ValueAddress = 0;
         t.Detached = false;
-        t.PreviousInMap = null;
-        t.NextInMap = null;
         if (_freeCount == _freeIndices.Length)
         {
             Array.Resize(ref _freeIndices, _freeIndices.Length * 2);
         }
 
         _freeIndices[_freeCount++] = t.Index;
-    }
-
-    private void Link(ITimerMap map, BpfTimer t)
-    {
-        if (!_maps.TryGetValue(map, out var timers))
-        {
-            timers = new MapTimers();
-            _maps.Add(map, timers);
-        }
-
-        t.PreviousInMap = null;
-        t.NextInMap = timers.Head;
-        if (timers.Head is not null)
-        {
-            timers.Head.PreviousInMap = t;
-        }
-
-        timers.Head = t;
-        timers.Count++;
-    }
-
-    private void Unlink(BpfTimer t)
-    {
-        if (!_maps.TryGetValue(t.Map!, out var timers))
-        {
-            return;
-        }
-
-        if (t.PreviousInMap is not null)
-        {
-            t.PreviousInMap.NextInMap = t.NextInMap;
-        }
-        else
-        {
-            timers.Head = t.NextInMap;
-        }
-
-        if (t.NextInMap is not null)
-        {
-            t.NextInMap.PreviousInMap = t.PreviousInMap;
-        }
-
-        t.PreviousInMap = null;
-        t.NextInMap = null;
-        if (--timers.Count == 0)
-        {
-            _maps.Remove(t.Map!);
-        }
-    }
-
-    private sealed class MapTimers
-    {
-        public BpfTimer? Head;
-        public int Count;
     }
 }

@@ -28,7 +28,6 @@ public sealed partial class TimerService : IDisposable
     private readonly VirtualClock? _virtualClock;
     private readonly VirtualScheduler? _virtualScheduler;
     private readonly TimerHeap[] _queues = [new(), new(), new()];
-    private readonly Dictionary<ITimerMap, MapTimers> _maps = new(ReferenceEqualityComparer.Instance);
     private BpfTimer?[] _pool = new BpfTimer?[64];
     private int _poolUsed;
     private int[] _freeIndices = new int[64];
@@ -121,7 +120,6 @@ public sealed partial class TimerService : IDisposable
                 return -EPERM;
             }
 
-            Link(map, t);
             _initializedCount++;
             return 0;
         }
