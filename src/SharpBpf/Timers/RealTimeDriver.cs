@@ -51,6 +51,8 @@ internal sealed unsafe class RealTimeDriver : IDisposable
 
     public void Start() => _thread.Start();
 
+    public Thread Thread => _thread;
+
     /// <summary>Under the service lock: the head of a clock's queue became <paramref name="deadline"/>.</summary>
     public void OnEarlierHead(int clockIndex, long deadline)
     {

@@ -33,4 +33,16 @@ public sealed partial class TimerService
         RunFire(fire);
         return true;
     }
+
+    /// <summary>The real-time driver's thread, once started.</summary>
+    internal Thread? DriverThread
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _driver?.Thread;
+            }
+        }
+    }
 }
