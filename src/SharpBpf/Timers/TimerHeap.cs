@@ -1,17 +1,27 @@
 namespace SharpBpf.Timers;
 
 /// <summary>
-/// An indexed binary min-heap of armed timers of one clock, ordered by (deadline, arming sequence). Each timer knows
-/// its position, so arm, re-arm, cancel and pop are O(log n). Not thread-safe: the service's lock guards it.
+/// An indexed 4-ary min-heap of armed timers of one clock, ordered by (deadline, arming sequence). Keys are stored
+/// inline next to the timer reference so that sifting compares without touching the timer objects (a million
+/// timers do not fit in cache), and each timer knows its position, so arm, re-arm, cancel and pop are O(log n).
+/// Not thread-safe: the service's lock guards it.
 /// </summary>
 internal sealed class TimerHeap
 {
-    private BpfTimer[] _items = new BpfTimer[16];
+    private const int Arity = 4;
+    private Entry[] _items = new Entry[16];
     private int _count;
+
+    private struct Entry
+    {
+        public long Deadline;
+        public long Sequence;
+        public BpfTimer Timer;
+    }
 
     public int Count => _count;
 
-    public BpfTimer? Peek => _count > 0 ? _items[0] : null;
+    public BpfTimer? Peek => _count > 0 ? _items[0].Timer : null;
 
     public void Insert(BpfTimer timer)
     {
@@ -20,91 +30,97 @@ internal sealed class TimerHeap
             Array.Resize(ref _items, _items.Length * 2);
         }
 
-        _items[_count] = timer;
-        timer.HeapIndex = _count;
-        _count++;
-        SiftUp(timer.HeapIndex);
+        var entry = new Entry { Deadline = timer.Deadline, Sequence = timer.Sequence, Timer = timer };
+        SiftUp(_count++, entry);
     }
 
     public void Remove(BpfTimer timer)
     {
         var index = timer.HeapIndex;
-        var last = _items[--_count];
-        _items[_count] = null!;
         timer.HeapIndex = -1;
+        var last = _items[--_count];
+        _items[_count] = default;
         if (index == _count)
         {
             return;
         }
 
-        _items[index] = last;
-        last.HeapIndex = index;
-        SiftUp(index);
-        SiftDown(last.HeapIndex);
+        if (index > 0 && Before(last, _items[(index - 1) / Arity]))
+        {
+            SiftUp(index, last);
+        }
+        else
+        {
+            SiftDown(index, last);
+        }
     }
 
     public void Clear()
     {
         for (var i = 0; i < _count; i++)
         {
-            _items[i].HeapIndex = -1;
+            _items[i].Timer.HeapIndex = -1;
         }
 
-        _items = new BpfTimer[16];
+        _items = new Entry[16];
         _count = 0;
     }
 
-    private static bool Before(BpfTimer a, BpfTimer b) =>
+    private static bool Before(in Entry a, in Entry b) =>
         a.Deadline < b.Deadline || (a.Deadline == b.Deadline && a.Sequence < b.Sequence);
 
-    private void SiftUp(int index)
+    private void SiftUp(int index, Entry entry)
     {
-        var item = _items[index];
         while (index > 0)
         {
-            var parentIndex = (index - 1) >> 1;
-            var parent = _items[parentIndex];
-            if (!Before(item, parent))
+            var parentIndex = (index - 1) / Arity;
+            if (!Before(entry, _items[parentIndex]))
             {
                 break;
             }
 
-            _items[index] = parent;
-            parent.HeapIndex = index;
+            Place(index, _items[parentIndex]);
             index = parentIndex;
         }
 
-        _items[index] = item;
-        item.HeapIndex = index;
+        Place(index, entry);
     }
 
-    private void SiftDown(int index)
+    private void SiftDown(int index, Entry entry)
     {
-        var item = _items[index];
         while (true)
         {
-            var child = (2 * index) + 1;
-            if (child >= _count)
+            var first = (index * Arity) + 1;
+            if (first >= _count)
             {
                 break;
             }
 
-            if (child + 1 < _count && Before(_items[child + 1], _items[child]))
+            var best = first;
+            var end = Math.Min(first + Arity, _count);
+            for (var child = first + 1; child < end; child++)
             {
-                child++;
+                if (Before(_items[child], _items[best]))
+                {
+                    best = child;
+                }
             }
 
-            if (!Before(_items[child], item))
+            if (!Before(_items[best], entry))
             {
                 break;
             }
 
-            _items[index] = _items[child];
-            _items[index].HeapIndex = index;
-            index = child;
+            Place(index, _items[best]);
+            index = best;
         }
 
-        _items[index] = item;
-        item.HeapIndex = index;
+        Place(index, entry);
+    }
+
+    private void Place(int index, in Entry entry)
+    {
+        _items[index] = entry;
+        entry.Timer.HeapIndex = index;
     }
 }
