@@ -30,7 +30,8 @@ public interface ITimerMap
     /// <summary>
     /// The key pointer a callback receives for the element whose value starts at <paramref name="valueAddress"/>
     /// (R20): for an ARRAY a pointer to a u32 holding the index, valid at least for the duration of the callback; for
-    /// HASH/LRU the element's own key.
+    /// HASH/LRU the element's own key. It is also called under the timer service's lock (inspection), so it must be
+    /// plain arithmetic: no locks, no blocking.
     /// </summary>
     nint GetCallbackKey(nint valueAddress);
 }
