@@ -1,0 +1,69 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace SharpBpf.Maps;
+
+/// <summary>
+/// Typed host view of a map over unmanaged key and value structs (sizes must equal the map's key and value
+/// sizes). Per-CPU values come back as one <typeparamref name="TValue"/> per possible CPU.
+/// </summary>
+public readonly struct MapView<TKey, TValue>
+    where TKey : unmanaged
+    where TValue : unmanaged
+{
+    public MapView(BpfMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        if (Unsafe.SizeOf<TKey>() != map.KeySize)
+            throw new ArgumentException($"{typeof(TKey).Name} is {Unsafe.SizeOf<TKey>()} bytes, map '{map.Name}' keys are {map.KeySize}", nameof(map));
+        if (Unsafe.SizeOf<TValue>() != map.ValueSize)
+            throw new ArgumentException($"{typeof(TValue).Name} is {Unsafe.SizeOf<TValue>()} bytes, map '{map.Name}' values are {map.ValueSize}", nameof(map));
+        Map = map;
+    }
+
+    public BpfMap Map { get; }
+
+    public bool TryGetValue(TKey key, out TValue value)
+    {
+        if (Map.IsPerCpu) throw new InvalidOperationException("per-CPU map: use TryGetPerCpu");
+        value = default;
+        return Map.Lookup(Bytes(ref key), MemoryMarshal.AsBytes(new Span<TValue>(ref value))) == Errno.None;
+    }
+
+    public TValue[]? TryGetPerCpu(TKey key)
+    {
+        var buffer = new byte[Map.HostValueSize];
+        if (Map.Lookup(Bytes(ref key), buffer) != Errno.None) return null;
+        var values = new TValue[Map.IsPerCpu ? Map.PossibleCpus : 1];
+        var stride = Map.IsPerCpu ? Map.PerCpuStride : Map.ValueSize;
+        for (var cpu = 0; cpu < values.Length; cpu++)
+            values[cpu] = MemoryMarshal.Read<TValue>(buffer.AsSpan(cpu * stride, Map.ValueSize));
+        return values;
+    }
+
+    /// <summary>Update with one value (for per-CPU maps: the same value on every CPU).</summary>
+    public Errno Update(TKey key, TValue value, MapUpdateFlags flags = MapUpdateFlags.Any)
+    {
+        if (!Map.IsPerCpu) return Map.Update(Bytes(ref key), MemoryMarshal.AsBytes(new Span<TValue>(ref value)), flags);
+        var buffer = new byte[Map.HostValueSize];
+        for (var cpu = 0; cpu < Map.PossibleCpus; cpu++)
+            MemoryMarshal.Write(buffer.AsSpan(cpu * Map.PerCpuStride), in value);
+        return Map.Update(Bytes(ref key), buffer, flags);
+    }
+
+    public Errno Delete(TKey key) => Map.Delete(Bytes(ref key));
+
+    public IEnumerable<TKey> Keys()
+    {
+        foreach (var key in Map.Keys()) yield return MemoryMarshal.Read<TKey>(key);
+    }
+
+    private static Span<byte> Bytes(ref TKey key) => MemoryMarshal.AsBytes(new Span<TKey>(ref key));
+}
+
+public static class MapViewExtensions
+{
+    public static MapView<TKey, TValue> As<TKey, TValue>(this BpfMap map)
+        where TKey : unmanaged
+        where TValue : unmanaged => new(map);
+}
