@@ -27,7 +27,7 @@ internal static class LibbpfGolden
         {
             text.Append(c, $"program {program.Name} section={program.SectionName} type={(uint)program.Type} ")
                 .Append(c, $"attach={(uint)(program.ExpectedAttachType ?? 0)} flags=0x{(uint)(program.Flags & ~LoadTimeFlags):x} optional={(program.IsOptional ? 1 : 0)}\n");
-            if (!withInstructions)
+            if (!withInstructions || program.IsOptional)
                 continue;
             var instructions = program.Instructions;
             for (int i = 0; i < instructions.Length; i++)

@@ -10,7 +10,7 @@
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
 
-static int quiet(enum libbpf_print_level level, const char *format, va_list args) { return 0; }
+static int quiet(enum libbpf_print_level level, const char *format, va_list args) { return getenv("ORACLE_DEBUG") && level != LIBBPF_DEBUG ? vfprintf(stderr, format, args) : 0; }
 
 static const char *map_name_by_fd(struct bpf_object *obj, int fd)
 {
@@ -41,8 +41,8 @@ int main(int argc, char **argv)
 		printf("program %s section=%s type=%u attach=%u flags=0x%x optional=%d\n", bpf_program__name(prog),
 		       bpf_program__section_name(prog), bpf_program__type(prog),
 		       bpf_program__expected_attach_type(prog), bpf_program__flags(prog), !bpf_program__autoload(prog));
-		if (!loaded)
-			continue;
+		if (!loaded || !bpf_program__autoload(prog))
+			continue; /* libbpf neither relocates nor links a program it does not load */
 		const struct bpf_insn *insns = bpf_program__insns(prog);
 		size_t n = bpf_program__insn_cnt(prog);
 		for (size_t i = 0; i < n; i++) {
