@@ -1,0 +1,63 @@
+using System.Collections.Immutable;
+using SharpBpf.Btf;
+
+namespace SharpBpf.Loader;
+
+/// <summary>
+/// Everything an object file declares, as deterministic blueprints: its programs (linked, in libbpf's order:
+/// by section index, then offset; <c>.text</c> functions are subprograms, not programs), its maps (in libbpf's
+/// order: legacy <c>maps</c>, then <c>.maps</c> in DATASEC order, then global data by section index), its license,
+/// kernel version, and BTF. Made by <see cref="ObjectLoader"/>.
+/// </summary>
+public sealed class CollectionSpec
+{
+    internal CollectionSpec(string objectName, string? fileName, string? license, uint? kernelVersion,
+        ImmutableArray<ProgramSpec> programs, ImmutableArray<MapSpec> maps, BtfSpec? btf, BtfExtSpec? btfExt,
+        ImmutableArray<string> notes)
+    {
+        ObjectName = objectName;
+        FileName = fileName;
+        License = license;
+        KernelVersion = kernelVersion;
+        Programs = programs;
+        Maps = maps;
+        Btf = btf;
+        BtfExt = btfExt;
+        Notes = notes;
+    }
+
+    /// <summary>libbpf's object name: the file name (at most 15 characters) up to its first '.'.</summary>
+    public string ObjectName { get; }
+
+    public string? FileName { get; }
+
+    /// <summary>The <c>license</c> section's string (at most 63 characters, as libbpf keeps it), or null when absent (libbpf accepts that; GPL-only helpers are then refused by the verifier).</summary>
+    public string? License { get; }
+
+    /// <summary>The 4-byte <c>version</c> section, when present.</summary>
+    public uint? KernelVersion { get; }
+
+    public ImmutableArray<ProgramSpec> Programs { get; }
+
+    public ImmutableArray<MapSpec> Maps { get; }
+
+    public BtfSpec? Btf { get; }
+
+    public BtfExtSpec? BtfExt { get; }
+
+    /// <summary>Things libbpf would accept silently or warn about (no license, skipped sections, unknown program types).</summary>
+    public ImmutableArray<string> Notes { get; }
+
+    public ProgramSpec? FindProgram(string name) => Programs.FirstOrDefault(p => p.Name == name);
+
+    public MapSpec? FindMap(string name) => Maps.FirstOrDefault(m => m.Name == name);
+
+    /// <summary>The index of the map named <paramref name="name"/> in <see cref="Maps"/>, or -1.</summary>
+    public int IndexOfMap(string name)
+    {
+        for (int i = 0; i < Maps.Length; i++)
+            if (Maps[i].Name == name)
+                return i;
+        return -1;
+    }
+}
