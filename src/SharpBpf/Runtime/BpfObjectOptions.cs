@@ -1,0 +1,32 @@
+using SharpBpf.Execution;
+using SharpBpf.Helpers;
+using SharpBpf.Time;
+
+namespace SharpBpf.Runtime;
+
+/// <summary>How <see cref="BpfObject.Load(string, BpfObjectOptions?)"/> sets up an object.</summary>
+public sealed class BpfObjectOptions
+{
+    /// <summary>The runtime's time: timers, deadlines and every time helper read it. Default: a new <see cref="VirtualClock"/>.</summary>
+    public IBpfClock? Clock { get; init; }
+
+    public EngineKind Engine { get; init; } = EngineKind.Interpreter;
+
+    /// <summary>
+    /// Checked mode validates every memory access. Until SharpBpf has a verifier this is the only safe mode for
+    /// programs from anywhere, and it is the default.
+    /// </summary>
+    public ExecutionMode Mode { get; init; } = ExecutionMode.Checked;
+
+    /// <summary>Instruction budget per run (a runaway loop faults instead of hanging the host).</summary>
+    public long InstructionBudget { get; init; } = EngineOptions.DefaultInstructionBudget;
+
+    /// <summary>How many CPUs per-CPU maps have (the kernel's possible CPUs). Default: this machine's.</summary>
+    public int PossibleCpus { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Where bpf_printk/bpf_trace_printk lines go, besides <see cref="BpfObject.Trace"/>.</summary>
+    public Action<string>? TraceSink { get; init; }
+
+    /// <summary>Host helpers to register over (or besides) the built-ins, by id.</summary>
+    public IReadOnlyList<HelperDescriptor> ExtraHelpers { get; init; } = [];
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using SharpBpf.Execution;
+using SharpBpf.Helpers;
+using SharpBpf.Loader;
+using SharpBpf.Maps;
+using SharpBpf.Runtime.Contexts;
+using SharpBpf.Timers;
+
+namespace SharpBpf.Runtime;
+
+/// <summary>
+/// A loaded program: linked to its object's live maps, prepared by an engine, runnable with the kernel's test-run
+/// conventions (<see cref="Run"/>) from any thread. It stays alive while timers hold a callback of it (R33).
+/// </summary>
+public sealed class BpfProgram : ITimerProgram
+{
+    private readonly PreparedProgram _prepared;
+    private readonly HashSet<int> _functionEntries;
+    private long _timerReferences;
+
+    internal BpfProgram(BpfObject owner, ProgramSpec spec, PreparedProgram prepared)
+    {
+        Owner = owner;
+        Spec = spec;
+        _prepared = prepared;
+        _functionEntries = [.. spec.Functions.Select(f => f.StartSlot)];
+    }
+
+    public string Name => Spec.Name;
+    public string SectionName => Spec.SectionName;
+    public ProgramType Type => Spec.Type;
+    public ProgramSpec Spec { get; }
+    internal BpfObject Owner { get; }
+
+    /// <summary>How many timers hold this program as their callback's owner.</summary>
+    public long TimerReferences => Interlocked.Read(ref _timerReferences);
+
+    /// <summary>True for the program types whose test run reports a 32-bit return value and works on a packet.</summary>
+    public bool IsPacketProgram => Type is ProgramType.Xdp or ProgramType.SchedCls or ProgramType.SchedAct or ProgramType.SocketFilter;
+
+    /// <summary>
+    /// One test run, repeated <paramref name="repeat"/> times on the same buffer as the kernel's BPF_PROG_TEST_RUN:
+    /// packet programs get <paramref name="data"/> in a frame with the kernel's headroom and their UAPI context
+    /// (built from <paramref name="context"/> where given); other programs get <paramref name="context"/> as a raw
+    /// context. Faults surface as <see cref="ProgramFaultException"/>.
+    /// </summary>
+    public ProgramRunResult Run(ReadOnlySpan<byte> data = default, ReadOnlySpan<byte> context = default, int repeat = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(repeat);
+        return IsPacketProgram ? RunOnPacket(data, context, repeat) : RunOnRawContext(context, repeat);
+    }
+
+    private ProgramRunResult RunOnPacket(ReadOnlySpan<byte> data, ReadOnlySpan<byte> context, int repeat)
+    {
+        using var packet = Type == ProgramType.Xdp
+            ? PacketContext.ForXdp(data, context, Name)
+            : PacketContext.ForSkb(data, context, Type == ProgramType.SocketFilter, Name);
+        var run = NewRunContext(new RunHost(this, packet));
+        run.R1 = (ulong)packet.ContextPointer;
+        run.AddRegion(packet.ContextPointer, packet.ContextSize, MemoryAccess.ReadWrite, RegionKind.Context);
+        run.AddRegion(packet.BufferStart, packet.BufferEnd - packet.BufferStart, MemoryAccess.ReadWrite, RegionKind.Packet);
+        run.Packet = new MemoryRegion((ulong)packet.Data, (ulong)(packet.DataEnd - packet.Data), MemoryAccess.Read, RegionKind.Packet);
+        var (r0, duration) = Execute(run, repeat);
+        return new ProgramRunResult((uint)r0, packet.DataOut(), packet.ContextOut(), duration);
+    }
+
+    private unsafe ProgramRunResult RunOnRawContext(ReadOnlySpan<byte> context, int repeat)
+    {
+        var buffer = context.ToArray();
+        fixed (byte* pointer = buffer)
+        {
+            var run = NewRunContext(new RunHost(this, null));
+            if (buffer.Length > 0)
+            {
+                run.R1 = (ulong)pointer;
+                run.AddRegion((nint)pointer, buffer.Length, MemoryAccess.ReadWrite, RegionKind.Context);
+            }
+
+            var (r0, duration) = Execute(run, repeat);
+            return new ProgramRunResult(r0, [], buffer, duration);
+        }
+    }
+
+    private (ulong R0, long DurationNs) Execute(RunContext run, int repeat)
+    {
+        ulong r0 = 0;
+        // Engine time only, as the kernel reports it: a measurement, not a clock programs can see.
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < repeat; i++)
+        {
+            using var scope = EpochManager.Shared.EnterRun();
+            r0 = _prepared.Run(run);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        return (r0, (long)(elapsed.Ticks * 100 / repeat));
+    }
+
+    /// <summary>Runs the subprogram at <paramref name="slot"/> as a timer callback: <c>cb(map, key, value)</c> (R20).</summary>
+    internal ulong RunCallback(int slot, BpfMap map, nint key, nint value)
+    {
+        var run = NewRunContext(new RunHost(this, null));
+        run.EntrySlot = slot;
+        run.WithArguments((ulong)map.Handle, (ulong)key, (ulong)value);
+        run.AddRegion(key, map.KeySize, MemoryAccess.Read, RegionKind.HelperMemory);
+        run.AddRegion(value, map.ValueSize, MemoryAccess.ReadWrite, RegionKind.HelperMemory);
+        using var scope = EpochManager.Shared.EnterRun();
+        return _prepared.Run(run);
+    }
+
+    internal bool IsFunctionEntry(int slot) => _functionEntries.Contains(slot);
+
+    internal string FunctionNameAt(int slot) => Spec.FunctionAt(slot).Name;
+
+    private RunContext NewRunContext(RunHost host)
+    {
+        var run = new RunContext { HostState = host };
+        foreach (var region in Owner.GlobalDataRegions)
+        {
+            run.AddRegion((nint)region.Start, (long)region.Length, region.Access, RegionKind.HelperMemory);
+        }
+
+        return run;
+    }
+
+    void ITimerProgram.AddReference() => Interlocked.Increment(ref _timerReferences);
+
+    void ITimerProgram.ReleaseReference() => Interlocked.Decrement(ref _timerReferences);
+
+    public override string ToString() => $"{Name} ({SectionName}, {Spec.TypeName})";
+}

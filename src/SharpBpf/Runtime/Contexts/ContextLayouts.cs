@@ -1,0 +1,25 @@
+namespace SharpBpf.Runtime.Contexts;
+
+/// <summary>Offsets of the UAPI context structs (<c>include/uapi/linux/bpf.h</c>) that SharpBpf fills in.</summary>
+internal static class ContextLayouts
+{
+    public const int XdpMdSize = 24;
+    public const int XdpData = 0, XdpDataEnd = 4, XdpDataMeta = 8, XdpIngressIfindex = 12, XdpRxQueueIndex = 16, XdpEgressIfindex = 20;
+
+    public const int SkBuffSize = 192;
+    public const int SkbLen = 0, SkbPktType = 4, SkbMark = 8, SkbQueueMapping = 12, SkbProtocol = 16, SkbPriority = 32;
+    public const int SkbIngressIfindex = 36, SkbIfindex = 40, SkbTcIndex = 44, SkbCb = 48, SkbCbSize = 20, SkbHash = 68;
+    public const int SkbTcClassid = 72, SkbData = 76, SkbDataEnd = 80, SkbDataMeta = 140, SkbTstamp = 152, SkbWireLen = 160;
+    public const int SkbGsoSegs = 164, SkbGsoSize = 176, SkbHwtstamp = 184;
+
+    /// <summary>The kernel's <c>XDP_PACKET_HEADROOM</c>.</summary>
+    public const int XdpHeadroom = 256;
+
+    /// <summary>Room the kernel keeps after a frame for <c>skb_shared_info</c> (<c>SKB_DATA_ALIGN</c> of it on x86-64).</summary>
+    public const int SharedInfoTailroom = 320;
+
+    /// <summary>The test run's linear frame: one page.</summary>
+    public const int FrameSize = 4096;
+
+    public const int EthernetHeaderSize = 14;
+}

@@ -1,0 +1,222 @@
+using System.Buffers.Binary;
+
+namespace SharpBpf.Runtime.Contexts;
+
+/// <summary>
+/// One test-run packet: a page-sized frame in 32-bit addressable memory with the kernel's headroom and tailroom, and
+/// the program's context struct (<c>xdp_md</c> or <c>__sk_buff</c>) whose data/data_end/data_meta fields always
+/// hold the current packet bounds. Repeated runs reuse it, as the kernel's test run reuses its buffer.
+/// </summary>
+internal sealed unsafe class PacketContext : IDisposable
+{
+    private readonly byte* _frame;
+    private readonly int _dataOffsetFieldsAt;
+    private nint _data, _dataEnd, _dataMeta;
+    private bool _disposed;
+
+    private PacketContext(PacketKind kind, ReadOnlySpan<byte> packet, int contextSize, int networkOffset)
+    {
+        Kind = kind;
+        _frame = LowMemory.Allocate(ContextLayouts.FrameSize);
+        new Span<byte>(_frame, ContextLayouts.FrameSize).Clear();
+        Context = new byte[contextSize];
+        ContextPointer = (nint)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)contextSize);
+        _dataOffsetFieldsAt = kind == PacketKind.Xdp ? ContextLayouts.XdpData : ContextLayouts.SkbData;
+        BufferStart = (nint)_frame;
+        BufferEnd = (nint)(_frame + ContextLayouts.FrameSize - ContextLayouts.SharedInfoTailroom);
+        var data = _frame + ContextLayouts.XdpHeadroom;
+        packet.CopyTo(new Span<byte>(data, packet.Length));
+        _data = (nint)(data + networkOffset);
+        _dataEnd = (nint)(data + packet.Length);
+        _dataMeta = _data;
+        NetworkOffset = networkOffset;
+        WriteBounds();
+    }
+
+    public PacketKind Kind { get; }
+    public nint BufferStart { get; }
+    public nint BufferEnd { get; }
+
+    /// <summary>Bytes of the link-layer header that the program does not see (socket filters start at the network header).</summary>
+    public int NetworkOffset { get; }
+
+    /// <summary>The context struct the program's r1 points at.</summary>
+    public nint ContextPointer { get; }
+
+    /// <summary>Managed copy of the context layout for callers that fill it before the run.</summary>
+    private byte[] Context { get; }
+
+    public int ContextSize => Context.Length;
+
+    public nint Data { get => _data; set { _data = value; WriteBounds(); } }
+    public nint DataEnd { get => _dataEnd; set { _dataEnd = value; WriteBounds(); } }
+    public nint DataMeta { get => _dataMeta; set { _dataMeta = value; WriteBounds(); } }
+
+    public Span<byte> ContextBytes => new((void*)ContextPointer, Context.Length);
+
+    public static PacketContext ForXdp(ReadOnlySpan<byte> packet, ReadOnlySpan<byte> contextIn, string program)
+    {
+        RequireEthernet(packet, program);
+        var maxData = ContextLayouts.FrameSize - ContextLayouts.XdpHeadroom - ContextLayouts.SharedInfoTailroom;
+        if (packet.Length > maxData)
+        {
+            throw new ProgramInputException(program, $"packet of {packet.Length} bytes exceeds the {maxData}-byte linear frame");
+        }
+
+        var metaLength = 0;
+        uint ingress = 1, rxQueue = 0;
+        if (!contextIn.IsEmpty)
+        {
+            if (contextIn.Length > ContextLayouts.XdpMdSize)
+            {
+                throw new ProgramInputException(program, "ctx_in is larger than struct xdp_md");
+            }
+
+            Span<byte> md = stackalloc byte[ContextLayouts.XdpMdSize];
+            contextIn.CopyTo(md);
+            var data = BinaryPrimitives.ReadUInt32LittleEndian(md);
+            var dataEnd = BinaryPrimitives.ReadUInt32LittleEndian(md[4..]);
+            var dataMeta = BinaryPrimitives.ReadUInt32LittleEndian(md[8..]);
+            if (dataMeta != 0 || dataEnd != packet.Length || data > dataEnd || BinaryPrimitives.ReadUInt32LittleEndian(md[20..]) != 0)
+            {
+                throw new ProgramInputException(program, "ctx_in: xdp_md needs data_meta 0, data_end = packet length, data <= data_end, egress_ifindex 0 (EINVAL)");
+            }
+
+            metaLength = (int)data;
+            ingress = BinaryPrimitives.ReadUInt32LittleEndian(md[12..]);
+            rxQueue = BinaryPrimitives.ReadUInt32LittleEndian(md[16..]);
+        }
+
+        var context = new PacketContext(PacketKind.Xdp, packet, ContextLayouts.XdpMdSize, 0);
+        context._dataMeta = context._data;
+        context._data += metaLength;
+        context.WriteBounds();
+        var bytes = context.ContextBytes;
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes[ContextLayouts.XdpIngressIfindex..], ingress);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes[ContextLayouts.XdpRxQueueIndex..], rxQueue);
+        return context;
+    }
+
+    public static PacketContext ForSkb(ReadOnlySpan<byte> packet, ReadOnlySpan<byte> contextIn, bool socketFilter, string program)
+    {
+        RequireEthernet(packet, program);
+        var context = new PacketContext(socketFilter ? PacketKind.SocketFilter : PacketKind.TrafficControl, packet,
+            ContextLayouts.SkBuffSize, socketFilter ? ContextLayouts.EthernetHeaderSize : 0);
+        var skb = context.ContextBytes;
+        if (!contextIn.IsEmpty)
+        {
+            if (contextIn.Length > ContextLayouts.SkBuffSize)
+            {
+                throw new ProgramInputException(program, "ctx_in is larger than struct __sk_buff");
+            }
+
+            // The kernel accepts only the fields it copies into the skb; anything else set is EINVAL.
+            Span<byte> given = stackalloc byte[ContextLayouts.SkBuffSize];
+            contextIn.CopyTo(given);
+            foreach (var (offset, size) in SkbInputFields)
+            {
+                given.Slice(offset, size).CopyTo(skb[offset..]);
+                given.Slice(offset, size).Clear();
+            }
+
+            if (given.IndexOfAnyExcept((byte)0) >= 0)
+            {
+                throw new ProgramInputException(program, "ctx_in: __sk_buff sets a field the kernel's test run does not accept (EINVAL)");
+            }
+        }
+
+        var length = packet.Length - context.NetworkOffset;
+        BinaryPrimitives.WriteUInt32LittleEndian(skb[ContextLayouts.SkbLen..], (uint)length);
+        packet.Slice(12, 2).CopyTo(skb[ContextLayouts.SkbProtocol..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(skb[ContextLayouts.SkbPktType..], PacketType(packet[..6]));
+        BinaryPrimitives.WriteUInt32LittleEndian(skb[ContextLayouts.SkbIfindex..], 1);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(skb[ContextLayouts.SkbWireLen..]) == 0)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(skb[ContextLayouts.SkbWireLen..], (uint)length);
+        }
+
+        return context;
+    }
+
+    /// <summary>The fields of <c>__sk_buff</c> the kernel's test run takes from ctx_in and gives back in ctx_out.</summary>
+    public static readonly (int Offset, int Size)[] SkbInputFields =
+    [
+        (ContextLayouts.SkbMark, 4), (ContextLayouts.SkbPriority, 4), (ContextLayouts.SkbIngressIfindex, 4),
+        (ContextLayouts.SkbIfindex, 4), (ContextLayouts.SkbCb, ContextLayouts.SkbCbSize), (ContextLayouts.SkbTstamp, 8),
+        (ContextLayouts.SkbWireLen, 4), (ContextLayouts.SkbGsoSegs, 4), (ContextLayouts.SkbGsoSize, 4),
+        (ContextLayouts.SkbHwtstamp, 8),
+    ];
+
+    /// <summary>The packet as the kernel's test run returns it in data_out.</summary>
+    public byte[] DataOut()
+    {
+        var visible = new ReadOnlySpan<byte>((void*)_data, (int)(_dataEnd - _data));
+        var output = new byte[NetworkOffset + visible.Length];
+        visible.CopyTo(output.AsSpan(NetworkOffset));
+        return output;
+    }
+
+    /// <summary>The context as the kernel's test run returns it in ctx_out.</summary>
+    public byte[] ContextOut()
+    {
+        var result = new byte[ContextSize];
+        var bytes = ContextBytes;
+        if (Kind == PacketKind.Xdp)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(result, (uint)(_data - _dataMeta));
+            BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(4), (uint)(_dataEnd - _dataMeta));
+            bytes.Slice(ContextLayouts.XdpIngressIfindex, 8).CopyTo(result.AsSpan(ContextLayouts.XdpIngressIfindex));
+            return result;
+        }
+
+        foreach (var (offset, size) in SkbInputFields)
+        {
+            bytes.Slice(offset, size).CopyTo(result.AsSpan(offset));
+        }
+
+        return result;
+    }
+
+    private void WriteBounds()
+    {
+        var bytes = ContextBytes;
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes[_dataOffsetFieldsAt..], (uint)_data);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes[(_dataOffsetFieldsAt + 4)..], (uint)_dataEnd);
+        var metaField = Kind == PacketKind.Xdp ? ContextLayouts.XdpDataMeta : ContextLayouts.SkbDataMeta;
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes[metaField..], (uint)_dataMeta);
+    }
+
+    // eth_type_trans on the test run's loopback device (address 00:00:00:00:00:00).
+    private static uint PacketType(ReadOnlySpan<byte> destination) =>
+        destination.IndexOfAnyExcept((byte)0xff) < 0 ? 1u
+        : (destination[0] & 1) != 0 ? 2u
+        : destination.IndexOfAnyExcept((byte)0) < 0 ? 0u
+        : 3u;
+
+    private static void RequireEthernet(ReadOnlySpan<byte> packet, string program)
+    {
+        if (packet.Length < ContextLayouts.EthernetHeaderSize)
+        {
+            throw new ProgramInputException(program, $"data_in of {packet.Length} bytes is shorter than an Ethernet header (EINVAL)");
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        LowMemory.Free(_frame, ContextLayouts.FrameSize);
+        System.Runtime.InteropServices.NativeMemory.Free((void*)ContextPointer);
+    }
+}
+
+internal enum PacketKind
+{
+    Xdp,
+    TrafficControl,
+    SocketFilter,
+}
