@@ -21,7 +21,7 @@ internal static class LoaderTestFiles
     public static string PathOf(string objectName)
     {
         foreach (var directory in new[] { ElfTestFiles.ExamplesDirectory, Path.Combine(DataRoot, "btf"), Path.Combine(DataRoot, "kernel"),
-                     ElfTestFiles.DataDirectory, LoaderDirectory })
+                     ElfTestFiles.DataDirectory, LoaderDirectory, Path.Combine(LoaderDirectory, "legacy") })
         {
             var path = Path.Combine(directory, objectName);
             if (File.Exists(path))
@@ -39,5 +39,6 @@ internal static class LoaderTestFiles
             .Concat(Directory.GetFiles(Path.Combine(DataRoot, "btf"), "*.o"))
             .Concat(Directory.GetFiles(Path.Combine(DataRoot, "kernel"), "*.o"))
             .Concat(Directory.GetFiles(LoaderDirectory, "*.o"))
+            .Concat(Directory.GetFiles(Path.Combine(LoaderDirectory, "legacy"), "*.o"))
             .Order(StringComparer.Ordinal);
 }

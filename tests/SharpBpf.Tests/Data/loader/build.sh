@@ -1,13 +1,16 @@
 #!/bin/sh
 # Regenerates the libbpf goldens (*.libbpf.txt) for every committed object: what libbpf makes of it
 # (object name, maps, programs, and the final linked instructions after loading into the kernel).
-# Also rebuilds the loader test objects (*.c here) with clang-19. Needs gcc, libbpf-dev and root (programs are loaded). Objects the kernel's verifier rejects are opened only.
+# Also rebuilds the loader test objects (*.c here and legacy/*.c, which libbpf 1.x refuses: no goldens) with clang-19. Needs gcc, libbpf-dev and root (programs are loaded). Objects the kernel's verifier rejects are opened only.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../../.." && pwd)
 CLANG="${CLANG:-clang-19}"
 for source in "$here"/*.c; do
 	case "$source" in */libbpf_oracle.c) continue ;; esac
+	"$CLANG" -O2 -g -target bpf -mcpu=v3 -I/usr/include/x86_64-linux-gnu -c "$source" -o "${source%.c}.o"
+done
+for source in "$here"/legacy/*.c; do
 	"$CLANG" -O2 -g -target bpf -mcpu=v3 -I/usr/include/x86_64-linux-gnu -c "$source" -o "${source%.c}.o"
 done
 gcc -O1 -Wall -o /tmp/libbpf_oracle "$here/libbpf_oracle.c" -lbpf
