@@ -8,6 +8,7 @@ internal static class CommandCatalog
     public static IEnumerable<Command> Create(CliConsole console)
     {
         yield return AsmCommand.Create(console);
+        yield return ShowCommand.Create(console);
         yield return DisasmCommand.Create(console);
         yield return ConformanceCommand.Create(console);
     }
