@@ -26,6 +26,8 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
     private static int? ExitCodeFor(Exception e) => e switch
     {
         Execution.ProgramFaultException => ExitCodes.Fault,
+        Kernel.KernelLoadException => ExitCodes.Rejected,
+        KeyNotFoundException => ExitCodes.BadInput,
         BpfException => ExitCodes.BadInput,
         FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException => ExitCodes.BadInput,
         UsageException => ExitCodes.BadInput,

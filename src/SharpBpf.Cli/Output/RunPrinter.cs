@@ -1,0 +1,50 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace SharpBpf.Cli.Output;
+
+/// <summary>The human form of a run report: one line per run, then maps, timers and trace lines.</summary>
+internal static class RunPrinter
+{
+    public static void Write(TextWriter writer, RunReport report)
+    {
+        var console = Human.Console(writer);
+        console.WriteLine($"engine {report.Engine}, clock {report.Clock}");
+        foreach (var result in report.Results)
+        {
+            var line = $"{result.Program}: retval {result.Retval} (0x{result.Retval:x}), {result.DurationNs} ns";
+            console.WriteLine(result.DataOut is null ? line : $"{line}, data_out {result.DataOut}");
+        }
+
+        if (report.Maps is not null)
+        {
+            foreach (var (name, map) in report.Maps)
+            {
+                var table = new Table().Title(Markup.Escape($"{name} ({map.Type}, key {map.KeySize}, value {map.ValueSize})")).AddColumns("key", "value");
+                foreach (var entry in map.Entries)
+                {
+                    table.AddRow(entry.Key, entry.Value ?? string.Join(" | ", entry.Values ?? []));
+                }
+
+                console.Write(table);
+            }
+        }
+
+        if (report.Timers is not null)
+        {
+            var timers = new Table().Title("armed timers").AddColumns("map", "key", "clock", "expires (ns)", "callback");
+            foreach (var timer in report.Timers)
+            {
+                timers.AddRow(Markup.Escape(timer.Map), timer.Key, timer.Clock,
+                    timer.ExpiresNs < 0 ? "never" : timer.ExpiresNs.ToString(CultureInfo.InvariantCulture), Markup.Escape(timer.Callback));
+            }
+
+            console.Write(timers);
+        }
+
+        foreach (var line in report.Trace ?? [])
+        {
+            writer.WriteLine(line);
+        }
+    }
+}
