@@ -2,13 +2,32 @@ using SharpBpf.Kernel;
 
 namespace SharpBpf.Tests.Kernel;
 
-/// <summary>A fact that needs the Linux kernel engine; skipped, with the reason printed by the runner, where
-/// <see cref="KernelAvailability"/> says the kernel cannot be used (not root, no libbpf, BPF refused).</summary>
+/// <summary>
+/// A fact that needs the Linux kernel engine; skipped, with the reason printed by the runner, where
+/// <see cref="KernelAvailability"/> says the kernel cannot be used (not root, no libbpf, BPF refused). In CI
+/// (<c>CI=true</c>) it is never skipped: a CI machine without the kernel engine must fail, not pass quietly.
+/// </summary>
 public sealed class KernelFactAttribute : FactAttribute
 {
-    public KernelFactAttribute()
+    public KernelFactAttribute() => Skip = KernelRequirement.SkipReason();
+}
+
+/// <summary>The data-driven twin of <see cref="KernelFactAttribute"/>.</summary>
+public sealed class KernelTheoryAttribute : TheoryAttribute
+{
+    public KernelTheoryAttribute() => Skip = KernelRequirement.SkipReason();
+}
+
+internal static class KernelRequirement
+{
+    public static string? SkipReason()
     {
-        string? reason = KernelAvailability.Check();
-        if (reason is not null) Skip = "kernel engine unavailable: " + reason;
+        var reason = KernelAvailability.Check();
+        if (reason is null || Environment.GetEnvironmentVariable("CI") == "true")
+        {
+            return null;
+        }
+
+        return "kernel engine unavailable: " + reason;
     }
 }

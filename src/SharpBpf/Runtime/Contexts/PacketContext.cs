@@ -100,6 +100,7 @@ internal sealed unsafe class PacketContext : IDisposable
     public static PacketContext ForSkb(ReadOnlySpan<byte> packet, ReadOnlySpan<byte> contextIn, bool socketFilter, string program)
     {
         RequireEthernet(packet, program);
+        RequireNetworkHeader(packet, program);
         var context = new PacketContext(socketFilter ? PacketKind.SocketFilter : PacketKind.TrafficControl, packet,
             ContextLayouts.SkBuffSize, socketFilter ? ContextLayouts.EthernetHeaderSize : 0);
         var skb = context.ContextBytes;
@@ -198,6 +199,22 @@ internal sealed unsafe class PacketContext : IDisposable
         if (packet.Length < ContextLayouts.EthernetHeaderSize)
         {
             throw new ProgramInputException(program, $"data_in of {packet.Length} bytes is shorter than an Ethernet header (EINVAL)");
+        }
+    }
+
+    // Measured on Linux 6.18: an skb test run refuses IPv4 with less than a 20-byte header and IPv6 with less than 40.
+    private static void RequireNetworkHeader(ReadOnlySpan<byte> packet, string program)
+    {
+        var networkBytes = packet.Length - ContextLayouts.EthernetHeaderSize;
+        var minimum = (packet[12], packet[13]) switch
+        {
+            (0x08, 0x00) => 20,
+            (0x86, 0xdd) => 40,
+            _ => 0,
+        };
+        if (networkBytes < minimum)
+        {
+            throw new ProgramInputException(program, $"data_in holds {networkBytes} bytes of a {minimum}-byte network header (EINVAL)");
         }
     }
 
