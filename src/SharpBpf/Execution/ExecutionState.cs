@@ -1,0 +1,197 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using SharpBpf.Helpers;
+
+namespace SharpBpf.Execution;
+
+/// <summary>
+/// Everything one run owns: its stack block, its live memory regions, its remaining instruction budget, and where
+/// it is (instruction and frame depth) while a helper runs. Engines create one per run and never share it between
+/// threads; it is also the <see cref="HelperCallContext"/> helpers receive.
+/// It does not execute instructions: the engine does, and keeps hot state in locals, syncing
+/// <see cref="Remaining"/>, <see cref="CurrentInstruction"/> and <see cref="CurrentDepth"/> around helper calls.
+/// </summary>
+public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
+{
+    private readonly PreparedProgram _program;
+    private readonly object? _hostState;
+    private MemoryRegion[] _regions;
+    private int _regionCount;
+    private byte* _stackBlock;
+
+    internal ExecutionState(PreparedProgram program, long budget, object? hostState, int regionCapacity)
+    {
+        _program = program;
+        _hostState = hostState;
+        _regions = new MemoryRegion[Math.Max(regionCapacity, 4)];
+        _stackBlock = StackPool.Rent();
+        StackTop = (ulong)_stackBlock + StackLayout.TotalSize;
+        Remaining = budget;
+    }
+
+    /// <summary>One past the highest stack byte: r10 of frame 0.</summary>
+    public ulong StackTop { get; }
+
+    /// <summary>Instructions the run may still execute.</summary>
+    public long Remaining { get; internal set; }
+
+    /// <summary>The instruction being executed when control is outside the engine's loop (a helper call).</summary>
+    public int CurrentInstruction { get; internal set; }
+
+    /// <summary>The frame index (0 = main program) of <see cref="CurrentInstruction"/>.</summary>
+    public int CurrentDepth { get; internal set; }
+
+    public override int InstructionIndex => CurrentInstruction;
+    public override bool IsChecked => _program.Mode == ExecutionMode.Checked;
+    public override object? HostState => _hostState;
+
+    /// <summary>r10 of the frame at <paramref name="depth"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong FrameTop(int depth) => StackTop - (ulong)(depth * StackLayout.FrameSize);
+
+    /// <summary>The lowest live stack byte when the deepest frame is <paramref name="depth"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong StackLow(int depth) => StackTop - (ulong)((depth + 1) * StackLayout.FrameSize);
+
+    /// <summary>The packet legacy <c>ldabs</c>/<c>ldind</c> read, if the run has one.</summary>
+    public MemoryRegion? Packet { get; internal set; }
+
+    public ReadOnlySpan<MemoryRegion> Regions => _regions.AsSpan(0, _regionCount);
+
+    internal void AddRegion(in MemoryRegion region)
+    {
+        for (var i = 0; i < _regionCount; i++)
+        {
+            if (_regions[i] == region)
+            {
+                return;
+            }
+        }
+
+        if (_regionCount == _regions.Length)
+        {
+            Array.Resize(ref _regions, _regions.Length * 2);
+        }
+
+        _regions[_regionCount++] = region;
+    }
+
+    /// <summary>
+    /// Checks an access outside the engine's inline stack test: the live stack frames (0..<paramref name="depth"/>),
+    /// then every region. Faults at <paramref name="instructionIndex"/> when no single region holds the whole range
+    /// with the needed permission.
+    /// </summary>
+    public void CheckAccess(ulong address, ulong size, MemoryAccess access, int instructionIndex, int depth)
+    {
+        var low = StackLow(depth);
+        if (address >= low && size <= StackTop - low && address - low <= StackTop - low - size)
+        {
+            return;
+        }
+
+        CheckRegions(address, size, access, instructionIndex);
+    }
+
+    /// <summary>As <see cref="CheckAccess"/> without the stack: the engine tested the live frames inline already.</summary>
+    public void CheckRegions(ulong address, ulong size, MemoryAccess access, int instructionIndex)
+    {
+        var readOnlyHit = false;
+        for (var i = 0; i < _regionCount; i++)
+        {
+            ref readonly var region = ref _regions[i];
+            if (region.Contains(address, size))
+            {
+                if ((region.Access & access) == access)
+                {
+                    return;
+                }
+
+                readOnlyHit = true;
+            }
+        }
+
+        var kind = (access & MemoryAccess.Write) == 0 ? FaultKind.OutOfBoundsRead
+            : readOnlyHit ? FaultKind.ReadOnlyWrite
+            : FaultKind.OutOfBoundsWrite;
+        FaultThrow.Fault(kind, instructionIndex, address, (int)Math.Min(size, int.MaxValue));
+    }
+
+    public override Span<byte> GetMemory(ulong address, ulong length, MemoryAccess access)
+    {
+        ThrowIfEnded();
+        if (length == 0)
+        {
+            return [];
+        }
+
+        if (IsChecked)
+        {
+            CheckAccess(address, length, access, CurrentInstruction, CurrentDepth);
+        }
+
+        if (length > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, "a span cannot be longer than int.MaxValue");
+        }
+
+        return new Span<byte>((void*)address, (int)length);
+    }
+
+    public override void AddRegion(nint address, long length, MemoryAccess access)
+    {
+        ThrowIfEnded();
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        AddRegion(new MemoryRegion((ulong)address, (ulong)length, access, RegionKind.HelperMemory));
+    }
+
+    public override ulong InvokeSubprogram(ulong functionPointer, ulong r1 = 0, ulong r2 = 0, ulong r3 = 0, ulong r4 = 0, ulong r5 = 0)
+    {
+        if (!FunctionPointer.TryDecode(functionPointer, out var slot) || !_program.IsInstructionStart(slot))
+        {
+            FaultThrow.Fault(FaultKind.InvalidCallTarget, CurrentInstruction, functionPointer);
+        }
+
+        return InvokeSubprogramAt(slot, r1, r2, r3, r4, r5);
+    }
+
+    public override ulong InvokeSubprogramAt(int slot, ulong r1 = 0, ulong r2 = 0, ulong r3 = 0, ulong r4 = 0, ulong r5 = 0)
+    {
+        ThrowIfEnded();
+        if (!_program.IsInstructionStart(slot))
+        {
+            FaultThrow.Fault(FaultKind.InvalidCallTarget, CurrentInstruction, FunctionPointer.Tag | (uint)Math.Max(slot, 0));
+        }
+
+        var depth = CurrentDepth + 1;
+        if (depth >= StackLayout.MaxCallFrames)
+        {
+            FaultThrow.Fault(FaultKind.CallDepthExceeded, CurrentInstruction);
+        }
+
+        var (savedInstruction, savedDepth) = (CurrentInstruction, CurrentDepth);
+        var result = _program.Execute(this, slot, depth, r1, r2, r3, r4, r5);
+        (CurrentInstruction, CurrentDepth) = (savedInstruction, savedDepth);
+        return result;
+    }
+
+    [DoesNotReturn]
+    public override void Fault(string reason) => FaultThrow.HelperFault(CurrentInstruction, reason);
+
+    /// <summary>A helper that kept its context past the run would touch a stack block another run may own.</summary>
+    private void ThrowIfEnded()
+    {
+        if (_stackBlock == null)
+        {
+            throw new InvalidOperationException("a helper context is only valid while its helper call runs");
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_stackBlock != null)
+        {
+            StackPool.Return(_stackBlock);
+            _stackBlock = null;
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace SharpBpf.Execution;
+
+/// <summary>What a memory region is, for diagnostics; access rules come from <see cref="MemoryRegion.Access"/>.</summary>
+public enum RegionKind
+{
+    Stack,
+    Input,
+    Context,
+    Packet,
+    HelperMemory,
+}

@@ -1,0 +1,4 @@
+namespace SharpBpf.Helpers;
+
+/// <summary>One registered helper: its kernel id, its name (as in uapi <c>bpf.h</c> without <c>bpf_</c> or as the host likes) and its code.</summary>
+public sealed record HelperDescriptor(int Id, string Name, HelperFunction Function);
