@@ -81,6 +81,20 @@ public class PrintfTests
     }
 
     [Fact]
+    public void Mixed_formats_give_what_linux_6_18_gave()
+    {
+        // bpf_snprintf returned 28 (27 characters and the NUL) and bpf_trace_printk 38 for these on the project machine.
+        var context = new FakeHelperContext();
+        var name = context.Add("eth0\0"u8.ToArray());
+        var ip = context.Add([192, 168, 1, 20]);
+        Assert.Equal((0L, "v=123456! eth0|   -3|ab  |Z"), Format(context, "v=%lu! %s|%5d|%-4x|%c", 123456, name, unchecked((ulong)-3L), 0xab, 'Z'));
+        var (error, text) = Format(context, "%pI4 %pi4 %08x\n", ip, ip, 0xbeef);
+        Assert.Equal(0, error);
+        Assert.Equal(38, text.Length);
+        Assert.Equal("192.168.1.20 192.168.001.020 0000beef\n", text);
+    }
+
+    [Fact]
     public void An_unreadable_string_prints_empty_and_an_unreadable_address_as_zeros()
     {
         Assert.Equal((0L, "<> 0.0.0.0"), Format("<%s> %pI4", 0x10, 0x20));

@@ -23,6 +23,7 @@ public class StringHelperTests
     }
 
     [Theory]
+    [InlineData(" -42xyz\0", 10, 4, -42)] // measured on Linux 6.18, as are "0x1f"/0 and 2^63 below
     [InlineData("123", 10, 3, 123)]
     [InlineData("  -42xyz", 10, 5, -42)]
     [InlineData("\t\n+5", 10, -22, 0)]
@@ -52,6 +53,7 @@ public class StringHelperTests
     }
 
     [Theory]
+    [InlineData("9223372036854775808", 10, 19, long.MinValue)]
     [InlineData("18446744073709551615", 10, 20, -1L)]
     [InlineData("18446744073709551616", 10, -34, 0L)]
     [InlineData("-1", 10, -22, 0L)]
