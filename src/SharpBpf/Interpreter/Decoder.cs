@@ -123,11 +123,11 @@ internal static class Decoder
         {
             case Opcodes.Ja:
                 d.Op = Op.Ja;
-                d.Target = pc + 1 + insn.Offset;
+                d.Target = 1 + insn.Offset;
                 return;
             case Opcodes.Ja32:
                 d.Op = Op.Ja;
-                d.Target = (int)(pc + 1L + insn.Immediate);
+                d.Target = 1 + insn.Immediate;
                 return;
             case Opcodes.Exit:
                 d.Op = Op.Exit;
@@ -175,7 +175,7 @@ internal static class Decoder
             var other => throw new UnreachableException($"jump operation {other} passed validation"),
         };
         d.Op = (Op)((byte)(is32 ? Op.Jeq32Imm : Op.Jeq64Imm) + index * 2 + (isReg ? 1 : 0));
-        d.Target = pc + 1 + insn.Offset;
+        d.Target = 1 + insn.Offset;
         d.Imm = is32 ? zeroExtended : signExtended;
     }
 

@@ -46,6 +46,8 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
         return result;
     }
 
+    private int Pc(DecodedInstruction* ip) => (int)(ip - _codeStart);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Check<TMode>(ExecutionState state, ulong address, uint size, MemoryAccess access,
         ulong stackLow, ulong stackLength, int pc)
@@ -85,8 +87,7 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
         r[10] = state.FrameTop(baseDepth);
         var frames = stackalloc CallFrame[StackLayout.MaxCallFrames];
         var helpers = _callSiteHelpers;
-        var code = _codeStart;
-        var ip = code + entrySlot;
+        var ip = _codeStart + entrySlot;
         var depth = baseDepth;
         var stackLow = state.StackLow(depth);
         var stackLength = state.StackTop - stackLow;
@@ -99,7 +100,7 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
             if (--remaining < 0)
             {
                 state.Remaining = 0;
-                FaultThrow.BudgetExhausted((int)(ip - code));
+                FaultThrow.BudgetExhausted(Pc(ip));
             }
 
             switch (ip->Op)
@@ -190,7 +191,7 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
                 case Op.LdIndB:
                 case Op.LdIndH:
                 case Op.LdIndW:
-                    if (!LoadPacket(state, ip, r, (int)(ip - code)))
+                    if (!LoadPacket(state, ip, r, Pc(ip)))
                     {
                         // The kernel ends the program with r0 = 0 when a legacy packet load is out of bounds.
                         state.Remaining = remaining;
@@ -203,49 +204,49 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
                 case Op.LdxB:
                 {
                     var a = r[ip->Src] + ip->Imm;
-                    Check<TMode>(state, a, 1, MemoryAccess.Read, stackLow, stackLength, (int)(ip - code));
+                    Check<TMode>(state, a, 1, MemoryAccess.Read, stackLow, stackLength, Pc(ip));
                     r[ip->Dst] = *(byte*)a;
                     break;
                 }
                 case Op.LdxH:
                 {
                     var a = r[ip->Src] + ip->Imm;
-                    Check<TMode>(state, a, 2, MemoryAccess.Read, stackLow, stackLength, (int)(ip - code));
+                    Check<TMode>(state, a, 2, MemoryAccess.Read, stackLow, stackLength, Pc(ip));
                     r[ip->Dst] = Unsafe.ReadUnaligned<ushort>((void*)a);
                     break;
                 }
                 case Op.LdxW:
                 {
                     var a = r[ip->Src] + ip->Imm;
-                    Check<TMode>(state, a, 4, MemoryAccess.Read, stackLow, stackLength, (int)(ip - code));
+                    Check<TMode>(state, a, 4, MemoryAccess.Read, stackLow, stackLength, Pc(ip));
                     r[ip->Dst] = Unsafe.ReadUnaligned<uint>((void*)a);
                     break;
                 }
                 case Op.LdxDw:
                 {
                     var a = r[ip->Src] + ip->Imm;
-                    Check<TMode>(state, a, 8, MemoryAccess.Read, stackLow, stackLength, (int)(ip - code));
+                    Check<TMode>(state, a, 8, MemoryAccess.Read, stackLow, stackLength, Pc(ip));
                     r[ip->Dst] = Unsafe.ReadUnaligned<ulong>((void*)a);
                     break;
                 }
                 case Op.LdxsB:
                 {
                     var a = r[ip->Src] + ip->Imm;
-                    Check<TMode>(state, a, 1, MemoryAccess.Read, stackLow, stackLength, (int)(ip - code));
+                    Check<TMode>(state, a, 1, MemoryAccess.Read, stackLow, stackLength, Pc(ip));
                     r[ip->Dst] = (ulong)*(sbyte*)a;
                     break;
                 }
                 case Op.LdxsH:
                 {
                     var a = r[ip->Src] + ip->Imm;
-                    Check<TMode>(state, a, 2, MemoryAccess.Read, stackLow, stackLength, (int)(ip - code));
+                    Check<TMode>(state, a, 2, MemoryAccess.Read, stackLow, stackLength, Pc(ip));
                     r[ip->Dst] = (ulong)Unsafe.ReadUnaligned<short>((void*)a);
                     break;
                 }
                 case Op.LdxsW:
                 {
                     var a = r[ip->Src] + ip->Imm;
-                    Check<TMode>(state, a, 4, MemoryAccess.Read, stackLow, stackLength, (int)(ip - code));
+                    Check<TMode>(state, a, 4, MemoryAccess.Read, stackLow, stackLength, Pc(ip));
                     r[ip->Dst] = (ulong)Unsafe.ReadUnaligned<int>((void*)a);
                     break;
                 }
@@ -254,28 +255,28 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
                 case Op.StB:
                 {
                     var a = r[ip->Dst] + ip->Imm;
-                    Check<TMode>(state, a, 1, MemoryAccess.Write, stackLow, stackLength, (int)(ip - code));
+                    Check<TMode>(state, a, 1, MemoryAccess.Write, stackLow, stackLength, Pc(ip));
                     *(byte*)a = (byte)ip->Target;
                     break;
                 }
                 case Op.StH:
                 {
                     var a = r[ip->Dst] + ip->Imm;
-                    Check<TMode>(state, a, 2, MemoryAccess.Write, stackLow, stackLength, (int)(ip - code));
+                    Check<TMode>(state, a, 2, MemoryAccess.Write, stackLow, stackLength, Pc(ip));
                     Unsafe.WriteUnaligned((void*)a, (ushort)ip->Target);
                     break;
                 }
                 case Op.StW:
                 {
                     var a = r[ip->Dst] + ip->Imm;
-                    Check<TMode>(state, a, 4, MemoryAccess.Write, stackLow, stackLength, (int)(ip - code));
+                    Check<TMode>(state, a, 4, MemoryAccess.Write, stackLow, stackLength, Pc(ip));
                     Unsafe.WriteUnaligned((void*)a, ip->Target);
                     break;
                 }
                 case Op.StDw:
                 {
                     var a = r[ip->Dst] + ip->Imm;
-                    Check<TMode>(state, a, 8, MemoryAccess.Write, stackLow, stackLength, (int)(ip - code));
+                    Check<TMode>(state, a, 8, MemoryAccess.Write, stackLow, stackLength, Pc(ip));
                     Unsafe.WriteUnaligned((void*)a, (long)ip->Target);
                     break;
                 }
@@ -284,28 +285,28 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
                 case Op.StxB:
                 {
                     var a = r[ip->Dst] + ip->Imm;
-                    Check<TMode>(state, a, 1, MemoryAccess.Write, stackLow, stackLength, (int)(ip - code));
+                    Check<TMode>(state, a, 1, MemoryAccess.Write, stackLow, stackLength, Pc(ip));
                     *(byte*)a = (byte)r[ip->Src];
                     break;
                 }
                 case Op.StxH:
                 {
                     var a = r[ip->Dst] + ip->Imm;
-                    Check<TMode>(state, a, 2, MemoryAccess.Write, stackLow, stackLength, (int)(ip - code));
+                    Check<TMode>(state, a, 2, MemoryAccess.Write, stackLow, stackLength, Pc(ip));
                     Unsafe.WriteUnaligned((void*)a, (ushort)r[ip->Src]);
                     break;
                 }
                 case Op.StxW:
                 {
                     var a = r[ip->Dst] + ip->Imm;
-                    Check<TMode>(state, a, 4, MemoryAccess.Write, stackLow, stackLength, (int)(ip - code));
+                    Check<TMode>(state, a, 4, MemoryAccess.Write, stackLow, stackLength, Pc(ip));
                     Unsafe.WriteUnaligned((void*)a, (uint)r[ip->Src]);
                     break;
                 }
                 case Op.StxDw:
                 {
                     var a = r[ip->Dst] + ip->Imm;
-                    Check<TMode>(state, a, 8, MemoryAccess.Write, stackLow, stackLength, (int)(ip - code));
+                    Check<TMode>(state, a, 8, MemoryAccess.Write, stackLow, stackLength, Pc(ip));
                     Unsafe.WriteUnaligned((void*)a, r[ip->Src]);
                     break;
                 }
@@ -323,7 +324,7 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
                 case Op.AtomicCmpXchg32:
                 {
                     var a = r[ip->Dst] + ip->Imm;
-                    CheckAtomic<TMode>(state, a, 4, stackLow, stackLength, (int)(ip - code));
+                    CheckAtomic<TMode>(state, a, 4, stackLow, stackLength, Pc(ip));
                     Atomics.Execute32(ip->Op, (int*)a, r, ip->Src);
                     break;
                 }
@@ -339,64 +340,64 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
                 case Op.AtomicCmpXchg64:
                 {
                     var a = r[ip->Dst] + ip->Imm;
-                    CheckAtomic<TMode>(state, a, 8, stackLow, stackLength, (int)(ip - code));
+                    CheckAtomic<TMode>(state, a, 8, stackLow, stackLength, Pc(ip));
                     Atomics.Execute64(ip->Op, (long*)a, r, ip->Src);
                     break;
                 }
 
                 // ---- jumps ----
-                case Op.Ja: ip = code + ip->Target; continue;
-                case Op.Jeq64Imm: ip = r[ip->Dst] == ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jeq64Reg: ip = r[ip->Dst] == r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jgt64Imm: ip = r[ip->Dst] > ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jgt64Reg: ip = r[ip->Dst] > r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jge64Imm: ip = r[ip->Dst] >= ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jge64Reg: ip = r[ip->Dst] >= r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jset64Imm: ip = (r[ip->Dst] & ip->Imm) != 0 ? code + ip->Target : ip + 1; continue;
-                case Op.Jset64Reg: ip = (r[ip->Dst] & r[ip->Src]) != 0 ? code + ip->Target : ip + 1; continue;
-                case Op.Jne64Imm: ip = r[ip->Dst] != ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jne64Reg: ip = r[ip->Dst] != r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jsgt64Imm: ip = (long)r[ip->Dst] > (long)ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jsgt64Reg: ip = (long)r[ip->Dst] > (long)r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jsge64Imm: ip = (long)r[ip->Dst] >= (long)ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jsge64Reg: ip = (long)r[ip->Dst] >= (long)r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jlt64Imm: ip = r[ip->Dst] < ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jlt64Reg: ip = r[ip->Dst] < r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jle64Imm: ip = r[ip->Dst] <= ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jle64Reg: ip = r[ip->Dst] <= r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jslt64Imm: ip = (long)r[ip->Dst] < (long)ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jslt64Reg: ip = (long)r[ip->Dst] < (long)r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jsle64Imm: ip = (long)r[ip->Dst] <= (long)ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jsle64Reg: ip = (long)r[ip->Dst] <= (long)r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jeq32Imm: ip = (uint)r[ip->Dst] == (uint)ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jeq32Reg: ip = (uint)r[ip->Dst] == (uint)r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jgt32Imm: ip = (uint)r[ip->Dst] > (uint)ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jgt32Reg: ip = (uint)r[ip->Dst] > (uint)r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jge32Imm: ip = (uint)r[ip->Dst] >= (uint)ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jge32Reg: ip = (uint)r[ip->Dst] >= (uint)r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jset32Imm: ip = ((uint)r[ip->Dst] & (uint)ip->Imm) != 0 ? code + ip->Target : ip + 1; continue;
-                case Op.Jset32Reg: ip = ((uint)r[ip->Dst] & (uint)r[ip->Src]) != 0 ? code + ip->Target : ip + 1; continue;
-                case Op.Jne32Imm: ip = (uint)r[ip->Dst] != (uint)ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jne32Reg: ip = (uint)r[ip->Dst] != (uint)r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jsgt32Imm: ip = (int)r[ip->Dst] > (int)ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jsgt32Reg: ip = (int)r[ip->Dst] > (int)r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jsge32Imm: ip = (int)r[ip->Dst] >= (int)ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jsge32Reg: ip = (int)r[ip->Dst] >= (int)r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jlt32Imm: ip = (uint)r[ip->Dst] < (uint)ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jlt32Reg: ip = (uint)r[ip->Dst] < (uint)r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jle32Imm: ip = (uint)r[ip->Dst] <= (uint)ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jle32Reg: ip = (uint)r[ip->Dst] <= (uint)r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jslt32Imm: ip = (int)r[ip->Dst] < (int)ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jslt32Reg: ip = (int)r[ip->Dst] < (int)r[ip->Src] ? code + ip->Target : ip + 1; continue;
-                case Op.Jsle32Imm: ip = (int)r[ip->Dst] <= (int)ip->Imm ? code + ip->Target : ip + 1; continue;
-                case Op.Jsle32Reg: ip = (int)r[ip->Dst] <= (int)r[ip->Src] ? code + ip->Target : ip + 1; continue;
+                case Op.Ja: ip += ip->Target; continue;
+                case Op.Jeq64Imm: ip += r[ip->Dst] == ip->Imm ? ip->Target : 1; continue;
+                case Op.Jeq64Reg: ip += r[ip->Dst] == r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jgt64Imm: ip += r[ip->Dst] > ip->Imm ? ip->Target : 1; continue;
+                case Op.Jgt64Reg: ip += r[ip->Dst] > r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jge64Imm: ip += r[ip->Dst] >= ip->Imm ? ip->Target : 1; continue;
+                case Op.Jge64Reg: ip += r[ip->Dst] >= r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jset64Imm: ip += (r[ip->Dst] & ip->Imm) != 0 ? ip->Target : 1; continue;
+                case Op.Jset64Reg: ip += (r[ip->Dst] & r[ip->Src]) != 0 ? ip->Target : 1; continue;
+                case Op.Jne64Imm: ip += r[ip->Dst] != ip->Imm ? ip->Target : 1; continue;
+                case Op.Jne64Reg: ip += r[ip->Dst] != r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jsgt64Imm: ip += (long)r[ip->Dst] > (long)ip->Imm ? ip->Target : 1; continue;
+                case Op.Jsgt64Reg: ip += (long)r[ip->Dst] > (long)r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jsge64Imm: ip += (long)r[ip->Dst] >= (long)ip->Imm ? ip->Target : 1; continue;
+                case Op.Jsge64Reg: ip += (long)r[ip->Dst] >= (long)r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jlt64Imm: ip += r[ip->Dst] < ip->Imm ? ip->Target : 1; continue;
+                case Op.Jlt64Reg: ip += r[ip->Dst] < r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jle64Imm: ip += r[ip->Dst] <= ip->Imm ? ip->Target : 1; continue;
+                case Op.Jle64Reg: ip += r[ip->Dst] <= r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jslt64Imm: ip += (long)r[ip->Dst] < (long)ip->Imm ? ip->Target : 1; continue;
+                case Op.Jslt64Reg: ip += (long)r[ip->Dst] < (long)r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jsle64Imm: ip += (long)r[ip->Dst] <= (long)ip->Imm ? ip->Target : 1; continue;
+                case Op.Jsle64Reg: ip += (long)r[ip->Dst] <= (long)r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jeq32Imm: ip += (uint)r[ip->Dst] == (uint)ip->Imm ? ip->Target : 1; continue;
+                case Op.Jeq32Reg: ip += (uint)r[ip->Dst] == (uint)r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jgt32Imm: ip += (uint)r[ip->Dst] > (uint)ip->Imm ? ip->Target : 1; continue;
+                case Op.Jgt32Reg: ip += (uint)r[ip->Dst] > (uint)r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jge32Imm: ip += (uint)r[ip->Dst] >= (uint)ip->Imm ? ip->Target : 1; continue;
+                case Op.Jge32Reg: ip += (uint)r[ip->Dst] >= (uint)r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jset32Imm: ip += ((uint)r[ip->Dst] & (uint)ip->Imm) != 0 ? ip->Target : 1; continue;
+                case Op.Jset32Reg: ip += ((uint)r[ip->Dst] & (uint)r[ip->Src]) != 0 ? ip->Target : 1; continue;
+                case Op.Jne32Imm: ip += (uint)r[ip->Dst] != (uint)ip->Imm ? ip->Target : 1; continue;
+                case Op.Jne32Reg: ip += (uint)r[ip->Dst] != (uint)r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jsgt32Imm: ip += (int)r[ip->Dst] > (int)ip->Imm ? ip->Target : 1; continue;
+                case Op.Jsgt32Reg: ip += (int)r[ip->Dst] > (int)r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jsge32Imm: ip += (int)r[ip->Dst] >= (int)ip->Imm ? ip->Target : 1; continue;
+                case Op.Jsge32Reg: ip += (int)r[ip->Dst] >= (int)r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jlt32Imm: ip += (uint)r[ip->Dst] < (uint)ip->Imm ? ip->Target : 1; continue;
+                case Op.Jlt32Reg: ip += (uint)r[ip->Dst] < (uint)r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jle32Imm: ip += (uint)r[ip->Dst] <= (uint)ip->Imm ? ip->Target : 1; continue;
+                case Op.Jle32Reg: ip += (uint)r[ip->Dst] <= (uint)r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jslt32Imm: ip += (int)r[ip->Dst] < (int)ip->Imm ? ip->Target : 1; continue;
+                case Op.Jslt32Reg: ip += (int)r[ip->Dst] < (int)r[ip->Src] ? ip->Target : 1; continue;
+                case Op.Jsle32Imm: ip += (int)r[ip->Dst] <= (int)ip->Imm ? ip->Target : 1; continue;
+                case Op.Jsle32Reg: ip += (int)r[ip->Dst] <= (int)r[ip->Src] ? ip->Target : 1; continue;
 
                 // ---- calls and exit ----
                 case Op.CallHelper:
                     helper = helpers[ip->Target];
                     if (helper is null)
                     {
-                        FaultThrow.Fault(FaultKind.UnknownHelper, (int)(ip - code), ip->Imm);
+                        FaultThrow.Fault(FaultKind.UnknownHelper, Pc(ip), ip->Imm);
                     }
 
                     goto CallHelper;
@@ -410,7 +411,7 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
                     {
                         if (!IsInstructionStart(callTarget))
                         {
-                            FaultThrow.Fault(FaultKind.InvalidCallTarget, (int)(ip - code), value);
+                            FaultThrow.Fault(FaultKind.InvalidCallTarget, Pc(ip), value);
                         }
 
                         goto CallLocal;
@@ -418,13 +419,13 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
 
                     if (!TryGetHelper(value, out helper))
                     {
-                        FaultThrow.Fault(FaultKind.UnknownHelper, (int)(ip - code), value);
+                        FaultThrow.Fault(FaultKind.UnknownHelper, Pc(ip), value);
                     }
 
                     goto CallHelper;
                 }
                 case Op.CallKfunc:
-                    FaultThrow.Fault(FaultKind.UnknownKfunc, (int)(ip - code), ip->Imm);
+                    FaultThrow.Fault(FaultKind.UnknownKfunc, Pc(ip), ip->Imm);
                     break;
                 case Op.Exit:
                     if (depth == baseDepth)
@@ -449,10 +450,10 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
                     continue;
 
                 case Op.FellOffEnd:
-                    FaultThrow.Fault(FaultKind.FellOffEnd, (int)(ip - code));
+                    FaultThrow.Fault(FaultKind.FellOffEnd, Pc(ip));
                     break;
                 default:
-                    throw new UnreachableException($"interpreter op {ip->Op} at insn {ip - code}");
+                    throw new UnreachableException($"interpreter op {ip->Op} at insn {Pc(ip)}");
             }
 
             ip++;
@@ -460,7 +461,7 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
 
         CallHelper:
             state.Remaining = remaining;
-            state.CurrentInstruction = (int)(ip - code);
+            state.CurrentInstruction = Pc(ip);
             state.CurrentDepth = depth;
             r[0] = helper(state, r[1], r[2], r[3], r[4], r[5]);
             remaining = state.Remaining;
@@ -470,7 +471,7 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
         CallLocal:
             if (depth + 1 >= StackLayout.MaxCallFrames)
             {
-                FaultThrow.Fault(FaultKind.CallDepthExceeded, (int)(ip - code));
+                FaultThrow.Fault(FaultKind.CallDepthExceeded, Pc(ip));
             }
 
             {
@@ -487,7 +488,7 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
             stackLow -= StackLayout.FrameSize;
             stackLength += StackLayout.FrameSize;
             r[10] = state.FrameTop(depth);
-            ip = code + callTarget;
+            ip = _codeStart + callTarget;
         }
     }
 
