@@ -163,6 +163,20 @@ public class PrintfTests
         Assert.Equal(Err(Errno.EINVAL), results[5]);
     }
 
+    [Theory]
+    [InlineData(SharpBpf.Execution.ExecutionMode.Checked)]
+    [InlineData(SharpBpf.Execution.ExecutionMode.Unchecked)]
+    public void A_percent_s_argument_outside_the_run_memory_prints_empty_in_both_modes(SharpBpf.Execution.ExecutionMode mode)
+    {
+        var sink = new CollectingTraceSink();
+        var registry = BuiltInHelpers.CreateRegistry(HelperKit.Environment(trace: sink));
+        var format = "[%s][%s]\0";
+        var program = P(StoreString(-32, format), StoreString(-16, "ok\0"),
+            StackPointer(1, -32), Mov(2, format.Length), Lddw(3, 0x10), StackPointer(4, -16), Call(HelperId.TracePrintk), Save(0));
+        Assert.Equal([6UL], Results(program, registry, 1, mode: mode));
+        Assert.Equal("[][ok]", Assert.Single(sink.Messages));
+    }
+
     /// <summary>Byte stores that put <paramref name="text"/> at r10 + <paramref name="offset"/>.</summary>
     internal static Instruction[] StoreString(int offset, string text) =>
         [.. Encoding.Latin1.GetBytes(text).Select((b, i) => StB(10, offset + i, b))];
