@@ -122,9 +122,10 @@ public sealed class VirtualClock : IBpfClock
     private long FireUntil(long target)
     {
         long fired = 0;
-        while (NextDue(target) is { } scheduler)
+        // The deadline comes from the same read that chose the scheduler: another thread may cancel that timer
+        // before FireNext, which then finds nothing due and returns false.
+        while (NextDue(target) is ({ } scheduler, var deadline))
         {
-            var deadline = scheduler.NextDeadline!.Value;
             if (deadline > _monotonic)
             {
                 Volatile.Write(ref _monotonic, deadline);
@@ -142,7 +143,7 @@ public sealed class VirtualClock : IBpfClock
     }
 
     // Across schedulers (one per map or per clock) the earliest deadline wins; the first attached wins a tie.
-    private IVirtualTimeScheduler? NextDue(long target)
+    private (IVirtualTimeScheduler? Scheduler, long Deadline) NextDue(long target)
     {
         IVirtualTimeScheduler? best = null;
         var bestDeadline = long.MaxValue;
@@ -155,6 +156,6 @@ public sealed class VirtualClock : IBpfClock
             }
         }
 
-        return best;
+        return (best, bestDeadline);
     }
 }

@@ -1,0 +1,48 @@
+namespace SharpBpf.Timers;
+
+// Seams for the tests: with one firing thread per service, two callbacks never run at once, yet the cancel rules for
+// that case (R18) are part of the contract the helpers keep.
+public sealed partial class TimerService
+{
+    /// <summary>Threads blocked in a cancel or free, waiting for a running callback.</summary>
+    internal int WaitingThreads
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiters;
+            }
+        }
+    }
+
+    /// <summary>Fires an armed timer on the calling thread now, whatever its deadline. False when not armed.</summary>
+    internal bool FireNowOnThisThread(nint timer)
+    {
+        Fire fire;
+        lock (_gate)
+        {
+            if (Resolve(timer) is not { Armed: true, HeapIndex: >= 0 } t)
+            {
+                return false;
+            }
+
+            fire = BeginFire(t, _clock.GetTime(t.Clock));
+        }
+
+        RunFire(fire);
+        return true;
+    }
+
+    /// <summary>The real-time driver's thread, once started.</summary>
+    internal Thread? DriverThread
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _driver?.Thread;
+            }
+        }
+    }
+}
