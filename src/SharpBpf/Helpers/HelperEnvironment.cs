@@ -30,6 +30,9 @@ public sealed class HelperEnvironment
     /// </summary>
     public Func<object, object?> TailCallResolver { get; init; } = static program => program;
 
+    /// <summary>The timer service and glue for bpf_timer_* (169–172); null leaves those helpers unregistered.</summary>
+    public TimerBindings? Timers { get; init; }
+
     /// <summary>The kernel's CONFIG_HZ for bpf_jiffies64 (Debian's kernels use 250).</summary>
     public int JiffiesHz
     {

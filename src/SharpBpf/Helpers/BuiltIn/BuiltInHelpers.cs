@@ -6,7 +6,7 @@ namespace SharpBpf.Helpers.BuiltIn;
 /// <summary>
 /// The helpers SharpBpf implements itself, with the kernel's ids and signatures. <see cref="CreateRegistry"/> gives a
 /// registry holding all of them; a host adds or replaces helpers on it by id (with a signature for the verifier).
-/// The timer helpers (169–172) are not among them: the Timers component registers those.
+/// The timer helpers (169–172) are included when the environment has <see cref="HelperEnvironment.Timers"/>.
 /// </summary>
 public static class BuiltInHelpers
 {
@@ -92,7 +92,7 @@ public static class BuiltInHelpers
         var ring = new RingBufferHelpers(environment);
         var loops = new LoopHelpers(environment);
         var packet = new PacketHelpers(environment);
-        return
+        List<(HelperId, HelperFunction)> functions =
         [
             (HelperId.MapLookupElem, maps.Lookup),
             (HelperId.MapUpdateElem, maps.Update),
@@ -135,5 +135,15 @@ public static class BuiltInHelpers
             (HelperId.MapLookupPercpuElem, maps.LookupPercpu),
             (HelperId.KtimeGetTaiNs, time.KtimeGetTaiNs),
         ];
+        if (environment.Timers is { } bindings)
+        {
+            var timers = new TimerHelpers(environment, bindings);
+            functions.Add((HelperId.TimerInit, timers.Init));
+            functions.Add((HelperId.TimerSetCallback, timers.SetCallback));
+            functions.Add((HelperId.TimerStart, timers.Start));
+            functions.Add((HelperId.TimerCancel, timers.Cancel));
+        }
+
+        return functions;
     }
 }
