@@ -13,7 +13,8 @@ namespace SharpBpf.Execution;
 /// </summary>
 public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
 {
-    private readonly PreparedProgram _program;
+    private PreparedProgram _program;
+    private int _tailCalls;
     private readonly object? _hostState;
     private MemoryRegion[] _regions;
     private int _regionCount;
@@ -41,7 +42,15 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     /// <summary>The frame index (0 = main program) of <see cref="CurrentInstruction"/>.</summary>
     public int CurrentDepth { get; internal set; }
 
+    /// <summary>The program whose code runs now: the run's program, or the target of the latest tail call in effect.</summary>
+    public PreparedProgram CurrentProgram => _program;
+
+    /// <summary>Set by <see cref="TryTailCall"/>; the engine takes it with <see cref="TakePendingTailCall"/> as soon as the helper returns.</summary>
+    public PreparedProgram? PendingTailCall { get; private set; }
+
     public override int InstructionIndex => CurrentInstruction;
+    public override object Program => _program;
+    public override int TailCallCount => _tailCalls;
     public override bool IsChecked => _program.Mode == ExecutionMode.Checked;
     public override object? HostState => _hostState;
 
@@ -172,6 +181,97 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         var result = _program.Execute(this, slot, depth, r1, r2, r3, r4, r5);
         (CurrentInstruction, CurrentDepth) = (savedInstruction, savedDepth);
         return result;
+    }
+
+    public override bool TryGetMemory(ulong address, ulong length, MemoryAccess access, out Span<byte> memory)
+    {
+        ThrowIfEnded();
+        memory = default;
+        if (length == 0)
+        {
+            return true;
+        }
+
+        if (length > int.MaxValue || !IsAccessible(address, length, access, CurrentDepth))
+        {
+            return false;
+        }
+
+        memory = new Span<byte>((void*)address, (int)length);
+        return true;
+    }
+
+    /// <summary>True when the live stack frames or one region hold the whole range with the needed permission (no fault).</summary>
+    public bool IsAccessible(ulong address, ulong length, MemoryAccess access, int depth)
+    {
+        var low = StackLow(depth);
+        if (address >= low && length <= StackTop - low && address - low <= StackTop - low - length)
+        {
+            return true;
+        }
+
+        for (var i = 0; i < _regionCount; i++)
+        {
+            ref readonly var region = ref _regions[i];
+            if (region.Contains(address, length) && (region.Access & access) == access)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public override bool TryTailCall(object? target)
+    {
+        ThrowIfEnded();
+        if (_tailCalls >= MaxTailCalls)
+        {
+            return false;
+        }
+
+        _tailCalls++;
+        if (target is not PreparedProgram program || program.Mode != _program.Mode)
+        {
+            return false;
+        }
+
+        PendingTailCall = program;
+        return true;
+    }
+
+    /// <summary>The tail call a helper asked for, cleared; null when there is none.</summary>
+    public PreparedProgram? TakePendingTailCall()
+    {
+        var target = PendingTailCall;
+        PendingTailCall = null;
+        return target;
+    }
+
+    /// <summary>
+    /// Runs a tail-call target in place of the current function: from its first instruction in frame
+    /// <paramref name="depth"/> (the same frame, so the same r10 and stack bytes) with r1 = <paramref name="context"/>,
+    /// and returns its r0, which the engine then treats as the current function's <c>exit</c> value.
+    /// </summary>
+    public ulong RunTailCall(PreparedProgram target, int depth, ulong context)
+    {
+        var previous = _program;
+        _program = target;
+        try
+        {
+            return target.Execute(this, 0, depth, context, 0, 0, 0, 0);
+        }
+        finally
+        {
+            _program = previous;
+        }
+    }
+
+    [DoesNotReturn]
+    public override void EndRun(ulong returnValue)
+    {
+        ThrowIfEnded();
+        throw new RunEndedSignal(returnValue);
     }
 
     [DoesNotReturn]

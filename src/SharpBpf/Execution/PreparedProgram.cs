@@ -70,7 +70,7 @@ public abstract unsafe class PreparedProgram
                 state.AddRegion(new MemoryRegion((ulong)data, (ulong)memory.Length, MemoryAccess.ReadWrite, RegionKind.Input));
             }
 
-            return Execute(state, 0, 0, (ulong)data, (ulong)memory.Length, 0, 0, 0);
+            return ExecuteRun(state, 0, (ulong)data, (ulong)memory.Length, 0, 0, 0);
         }
     }
 
@@ -95,9 +95,22 @@ public abstract unsafe class PreparedProgram
         }
 
         state.Packet = context.Packet;
-        var result = Execute(state, context.EntrySlot, 0, context.R1, context.R2, context.R3, context.R4, context.R5);
+        var result = ExecuteRun(state, context.EntrySlot, context.R1, context.R2, context.R3, context.R4, context.R5);
         executedInstructions = budget - state.Remaining;
         return result;
+    }
+
+    /// <summary>A whole run from frame 0; a helper that ends the run early (<see cref="RunEndedSignal"/>) gives its value.</summary>
+    private ulong ExecuteRun(ExecutionState state, int entrySlot, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
+    {
+        try
+        {
+            return Execute(state, entrySlot, 0, r1, r2, r3, r4, r5);
+        }
+        catch (RunEndedSignal ended)
+        {
+            return ended.ReturnValue;
+        }
     }
 
     /// <summary>

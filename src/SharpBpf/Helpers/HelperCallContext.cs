@@ -15,6 +15,12 @@ public abstract class HelperCallContext
     /// <summary>True when the run validates memory accesses (unverified programs).</summary>
     public abstract bool IsChecked { get; }
 
+    /// <summary>
+    /// The prepared program whose code is running (after a tail call, its target): what a helper binds a callback to,
+    /// e.g. bpf_timer_set_callback. An <c>Execution.PreparedProgram</c> for the built-in engines.
+    /// </summary>
+    public abstract object Program { get; }
+
     /// <summary>The object the host attached to this run (a program context, a map set…), or null.</summary>
     public abstract object? HostState { get; }
 
@@ -38,6 +44,33 @@ public abstract class HelperCallContext
 
     /// <summary>As <see cref="InvokeSubprogram"/>, with the slot index of the subprogram's first instruction.</summary>
     public abstract ulong InvokeSubprogramAt(int slot, ulong r1 = 0, ulong r2 = 0, ulong r3 = 0, ulong r4 = 0, ulong r5 = 0);
+
+    /// <summary>
+    /// As <see cref="GetMemory"/>, but reports an inaccessible range instead of faulting, in both modes: for helpers
+    /// that read memory the verifier did not prove (the kernel's nofault copies: <c>%s</c> arguments of printk).
+    /// </summary>
+    public abstract bool TryGetMemory(ulong address, ulong length, MemoryAccess access, out Span<byte> memory);
+
+    /// <summary>The kernel's MAX_TAIL_CALL_CNT: a run makes at most 33 tail calls, so a program body runs at most 34 times.</summary>
+    public const int MaxTailCalls = 33;
+
+    /// <summary>Tail calls this run has counted so far.</summary>
+    public abstract int TailCallCount { get; }
+
+    /// <summary>
+    /// bpf_tail_call's core. When the run already made <see cref="MaxTailCalls"/> tail calls, returns false without
+    /// counting. Otherwise counts one, and when <paramref name="target"/> is a program this engine can run (a
+    /// prepared program of the same engine and mode), arranges that once the helper returns, the target replaces
+    /// the current function: it starts at its first instruction in the current frame (same r10, stack contents
+    /// kept, r1 = this call's r1, other registers as the call left them), and the current function never resumes;
+    /// the target's exit returns to whoever called the current function. Returns false (counted) for a null or
+    /// unrunnable target: the program then continues after the call.
+    /// </summary>
+    public abstract bool TryTailCall(object? target);
+
+    /// <summary>Ends the whole run (callbacks and their callers included) with r0 = <paramref name="returnValue"/> as soon as the helper returns control.</summary>
+    [DoesNotReturn]
+    public abstract void EndRun(ulong returnValue);
 
     /// <summary>Aborts the run with a helper-reported fault at the calling instruction.</summary>
     [DoesNotReturn]

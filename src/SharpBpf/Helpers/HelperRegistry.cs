@@ -5,7 +5,8 @@ namespace SharpBpf.Helpers;
 /// <summary>
 /// The helpers a program may call, by id. Built-in helpers (maps, time, timers) and host applications register
 /// here; engines take a snapshot when they prepare a program, so registering later does not affect prepared programs.
-/// It does not describe argument types for the verifier yet (that comes with helper signatures).
+/// Helpers registered with a <see cref="HelperSignature"/> can be verified; built-ins come from
+/// <see cref="BuiltIn.BuiltInHelpers.CreateRegistry"/>.
 /// </summary>
 public sealed class HelperRegistry
 {
@@ -13,7 +14,7 @@ public sealed class HelperRegistry
     private readonly Lock _gate = new();
 
     /// <summary>Registers a helper; throws <see cref="ArgumentException"/> when the id is taken.</summary>
-    public HelperRegistry Register(int id, string name, HelperFunction function)
+    public HelperRegistry Register(int id, string name, HelperFunction function, HelperSignature? signature = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(id);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -25,21 +26,28 @@ public sealed class HelperRegistry
                 throw new ArgumentException($"helper id {id} is already registered as '{existing.Name}'", nameof(id));
             }
 
-            _byId[id] = new HelperDescriptor(id, name, function);
+            _byId[id] = new HelperDescriptor(id, name, function, signature);
         }
 
         return this;
     }
 
+    /// <summary>Registers a helper under its kernel id and name (<c>map_lookup_elem</c> for <see cref="HelperId.MapLookupElem"/>).</summary>
+    public HelperRegistry Register(HelperId id, HelperSignature signature, HelperFunction function)
+    {
+        ArgumentNullException.ThrowIfNull(signature);
+        return Register((int)id, HelperNames.Of(id), function, signature);
+    }
+
     /// <summary>Registers or replaces a helper (for hosts that override a built-in).</summary>
-    public HelperRegistry Replace(int id, string name, HelperFunction function)
+    public HelperRegistry Replace(int id, string name, HelperFunction function, HelperSignature? signature = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(id);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(function);
         lock (_gate)
         {
-            _byId[id] = new HelperDescriptor(id, name, function);
+            _byId[id] = new HelperDescriptor(id, name, function, signature);
         }
 
         return this;

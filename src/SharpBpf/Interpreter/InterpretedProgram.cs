@@ -465,7 +465,36 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
             state.CurrentDepth = depth;
             r[0] = helper(state, r[1], r[2], r[3], r[4], r[5]);
             remaining = state.Remaining;
+            if (state.PendingTailCall is not null)
+            {
+                goto TailCall;
+            }
+
             ip++;
+            continue;
+
+        TailCall:
+            // The target replaces the current function in its frame; its result is this function's exit value.
+            r[0] = state.RunTailCall(state.TakePendingTailCall()!, depth, r[1]);
+            remaining = state.Remaining;
+            if (depth == baseDepth)
+            {
+                return r[0];
+            }
+
+            depth--;
+            stackLow += StackLayout.FrameSize;
+            stackLength -= StackLayout.FrameSize;
+            {
+                var frame = frames + depth;
+                r[6] = frame->R6;
+                r[7] = frame->R7;
+                r[8] = frame->R8;
+                r[9] = frame->R9;
+                r[10] = frame->R10;
+                ip = frame->ReturnTo;
+            }
+
             continue;
 
         CallLocal:

@@ -17,7 +17,7 @@ namespace SharpBpf.Runtime;
 /// </summary>
 public sealed class BpfObject : IDisposable
 {
-    private readonly ConcurrentDictionary<BpfMap, MapTimerBinding> _timerBindings = new();
+    private readonly ConcurrentDictionary<PreparedProgram, BpfProgram> _byPrepared = new();
     private readonly List<string> _trace = [];
     private readonly Action<string>? _traceSink;
     private bool _disposed;
@@ -33,18 +33,15 @@ public sealed class BpfObject : IDisposable
         {
             var maps = spec.Maps.Select(m => MapFactory.Create(m, options.PossibleCpus)).ToList();
             Maps = new NamedCollection<BpfMap>(maps, m => m.Name, "map");
-            foreach (var (map, mapSpec) in maps.Zip(spec.Maps))
-            {
-                BindTimers(map, mapSpec);
-            }
-
             GlobalDataRegions = MapFactory.GlobalDataRegions(spec, maps);
             var helpers = BuildHelpers(options);
             var engine = EngineFor(options.Engine);
             var engineOptions = new EngineOptions { Mode = options.Mode, Helpers = helpers, InstructionBudget = options.InstructionBudget };
-            Programs = new NamedCollection<BpfProgram>(
-                spec.Programs.Select(p => new BpfProgram(this, p, engine.Prepare(ProgramLinker.Link(p, maps), engineOptions))),
-                p => p.Name, "program");
+            Programs = new NamedCollection<BpfProgram>(spec.Programs.Select(p =>
+            {
+                var prepared = engine.Prepare(ProgramLinker.Link(p, maps), engineOptions);
+                return _byPrepared[prepared] = new BpfProgram(this, p, prepared);
+            }), p => p.Name, "program");
             MapFactory.ApplyInitialValues(spec, maps, Programs);
         }
         catch
@@ -109,32 +106,21 @@ public sealed class BpfObject : IDisposable
         _traceSink?.Invoke(line);
     }
 
-    internal ITimerMap? TimerBindingFor(ulong handle) =>
-        BpfMap.FromHandle((nint)handle) is { } map ? TimerBindingFor(map) : null;
+    /// <summary>The loaded program behind an engine's prepared program (what a PROG_ARRAY slot or a running helper holds).</summary>
+    internal BpfProgram? ProgramFor(object? prepared) =>
+        prepared is PreparedProgram key && _byPrepared.TryGetValue(key, out var program) ? program : prepared as BpfProgram;
 
-    /// <summary>The timer view of a map holding a bpf_timer; inner maps created later are bound on first use.</summary>
-    internal MapTimerBinding? TimerBindingFor(BpfMap map)
+    private HelperRegistry BuildHelpers(BpfObjectOptions options)
     {
-        if (_timerBindings.TryGetValue(map, out var binding))
+        var environment = new HelperEnvironment
         {
-            return binding;
-        }
-
-        var timer = map.SpecialFields.FirstOrDefault(f => f.Kind == SpecialFieldKind.Timer);
-        return timer.Size == 0 ? null : _timerBindings.GetOrAdd(map, m => new MapTimerBinding(m, timer.Offset, Timers));
-    }
-
-    private void BindTimers(BpfMap map, MapSpec spec)
-    {
-        if (spec.SpecialFields.TimerOffset is not null)
-        {
-            _ = TimerBindingFor(map);
-        }
-    }
-
-    private static HelperRegistry BuildHelpers(BpfObjectOptions options)
-    {
-        var registry = new HelperRegistry().RegisterTimerHelpers();
+            Clock = Clock,
+            TraceSink = new TraceCollector(this),
+            TailCallResolver = slot => ProgramFor(slot)?.Prepared,
+            Timers = TimerBindings.ForMaps(Timers, (running, slot) => new ProgramTimerCallback(
+                ProgramFor(running) ?? throw new InvalidOperationException("a timer callback from a program of another object"), slot)),
+        };
+        var registry = BuiltInHelpers.CreateRegistry(environment);
         foreach (var helper in options.ExtraHelpers)
         {
             registry.Replace(helper.Id, helper.Name, helper.Function);
@@ -164,10 +150,11 @@ public sealed class BpfObject : IDisposable
             map.ElementObserver = null;
             map.Dispose();
         }
+    }
 
-        foreach (var binding in _timerBindings.Values)
-        {
-            binding.Dispose();
-        }
+    /// <summary>bpf_printk lines into <see cref="Trace"/>, without the newline the program ends them with.</summary>
+    private sealed class TraceCollector(BpfObject owner) : ITraceSink
+    {
+        public void Write(string message) => owner.AppendTrace(message.TrimEnd('\n'));
     }
 }

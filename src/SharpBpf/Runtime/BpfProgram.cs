@@ -31,6 +31,7 @@ public sealed class BpfProgram : ITimerProgram
     public ProgramType Type => Spec.Type;
     public ProgramSpec Spec { get; }
     internal BpfObject Owner { get; }
+    internal PreparedProgram Prepared => _prepared;
 
     /// <summary>How many timers hold this program as their callback's owner.</summary>
     public long TimerReferences => Interlocked.Read(ref _timerReferences);

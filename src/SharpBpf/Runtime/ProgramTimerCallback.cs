@@ -1,3 +1,4 @@
+using SharpBpf.Helpers;
 using SharpBpf.Timers;
 
 namespace SharpBpf.Runtime;
@@ -12,5 +13,5 @@ internal sealed class ProgramTimerCallback(BpfProgram program, int slot) : ITime
     public string Name => $"{program.Name}/{program.FunctionNameAt(Slot)}";
 
     public long Invoke(ITimerMap map, nint key, nint value) =>
-        (long)program.RunCallback(Slot, ((MapTimerBinding)map).Map, key, value);
+        (long)program.RunCallback(Slot, ((TimerMapAdapter)map).Map, key, value);
 }

@@ -137,6 +137,6 @@ public class AluTests
     {
         // slot 0: lddw r0, func +3 → slot 4 (pc + 1 + imm)
         var program = P(I(Opcodes.Lddw, 0, (int)LoadImm64Source.Function, imm: 3), I(0), Exit(), Exit(), Exit());
-        Assert.Equal(Helpers.FunctionPointer.Encode(4), RunBoth(program));
+        Assert.Equal(SharpBpf.Helpers.FunctionPointer.Encode(4), RunBoth(program));
     }
 }

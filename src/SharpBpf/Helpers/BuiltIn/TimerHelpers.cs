@@ -3,67 +3,47 @@ using SharpBpf.Timers;
 namespace SharpBpf.Helpers.BuiltIn;
 
 /// <summary>
-/// <c>bpf_timer_init</c> (169), <c>bpf_timer_set_callback</c> (170), <c>bpf_timer_start</c> (171) and
-/// <c>bpf_timer_cancel</c> (172): argument plumbing only; every rule lives in <see cref="TimerService"/>. In checked
-/// mode the timer pointer must be 16 writable bytes of memory the run may use (a map value), or the run faults.
+/// bpf_timer_init / set_callback / start / cancel (169–172): argument checks and resolution here, the timer semantics
+/// in <see cref="TimerService"/>. Registered only when the environment has <see cref="HelperEnvironment.Timers"/>.
 /// </summary>
-public static class TimerHelpers
+internal sealed class TimerHelpers(HelperEnvironment environment, TimerBindings timers)
 {
-    public const int Init = 169, SetCallback = 170, Start = 171, Cancel = 172;
+    /// <summary>sizeof(struct bpf_timer).</summary>
+    public const int TimerSize = 16;
 
-    public static HelperRegistry RegisterTimerHelpers(this HelperRegistry registry) => registry
-        .Replace(Init, "bpf_timer_init", InitTimer)
-        .Replace(SetCallback, "bpf_timer_set_callback", SetTimerCallback)
-        .Replace(Start, "bpf_timer_start", StartTimer)
-        .Replace(Cancel, "bpf_timer_cancel", CancelTimer);
-
-    private static ulong InitTimer(HelperCallContext context, ulong timer, ulong map, ulong flags, ulong r4, ulong r5)
+    public ulong Init(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
-        var host = Host(context);
-        var slot = TimerSlot(context, timer);
-        var timerMap = host.TimerMapFor(map);
+        context.GetMemory(r1, TimerSize, MemoryAccess.ReadWrite);
+        var map = HelperErrors.Map(context, environment, r2, "bpf_timer_init");
+        var timerMap = timers.MapAdapter(map);
         if (timerMap is null)
         {
-            context.Fault($"bpf_timer_init: r2 (0x{map:x}) is not a map that holds a bpf_timer");
+            context.Fault($"bpf_timer_init: map '{map.Name}' has no bpf_timer in its value");
         }
 
-        return (ulong)host.Timers.Init(slot, timerMap, flags);
+        return (ulong)timers.Service.Init((nint)r1, timerMap, r3);
     }
 
-    private static ulong SetTimerCallback(HelperCallContext context, ulong timer, ulong function, ulong r3, ulong r4, ulong r5)
+    public ulong SetCallback(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
-        var host = Host(context);
-        var slot = TimerSlot(context, timer);
-        var callback = host.CallbackFor(function);
-        if (callback is null)
+        context.GetMemory(r1, TimerSize, MemoryAccess.ReadWrite);
+        if (!FunctionPointer.TryDecode(r2, out var slot))
         {
-            context.Fault($"bpf_timer_set_callback: r2 (0x{function:x}) is not a function of this program");
+            context.Fault($"bpf_timer_set_callback: 0x{r2:x} is not a function of the program");
         }
 
-        return (ulong)host.Timers.SetCallback(slot, callback);
+        return (ulong)timers.Service.SetCallback((nint)r1, timers.CallbackFactory(context.Program, slot));
     }
 
-    private static ulong StartTimer(HelperCallContext context, ulong timer, ulong nsecs, ulong flags, ulong r4, ulong r5) =>
-        (ulong)Host(context).Timers.Start(TimerSlot(context, timer), nsecs, flags);
-
-    private static ulong CancelTimer(HelperCallContext context, ulong timer, ulong r2, ulong r3, ulong r4, ulong r5) =>
-        (ulong)Host(context).Timers.Cancel(TimerSlot(context, timer));
-
-    private static ITimerHelperHost Host(HelperCallContext context)
+    public ulong Start(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
-        if (context.HostState is not ITimerHelperHost host)
-        {
-            context.Fault("bpf_timer_* needs a runtime that provides timers");
-            return null!;
-        }
-
-        return host;
+        context.GetMemory(r1, TimerSize, MemoryAccess.ReadWrite);
+        return (ulong)timers.Service.Start((nint)r1, r2, r3);
     }
 
-    private static nint TimerSlot(HelperCallContext context, ulong timer)
+    public ulong Cancel(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
-        // Validates the 16 bytes in checked mode; the span itself is not used, the timer service owns the slot.
-        _ = context.GetMemory(timer, 16, MemoryAccess.ReadWrite);
-        return (nint)timer;
+        context.GetMemory(r1, TimerSize, MemoryAccess.ReadWrite);
+        return (ulong)timers.Service.Cancel((nint)r1);
     }
 }

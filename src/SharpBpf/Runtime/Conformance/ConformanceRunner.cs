@@ -1,6 +1,7 @@
 using System.Globalization;
 using SharpBpf.Asm;
 using SharpBpf.Execution;
+using SharpBpf.Helpers.BuiltIn;
 using SharpBpf.Isa;
 
 namespace SharpBpf.Runtime.Conformance;
@@ -22,7 +23,7 @@ public sealed class ConformanceRunner(IExecutionEngine engine)
             "opcode 0x06 with imm 0 is ja32 (gotol +0) since cpu v4 (RFC 9669); uBPF's expectation predates it",
     };
 
-    private readonly EngineOptions _options = new() { Mode = ExecutionMode.Checked, Helpers = ConformanceHelpers.Create() };
+    private readonly EngineOptions _options = new() { Mode = ExecutionMode.Checked, Helpers = ConformanceHelpers.CreateRegistry() };
 
     /// <summary>Every <c>.data</c> file named, folders searched recursively, in ordinal path order per argument.</summary>
     public static IEnumerable<string> CollectFiles(IEnumerable<string> paths)

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SharpBpf.Helpers;
 
 namespace SharpBpf.Runtime.Contexts;
 
@@ -7,7 +8,7 @@ namespace SharpBpf.Runtime.Contexts;
 /// the program's context struct (<c>xdp_md</c> or <c>__sk_buff</c>) whose data/data_end/data_meta fields always
 /// hold the current packet bounds. Repeated runs reuse it, as the kernel's test run reuses its buffer.
 /// </summary>
-internal sealed unsafe class PacketContext : IDisposable
+internal sealed unsafe class PacketContext : IPacketContext, IDisposable
 {
     private readonly byte* _frame;
     private readonly int _dataOffsetFieldsAt;
@@ -34,6 +35,18 @@ internal sealed unsafe class PacketContext : IDisposable
     }
 
     public PacketKind Kind { get; }
+
+    PacketContextKind IPacketContext.Kind => Kind switch
+    {
+        PacketKind.Xdp => PacketContextKind.Xdp,
+        PacketKind.TrafficControl => PacketContextKind.TrafficControl,
+        _ => PacketContextKind.SocketFilter,
+    };
+
+    /// <summary>XDP test runs support metadata in front of the packet; skb programs reach it through other means.</summary>
+    public bool SupportsMetadata => Kind == PacketKind.Xdp;
+
+    public PacketRedirect? Redirect { get; set; }
     public nint BufferStart { get; }
     public nint BufferEnd { get; }
 

@@ -1,0 +1,113 @@
+using SharpBpf.Execution;
+using SharpBpf.Helpers;
+using SharpBpf.Helpers.BuiltIn;
+using SharpBpf.Isa;
+using SharpBpf.Maps;
+using static SharpBpf.Tests.Helpers.HelperKit;
+using static SharpBpf.Tests.Interpreter.Insn;
+
+namespace SharpBpf.Tests.Helpers;
+
+public class TailCallTests
+{
+    private static readonly HelperRegistry Registry = BuiltInHelpers.CreateRegistry(HelperKit.Environment());
+
+    /// <summary>counter[0] += 1 (array map, u64 value).</summary>
+    private static Instruction[] Count(BpfMap counter) => P(
+        StW(10, -4, 0), LoadMap(1, counter), StackPointer(2, -4), Call(HelperId.MapLookupElem),
+        JeqImm(0, 0, 3), LdxDw(1, 0, 0), Add(1, 1), StxDw(0, 0, 1));
+
+    private static Instruction[] TailCall(BpfMap programs, int index) => P(MovReg(1, 6), LoadMap(2, programs), Mov(3, index), Call(HelperId.TailCall));
+
+    private static ulong ReadCounter(BpfMap counter)
+    {
+        var value = new byte[8];
+        Assert.Equal(Errno.None, counter.Lookup(BitConverter.GetBytes(0), value));
+        return BitConverter.ToUInt64(value);
+    }
+
+    private static PreparedProgram Install(ProgramArrayMap programs, uint index, Instruction[] program, ExecutionMode mode = ExecutionMode.Checked)
+    {
+        var prepared = Prepare(program, Registry, mode);
+        Assert.Equal(Errno.None, programs.SetProgram(index, prepared));
+        return prepared;
+    }
+
+    [Theory]
+    [InlineData(ExecutionMode.Checked)]
+    [InlineData(ExecutionMode.Unchecked)]
+    public void A_program_tail_calling_itself_runs_34_times(ExecutionMode mode)
+    {
+        using var counter = CreateMap(MapType.Array, 4, 8, 1);
+        using var programs = (ProgramArrayMap)CreateMap(MapType.ProgArray, 4, 4, 4);
+        var self = Install(programs, 0, P(MovReg(6, 1), Count(counter), TailCall(programs, 0), MovReg(7, 0), Mov(0, 1), Exit()), mode);
+        using (EpochManager.Shared.EnterRun())
+        {
+            Assert.Equal(1UL, self.Run(new RunContext()));
+        }
+
+        Assert.Equal(34UL, ReadCounter(counter));
+    }
+
+    [Fact]
+    public void The_limit_counts_tail_calls_made_from_subprograms_and_the_target_returns_to_the_subprogram_caller()
+    {
+        using var counter = CreateMap(MapType.Array, 4, 8, 1);
+        using var programs = (ProgramArrayMap)CreateMap(MapType.ProgArray, 4, 4, 4);
+        // B: count; tail call B; r0 = 5; exit.  main: r6 = ctx; call sub; r0 += 1000; exit.  sub: count; tail call B; r0 = 9; exit
+        Install(programs, 1, P(Count(counter), TailCall(programs, 1), Mov(0, 5), Exit()));
+        var sub = P(Count(counter), TailCall(programs, 1), Mov(0, 9), Exit());
+        var main = Prepare(P(MovReg(6, 1), CallLocal(2), Add(0, 1000), Exit(), sub), Registry);
+        using (EpochManager.Shared.EnterRun())
+        {
+            // sub's body, then B 33 times; the last B's tail call fails, it returns 5 to main's call site.
+            Assert.Equal(1005UL, main.Run(new RunContext()));
+        }
+
+        Assert.Equal(34UL, ReadCounter(counter));
+    }
+
+    [Fact]
+    public void The_target_gets_the_context_and_its_result_ends_the_run()
+    {
+        using var programs = (ProgramArrayMap)CreateMap(MapType.ProgArray, 4, 4, 4);
+        Install(programs, 2, P(MovReg(0, 1), Add(0, 1), Exit()));
+        var caller = Prepare(P(MovReg(6, 1), Mov(1, 0), TailCall(programs, 2), Mov(0, -1), Exit()), Registry);
+        using (EpochManager.Shared.EnterRun())
+        {
+            Assert.Equal(12346UL, caller.Run(new RunContext { R1 = 12345 }));
+        }
+    }
+
+    [Fact]
+    public void A_failed_tail_call_falls_through_with_an_error_in_r0()
+    {
+        using var programs = (ProgramArrayMap)CreateMap(MapType.ProgArray, 4, 4, 4);
+        var caller = Prepare(P(MovReg(6, 1),
+            TailCall(programs, 1), MovReg(8, 0),
+            TailCall(programs, 9), AddReg(0, 8), Exit()), Registry);
+        using (EpochManager.Shared.EnterRun())
+        {
+            Assert.Equal((ulong)(2 * Errno.ENOENT.ToHelperResult()), caller.Run(new RunContext()));
+        }
+    }
+
+    [Fact]
+    public void Tail_calls_to_empty_slots_count_toward_the_limit_but_out_of_range_ones_do_not()
+    {
+        using var programs = (ProgramArrayMap)CreateMap(MapType.ProgArray, 4, 4, 4);
+        Install(programs, 0, P(Mov(0, 77), Exit()));
+        // r7 = attempts left; each round tail-calls an out-of-range index (never counted) then the empty slot 1 (counted)
+        static Instruction[] Caller(ProgramArrayMap programs, int emptyCalls) => P(
+            MovReg(6, 1), Mov(7, emptyCalls),
+            JeqImm(7, 0, 12),
+            TailCall(programs, 9), TailCall(programs, 1),
+            Add(7, -1), Ja(-13),
+            TailCall(programs, 0), Mov(0, -1), Exit());
+        using (EpochManager.Shared.EnterRun())
+        {
+            Assert.Equal(77UL, Prepare(Caller(programs, 32), Registry).Run(new RunContext()));
+            Assert.Equal(ulong.MaxValue, Prepare(Caller(programs, 33), Registry).Run(new RunContext()));
+        }
+    }
+}
