@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using SharpBpf.Btf.Internal;
 
 namespace SharpBpf.Btf;
@@ -16,7 +15,8 @@ public sealed class BtfSpec
     private readonly BtfType[] _types;
     private readonly long[] _offsets;
     private readonly long[] _sizes;
-    private readonly FrozenDictionary<string, uint[]> _byName;
+    private readonly int[] _alignments; // -1 = not computed yet; races are benign (same value, atomic int writes)
+    private readonly Dictionary<string, uint[]> _byName;
 
     internal BtfSpec(BtfType[] types, long[] offsets, BtfStringTable strings)
     {
@@ -25,8 +25,10 @@ public sealed class BtfSpec
         Strings = strings;
         _byName = types.Skip(1).Where(t => !t.IsAnonymous)
             .GroupBy(t => t.Name, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => g.Select(t => t.Id).ToArray(), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => g.Select(t => t.Id).ToArray(), StringComparer.Ordinal);
         _sizes = BtfValidator.Validate(this);
+        _alignments = new int[types.Length];
+        Array.Fill(_alignments, -1);
     }
 
     /// <summary>Parses a raw <c>.BTF</c> section; see <see cref="BtfReader"/>.</summary>
@@ -117,6 +119,17 @@ public sealed class BtfSpec
     {
         if (depth > BtfValidator.MaxNestingDepth + BtfValidator.MaxChainLength)
             return 0;
+        _ = this[id];
+        int known = _alignments[id];
+        if (known >= 0)
+            return known;
+        int computed = ComputeAlignment(id, depth);
+        _alignments[id] = computed;
+        return computed;
+    }
+
+    private int ComputeAlignment(uint id, int depth)
+    {
         switch (this[id])
         {
             case BtfInt t: return (int)Math.Min(t.Size, 8);

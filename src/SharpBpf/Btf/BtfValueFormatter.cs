@@ -31,11 +31,20 @@ public static class BtfValueFormatter
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.TrySizeOf(typeId, out var size) && data.Length < size)
             throw new ArgumentException($"{data.Length} bytes are fewer than the {size} bytes of {spec.TypeName(typeId)}", nameof(data));
+        t_remaining = MaxValues;
         Write(writer, spec, typeId, data);
     }
 
+    /// <summary>Overlapping union members can make a small value print as an exponentially large document.</summary>
+    public const int MaxValues = 1_000_000;
+
+    [ThreadStatic]
+    private static int t_remaining;
+
     private static void Write(Utf8JsonWriter writer, BtfSpec spec, uint typeId, ReadOnlySpan<byte> data)
     {
+        if (--t_remaining < 0)
+            Internal.BtfErrors.Throw(Internal.BtfErrors.BtfSection, spec.OffsetOf(typeId), $"a value of {spec.TypeName(typeId)} has more than {MaxValues} parts to print");
         var type = spec.SkipQualifiersAndTypedefs(typeId);
         switch (type)
         {

@@ -25,6 +25,10 @@ public static class SpecialFieldLocator
     private const int MaxResolveDepth = 32; // MAX_RESOLVE_DEPTH
     private const int EINVAL = -22, E2BIG = -7, EEXIST = -17, EFAULT = -14, ENOENT = -2;
 
+    // The kernel walks every member of every nested struct; nested unions of unions make that exponential.
+    // Past this many member visits we give up (a deviation: the kernel would keep going).
+    private const int MaxVisits = 1_000_000;
+
     /// <summary>
     /// The special fields of map value type <paramref name="valueTypeId"/> (typedefs and qualifiers on it are
     /// skipped, as <c>btf_type_id_size</c> does). <paramref name="valueSize"/> defaults to the type's size.
@@ -51,6 +55,7 @@ public static class SpecialFieldLocator
         private readonly List<Found> _found = [];
         private readonly List<string> _notes = [];
         private string? _problem;
+        private int _visitsLeft = MaxVisits;
 
         private readonly record struct Found(SpecialFieldKind Kind, uint Offset, string Where);
 
@@ -102,6 +107,8 @@ public static class SpecialFieldLocator
             for (int i = 0; i < composite.Members.Length; i++)
             {
                 var member = composite.Members[i];
+                if (--_visitsLeft < 0)
+                    return Fail(E2BIG, $"{spec.TypeName(composite.Id)} nests more than {MaxVisits} members; not searched further");
                 if (member.BitOffset % 8 != 0)
                 {
                     // Every member is checked, so any bitfield that does not start on a byte boundary anywhere

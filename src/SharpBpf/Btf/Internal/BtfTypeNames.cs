@@ -5,11 +5,21 @@ namespace SharpBpf.Btf.Internal;
 /// <summary>C-like display names. Not a full C declarator printer: pointers to arrays print as <c>int[4] *</c>.</summary>
 internal static class BtfTypeNames
 {
-    public static string Of(BtfSpec spec, uint id) => Of(spec, id, 0);
+    // Function prototypes can refer to each other through pointers without bound; a budget keeps names finite.
+    private const int Budget = 4096;
+
+    [ThreadStatic]
+    private static int t_remaining;
+
+    public static string Of(BtfSpec spec, uint id)
+    {
+        t_remaining = Budget;
+        return Of(spec, id, 0);
+    }
 
     private static string Of(BtfSpec spec, uint id, int depth)
     {
-        if (depth > BtfValidator.MaxChainLength + BtfValidator.MaxNestingDepth)
+        if (depth > BtfValidator.MaxChainLength + BtfValidator.MaxNestingDepth || --t_remaining < 0)
             return "...";
         var type = spec[id];
         switch (type)
