@@ -178,6 +178,35 @@ public sealed class LoaderObjectTests
     }
 
     [Fact]
+    public void Global_variables_get_their_offsets_from_the_symbols()
+    {
+        var spec = Load("global_data.o");
+        // llvm-readelf -s: .rodata config@0 (8), max_length@8 (4); .data packets_seen@0 (8), last_length@8 (4);
+        // .bss total_bytes@0, short_packets@8, long_packets@16 (8 each).
+        Assert.Equal([("config", 0u, 8u), ("max_length", 8u, 4u)], spec.FindMap("global_d.rodata")!.Variables.Select(v => (v.Name, v.Offset, v.Size)));
+        Assert.Equal([("packets_seen", 0u, 8u), ("last_length", 8u, 4u)], spec.FindMap("global_d.data")!.Variables.Select(v => (v.Name, v.Offset, v.Size)));
+        Assert.Equal([("total_bytes", 0u, 8u), ("short_packets", 8u, 8u), ("long_packets", 16u, 8u)],
+            spec.FindMap("global_d.bss")!.Variables.Select(v => (v.Name, v.Offset, v.Size)));
+        var data = spec.FindMap("global_d.data")!;
+        Assert.Equal(1000UL, BinaryPrimitives.ReadUInt64LittleEndian(data.InitialData.AsSpan()));
+        Assert.Equal(0xffffffffu, BinaryPrimitives.ReadUInt32LittleEndian(data.InitialData.AsSpan()[8..]));
+        Assert.Equal("__u64", data.Variables[0].TypeName);
+
+        var shapes = Load("shapes.o");
+        var bss = shapes.FindMap("shapes.bss")!;
+        Assert.Equal([("hits", false), ("private_total", true)], bss.Variables.OrderBy(v => v.Name, StringComparer.Ordinal).Select(v => (v.Name, v.IsStatic)));
+    }
+
+    [Fact]
+    public void Timer_problem_says_why_the_verifier_would_find_no_timer()
+    {
+        Assert.Null(Load("conntrack_timers.o").FindMap("flows")!.TimerProblem);
+        Assert.Contains("has no bpf_timer", Load("conntrack_timers.o").FindMap("stats")!.TimerProblem);
+        Assert.Contains("byte boundary", Load("types.o").FindMap("flows")!.TimerProblem);
+        Assert.Equal("the value has no BTF", Load("legacy_maps.o").FindMap("counts")!.TimerProblem);
+    }
+
+    [Fact]
     public void Custom_data_sections_keep_their_own_name_and_bytes()
     {
         var spec = Load("shapes.o");
