@@ -87,7 +87,7 @@ public sealed record MapSpec
 
     /// <summary>
     /// The kernel's special fields of the value (timers, spin locks, …) as <c>btf_parse_fields</c> finds them.
-    /// Not located for global-data maps (their DATASEC offsets are unfixed in the object; see the report).
+    /// For global data the fixed-up DATASEC is searched, as the kernel does.
     /// When <see cref="SpecialFieldLayout.Problem"/> is set the kernel records none (and its verifier later says
     /// "map 'X' has no valid bpf_timer"); the loader keeps the problem here and does not fail.
     /// </summary>

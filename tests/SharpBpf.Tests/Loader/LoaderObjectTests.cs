@@ -198,6 +198,22 @@ public sealed class LoaderObjectTests
     }
 
     [Fact]
+    public void Btf_datasecs_are_fixed_up_like_libbpf_does()
+    {
+        var spec = Load("global_lock.o");
+        var btf = spec.Btf!;
+        Assert.True(btf.TryGetByName(".bss", BtfKind.DataSection, out var found));
+        var bss = (BtfDataSection)found;
+        Assert.Equal(24u, bss.Size);
+        // llvm-readelf -s: lock@0 (4), counter@8 (8), before@16 (8); sorted by offset as the kernel requires.
+        Assert.Equal([("lock", 0u), ("counter", 8u), ("before", 16u)], bss.Variables.Select(v => (btf[v.TypeId].Name, v.Offset)));
+
+        // The kernel accepted bpf_spin_lock on this global (Data/loader/global_lock.libbpf.txt): it found the lock at 0.
+        var map = spec.FindMap("global_l.bss")!;
+        Assert.Equal(new SharpBpf.Btf.SpecialField(SharpBpf.Btf.SpecialFieldKind.SpinLock, 0, 4), Assert.Single(map.SpecialFields.Fields));
+    }
+
+    [Fact]
     public void Timer_problem_says_why_the_verifier_would_find_no_timer()
     {
         Assert.Null(Load("conntrack_timers.o").FindMap("flows")!.TimerProblem);

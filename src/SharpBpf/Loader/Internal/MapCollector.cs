@@ -208,12 +208,7 @@ internal static class MapCollector
                 SectionName = section.Name,
                 InitialData = isBss ? ImmutableArray.Create(new byte[section.Size]) : ImmutableArray.Create(section.Data.Span),
             };
-            map = WithValueTypes(context, map, 0, valueTypeId, section, 0) with
-            {
-                // The DATASEC's own offsets are 0 until fixed up, so the locator would misplace every field.
-                SpecialFields = SpecialFieldLayout.Empty,
-                Variables = Variables(context, section, valueTypeId),
-            };
+            map = WithValueTypes(context, map, 0, valueTypeId, section, 0) with { Variables = Variables(context, section, valueTypeId) };
             Add(context, map, section.Index, 0, (long)section.Size);
         }
     }
