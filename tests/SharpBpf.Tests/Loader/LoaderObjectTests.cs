@@ -146,6 +146,12 @@ public sealed class LoaderObjectTests
         Assert.Contains(program.Functions, f => f.Name == "step" && f.StartSlot == pointer.TargetSlot);
         // The global function in .text is appended like a static one, to each program that calls it.
         Assert.Contains(spec.FindProgram("classify")!.Functions, f => f.Name == "shared_global" && f.IsGlobal);
+        // A hidden global function is treated as static, in the function list and in the (fixed) BTF.
+        Assert.Contains(spec.FindProgram("filter")!.Functions, f => f.Name == "hidden_global" && !f.IsGlobal);
+        Assert.True(spec.Btf!.TryGetByName("hidden_global", BtfKind.Function, out var hidden));
+        Assert.Equal(BtfFunctionLinkage.Static, ((BtfFunction)hidden).Linkage);
+        Assert.True(spec.Btf.TryGetByName("shared_global", BtfKind.Function, out var shared));
+        Assert.Equal(BtfFunctionLinkage.Global, ((BtfFunction)shared).Linkage);
     }
 
     [Fact]
@@ -194,7 +200,7 @@ public sealed class LoaderObjectTests
 
         var shapes = Load("shapes.o");
         var bss = shapes.FindMap("shapes.bss")!;
-        Assert.Equal([("hits", false), ("private_total", true)], bss.Variables.OrderBy(v => v.Name, StringComparer.Ordinal).Select(v => (v.Name, v.IsStatic)));
+        Assert.Equal([("hidden_seen", true), ("hits", false), ("private_total", true)], bss.Variables.OrderBy(v => v.Name, StringComparer.Ordinal).Select(v => (v.Name, v.IsStatic)));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace SharpBpf.Loader.Internal;
 /// What libbpf's <c>btf_fixup_datasec</c> does to the object's BTF before anything uses it: a compiler leaves
 /// every DATASEC's size and variable offsets at 0, so the size comes from the ELF section and each variable's
 /// offset from its ELF symbol (variables are then sorted by offset, as the kernel requires); a global variable
-/// with hidden or internal visibility becomes static. DATASECs without an ELF section (<c>.kconfig</c>,
+/// or function with hidden or internal visibility becomes static. DATASECs without an ELF section (<c>.kconfig</c>,
 /// <c>.ksyms</c>) are left alone. The fixed BTF is what <see cref="CollectionSpec.Btf"/> holds and what the kernel
 /// would be given.
 /// </summary>
@@ -50,6 +50,18 @@ internal static class BtfFixup
                 Size = dataSection.Size == 0 ? (uint)section.Size : dataSection.Size,
                 Variables = [.. variables.OrderBy(v => v.Offset)],
             };
+        }
+        foreach (var symbol in context.Elf.Symbols)
+        {
+            // libbpf's mark_btf_static: a global function the linker may not export is verified as a static one.
+            if (symbol.Type != ElfSymbolType.Func || symbol.Binding == ElfSymbolBinding.Local
+                || symbol.Visibility is not (ElfSymbolVisibility.Hidden or ElfSymbolVisibility.Internal))
+                continue;
+            foreach (var function in btf.FindAllByName(symbol.Name).OfType<BtfFunction>())
+            {
+                types ??= [.. btf.Types];
+                types[function.Id] = function with { Linkage = BtfFunctionLinkage.Static };
+            }
         }
         if (types is null)
             return btf;

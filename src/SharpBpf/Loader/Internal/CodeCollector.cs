@@ -41,7 +41,10 @@ internal static class CodeCollector
             if (!code.IsText && symbol.Binding == ElfSymbolBinding.Local)
                 context.Fail("program is static and not supported (only .text may hold static functions)", section, (long)symbol.Value, name);
             int start = (int)(symbol.Value / Instruction.Size), count = (int)(symbol.Size / Instruction.Size);
-            code.Functions.Add(new CodeFunction(name, code, start, count, symbol.Binding != ElfSymbolBinding.Local, symbol));
+            // libbpf treats a global function with hidden or internal visibility as static (mark_btf_static).
+            bool isGlobal = symbol.Binding != ElfSymbolBinding.Local
+                && symbol.Visibility is not (ElfSymbolVisibility.Hidden or ElfSymbolVisibility.Internal);
+            code.Functions.Add(new CodeFunction(name, code, start, count, isGlobal, symbol));
         }
 
         foreach (var code in context.CodeSections.Values)
