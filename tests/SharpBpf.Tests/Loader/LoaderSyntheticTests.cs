@@ -13,7 +13,7 @@ public sealed class LoaderSyntheticTests
     /// An 'xdp' program calling the first of <paramref name="chain"/> static .text functions, each calling the next
     /// through a relocation-free call (the immediate is relative within .text), the last returning 0.
     /// </summary>
-    private static byte[] CallChain(int chain)
+    private static byte[] CallChain(int chain, string programSection = "xdp", byte[]? version = null)
     {
         var strings = new MemoryStream();
         strings.WriteByte(0);
@@ -49,11 +49,13 @@ public sealed class LoaderSyntheticTests
 
         var elf = new SyntheticElf();
         elf.Add(new SyntheticElf.Section(".text", 1, Instruction.Encode([.. text]), Flags: 0x6, Alignment: 8));
-        elf.Add(new SyntheticElf.Section("xdp", 1, Instruction.Encode(program), Flags: 0x6, Alignment: 8));
+        elf.Add(new SyntheticElf.Section(programSection, 1, Instruction.Encode(program), Flags: 0x6, Alignment: 8));
         int strtab = elf.Add(new SyntheticElf.Section(".strtab", 3, strings.ToArray()));
         int symtab = elf.Add(new SyntheticElf.Section(".symtab", 2, symbols.ToArray(), Link: (uint)strtab, Info: (uint)firstGlobal, EntrySize: 24, Alignment: 8));
         elf.Add(new SyntheticElf.Section(".relxdp", 9, relocation, Link: (uint)symtab, Info: XdpIndex, EntrySize: 16, Alignment: 8));
         elf.Add(new SyntheticElf.Section("license", 1, "GPL\0"u8.ToArray(), Flags: 0x3));
+        if (version is not null)
+            elf.Add(new SyntheticElf.Section("version", 1, version, Flags: 0x3));
         return elf.Build();
     }
 
@@ -78,5 +80,35 @@ public sealed class LoaderSyntheticTests
         Assert.Equal(Chain + 1, program.Functions.Length);
         Assert.Equal(2 + 2 * Chain, program.Instructions.Length);
         Assert.Equal($"f{Chain - 1}", program.Functions[^1].Name);
+    }
+
+    [Fact]
+    public void Unknown_section_names_give_programs_of_unspecified_type()
+    {
+        var spec = ObjectLoader.Load(CallChain(1, "my_custom_section"), "custom.o");
+        var program = Assert.Single(spec.Programs);
+        Assert.Equal((ProgramType.Unspecified, "unspec", (AttachType?)null), (program.Type, program.TypeName, program.ExpectedAttachType));
+        Assert.Null(program.Convention);
+        Assert.Contains(spec.Notes, n => n.Contains("my_custom_section", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Version_section_gives_the_kernel_version()
+    {
+        var spec = ObjectLoader.Load(CallChain(1, version: [0x00, 0x12, 0x06, 0x00]), "versioned.o");
+        Assert.Equal(0x061200u, spec.KernelVersion);
+    }
+
+    [Fact]
+    public void A_call_into_the_middle_of_a_function_is_refused()
+    {
+        var bytes = CallChain(3);
+        // entry's call relocation: .text symbol + imm -1 + 1 = slot 0; make the immediate 0 -> slot 1 (inside f0).
+        var elf = SharpBpf.Elf.ElfFile.Read(bytes);
+        int at = (int)elf.FindSection("xdp")!.Offset;
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at + 4), 0);
+        var error = Assert.Throws<ObjectLoadException>(() => ObjectLoader.Load(bytes, "chain.o"));
+        Assert.Equal(("chain.o", "xdp", 0L, ".text"), (error.FileName, error.SectionName, error.Offset!.Value, error.SymbolName));
+        Assert.Contains("not the start of a function", error.Reason);
     }
 }
