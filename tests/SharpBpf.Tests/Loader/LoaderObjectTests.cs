@@ -126,6 +126,9 @@ public sealed class LoaderObjectTests
         Assert.Equal((ProgramType.Xdp, AttachType.Xdp, ProgramFlags.XdpHasFrags), (byName["tail_frags"].Type, byName["tail_frags"].ExpectedAttachType, byName["tail_frags"].Flags));
         Assert.True(byName["tail_optional"].IsOptional);
         Assert.Equal(("xdp", "?xdp"), (byName["tail_optional"].SectionName, byName["tail_optional"].ElfSectionName));
+        // .BTF.ext names the section as the ELF does ('?xdp'): its func and line info still reach the program.
+        Assert.Equal("tail_optional", spec.Btf!.Types[(int)byName["tail_optional"].FuncInfo[0].TypeId].Name);
+        Assert.NotEmpty(byName["tail_optional"].LineInfo);
         Assert.Equal(("sched_cls", (AttachType?)null), (byName["classify"].TypeName, byName["classify"].ExpectedAttachType));
         Assert.Equal("socket_filter", byName["filter"].TypeName);
         Assert.Equal((ProgramType.CgroupSkb, AttachType.CgroupInetIngress), (byName["allow"].Type, byName["allow"].ExpectedAttachType));
