@@ -103,7 +103,8 @@ internal static class ProgramLinker
             _placed[function] = start;
             var code = function.Section;
             Instructions.AddRange(code.Instructions.AsSpan(function.StartSlot, function.SlotCount));
-            Functions.Add(new ProgramFunction(function.Name, start, function.SlotCount, code.Section.Name, function.IsGlobal));
+            Functions.Add(new ProgramFunction(function.Name, start, function.SlotCount, code.Section.Name, function.IsGlobal,
+                function.StartSlot * Instruction.Size));
             CopyBtfExt(function, start);
             return start;
         }
