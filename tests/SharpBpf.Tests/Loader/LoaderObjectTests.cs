@@ -28,6 +28,7 @@ public sealed class LoaderObjectTests
             var symbol = elf.Symbols.Single(s => s.Name == function.Name);
             Assert.Equal(slot, function.StartSlot);
             Assert.Equal((int)symbol.Size / Instruction.Size, function.SlotCount);
+            Assert.Equal((int)symbol.Value, function.SectionOffset);
             Assert.Equal(function.Name == "program_a" ? "xdp" : ".text", function.SectionName);
             slot += function.SlotCount;
         }
