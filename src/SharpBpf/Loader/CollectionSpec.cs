@@ -41,6 +41,7 @@ public sealed class CollectionSpec
 
     public ImmutableArray<MapSpec> Maps { get; }
 
+    /// <summary>The object's BTF after libbpf's DATASEC fix-up (sizes and variable offsets filled in from the ELF symbols).</summary>
     public BtfSpec? Btf { get; }
 
     public BtfExtSpec? BtfExt { get; }

@@ -27,6 +27,13 @@ public enum MapPinning : uint
     ByName = 1,
 }
 
+/// <summary>
+/// A variable of a global-data section: where it lives in the map's single value. Offsets come from the ELF
+/// symbols (libbpf's <c>btf_fixup_datasec</c>), because a compiler leaves the DATASEC offsets at 0.
+/// </summary>
+/// <param name="TypeId">The variable's BTF type (its VAR's target type).</param>
+public readonly record struct GlobalVariable(string Name, uint Offset, uint Size, uint TypeId, string TypeName, bool IsStatic);
+
 /// <summary>A declarative initial slot of a PROG_ARRAY or map-in-map (<c>.values = { [2] = &amp;prog }</c>).</summary>
 /// <param name="Index">The key (slot index).</param>
 /// <param name="TargetName">The program name (PROG_ARRAY) or map name (map-in-map).</param>
@@ -80,6 +87,7 @@ public sealed record MapSpec
 
     /// <summary>
     /// The kernel's special fields of the value (timers, spin locks, …) as <c>btf_parse_fields</c> finds them.
+    /// For global data the fixed-up DATASEC is searched, as the kernel does.
     /// When <see cref="SpecialFieldLayout.Problem"/> is set the kernel records none (and its verifier later says
     /// "map 'X' has no valid bpf_timer"); the loader keeps the problem here and does not fail.
     /// </summary>
@@ -95,6 +103,19 @@ public sealed record MapSpec
     public ImmutableArray<byte> InitialData { get; init; } = [];
 
     public bool IsGlobalData => Source == MapSource.GlobalData;
+
+    /// <summary>For global data with BTF: the section's variables in offset order (empty otherwise).</summary>
+    public ImmutableArray<GlobalVariable> Variables { get; init; } = [];
+
+    /// <summary>
+    /// Why the kernel's verifier would say "map 'X' has no valid bpf_timer" for this map (no value BTF, a layout
+    /// the kernel rejects, or no timer in the value), or null when the value has a usable timer.
+    /// </summary>
+    public string? TimerProblem =>
+        !HasBtf ? "the value has no BTF"
+        : SpecialFields.Problem is { } problem ? problem
+        : !SpecialFields.Has(Btf.SpecialFieldKind.Timer) ? $"the value type {ValueTypeName} has no bpf_timer"
+        : null;
 
     /// <summary><c>.rodata*</c>: created with <c>BPF_F_RDONLY_PROG</c> (programs cannot write it) and frozen after initialization by libbpf.</summary>
     public bool IsReadOnly => (Flags & MapCreateFlags.RdonlyProg) != 0;

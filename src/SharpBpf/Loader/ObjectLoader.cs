@@ -68,10 +68,11 @@ public static class ObjectLoader
             return;
         try
         {
-            context.Btf = BtfSpec.Parse(btfSection.Data.Span);
+            var btf = BtfSpec.Parse(btfSection.Data.Span);
             var extSection = context.Elf.FindSection(".BTF.ext");
             if (extSection is not null && !extSection.IsNoBits)
-                context.BtfExt = BtfExtSpec.Parse(extSection.Data.Span, context.Btf);
+                context.BtfExt = BtfExtSpec.Parse(extSection.Data.Span, btf);
+            context.Btf = BtfFixup.Apply(context, btf);
         }
         catch (ObjectLoadException e)
         {

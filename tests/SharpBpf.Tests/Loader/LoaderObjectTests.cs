@@ -28,6 +28,7 @@ public sealed class LoaderObjectTests
             var symbol = elf.Symbols.Single(s => s.Name == function.Name);
             Assert.Equal(slot, function.StartSlot);
             Assert.Equal((int)symbol.Size / Instruction.Size, function.SlotCount);
+            Assert.Equal((int)symbol.Value, function.SectionOffset);
             Assert.Equal(function.Name == "program_a" ? "xdp" : ".text", function.SectionName);
             slot += function.SlotCount;
         }
@@ -126,6 +127,9 @@ public sealed class LoaderObjectTests
         Assert.Equal((ProgramType.Xdp, AttachType.Xdp, ProgramFlags.XdpHasFrags), (byName["tail_frags"].Type, byName["tail_frags"].ExpectedAttachType, byName["tail_frags"].Flags));
         Assert.True(byName["tail_optional"].IsOptional);
         Assert.Equal(("xdp", "?xdp"), (byName["tail_optional"].SectionName, byName["tail_optional"].ElfSectionName));
+        // .BTF.ext names the section as the ELF does ('?xdp'): its func and line info still reach the program.
+        Assert.Equal("tail_optional", spec.Btf!.Types[(int)byName["tail_optional"].FuncInfo[0].TypeId].Name);
+        Assert.NotEmpty(byName["tail_optional"].LineInfo);
         Assert.Equal(("sched_cls", (AttachType?)null), (byName["classify"].TypeName, byName["classify"].ExpectedAttachType));
         Assert.Equal("socket_filter", byName["filter"].TypeName);
         Assert.Equal((ProgramType.CgroupSkb, AttachType.CgroupInetIngress), (byName["allow"].Type, byName["allow"].ExpectedAttachType));
@@ -146,6 +150,12 @@ public sealed class LoaderObjectTests
         Assert.Contains(program.Functions, f => f.Name == "step" && f.StartSlot == pointer.TargetSlot);
         // The global function in .text is appended like a static one, to each program that calls it.
         Assert.Contains(spec.FindProgram("classify")!.Functions, f => f.Name == "shared_global" && f.IsGlobal);
+        // A hidden global function is treated as static, in the function list and in the (fixed) BTF.
+        Assert.Contains(spec.FindProgram("filter")!.Functions, f => f.Name == "hidden_global" && !f.IsGlobal);
+        Assert.True(spec.Btf!.TryGetByName("hidden_global", BtfKind.Function, out var hidden));
+        Assert.Equal(BtfFunctionLinkage.Static, ((BtfFunction)hidden).Linkage);
+        Assert.True(spec.Btf.TryGetByName("shared_global", BtfKind.Function, out var shared));
+        Assert.Equal(BtfFunctionLinkage.Global, ((BtfFunction)shared).Linkage);
     }
 
     [Fact]
@@ -175,6 +185,51 @@ public sealed class LoaderObjectTests
             Assert.Equal((int)r.Offset, program.Instructions[r.Slot + 1].Immediate);
             Assert.True(r.Offset < spec.Maps[r.MapIndex].ValueSize);
         });
+    }
+
+    [Fact]
+    public void Global_variables_get_their_offsets_from_the_symbols()
+    {
+        var spec = Load("global_data.o");
+        // llvm-readelf -s: .rodata config@0 (8), max_length@8 (4); .data packets_seen@0 (8), last_length@8 (4);
+        // .bss total_bytes@0, short_packets@8, long_packets@16 (8 each).
+        Assert.Equal([("config", 0u, 8u), ("max_length", 8u, 4u)], spec.FindMap("global_d.rodata")!.Variables.Select(v => (v.Name, v.Offset, v.Size)));
+        Assert.Equal([("packets_seen", 0u, 8u), ("last_length", 8u, 4u)], spec.FindMap("global_d.data")!.Variables.Select(v => (v.Name, v.Offset, v.Size)));
+        Assert.Equal([("total_bytes", 0u, 8u), ("short_packets", 8u, 8u), ("long_packets", 16u, 8u)],
+            spec.FindMap("global_d.bss")!.Variables.Select(v => (v.Name, v.Offset, v.Size)));
+        var data = spec.FindMap("global_d.data")!;
+        Assert.Equal(1000UL, BinaryPrimitives.ReadUInt64LittleEndian(data.InitialData.AsSpan()));
+        Assert.Equal(0xffffffffu, BinaryPrimitives.ReadUInt32LittleEndian(data.InitialData.AsSpan()[8..]));
+        Assert.Equal("__u64", data.Variables[0].TypeName);
+
+        var shapes = Load("shapes.o");
+        var bss = shapes.FindMap("shapes.bss")!;
+        Assert.Equal([("hidden_seen", true), ("hits", false), ("private_total", true)], bss.Variables.OrderBy(v => v.Name, StringComparer.Ordinal).Select(v => (v.Name, v.IsStatic)));
+    }
+
+    [Fact]
+    public void Btf_datasecs_are_fixed_up_like_libbpf_does()
+    {
+        var spec = Load("global_lock.o");
+        var btf = spec.Btf!;
+        Assert.True(btf.TryGetByName(".bss", BtfKind.DataSection, out var found));
+        var bss = (BtfDataSection)found;
+        Assert.Equal(24u, bss.Size);
+        // llvm-readelf -s: lock@0 (4), counter@8 (8), before@16 (8); sorted by offset as the kernel requires.
+        Assert.Equal([("lock", 0u), ("counter", 8u), ("before", 16u)], bss.Variables.Select(v => (btf[v.TypeId].Name, v.Offset)));
+
+        // The kernel accepted bpf_spin_lock on this global (Data/loader/global_lock.libbpf.txt): it found the lock at 0.
+        var map = spec.FindMap("global_l.bss")!;
+        Assert.Equal(new SharpBpf.Btf.SpecialField(SharpBpf.Btf.SpecialFieldKind.SpinLock, 0, 4), Assert.Single(map.SpecialFields.Fields));
+    }
+
+    [Fact]
+    public void Timer_problem_says_why_the_verifier_would_find_no_timer()
+    {
+        Assert.Null(Load("conntrack_timers.o").FindMap("flows")!.TimerProblem);
+        Assert.Contains("has no bpf_timer", Load("conntrack_timers.o").FindMap("stats")!.TimerProblem);
+        Assert.Contains("byte boundary", Load("types.o").FindMap("flows")!.TimerProblem);
+        Assert.Equal("the value has no BTF", Load("legacy_maps.o").FindMap("counts")!.TimerProblem);
     }
 
     [Fact]

@@ -41,17 +41,21 @@ internal static class CodeCollector
             if (!code.IsText && symbol.Binding == ElfSymbolBinding.Local)
                 context.Fail("program is static and not supported (only .text may hold static functions)", section, (long)symbol.Value, name);
             int start = (int)(symbol.Value / Instruction.Size), count = (int)(symbol.Size / Instruction.Size);
-            foreach (var other in code.Functions)
-            {
-                if (start < other.StartSlot + other.SlotCount && other.StartSlot < start + count)
-                    context.Fail($"function overlaps function '{other.Name}'", section, (long)symbol.Value, name);
-            }
-            code.Functions.Add(new CodeFunction(name, code, start, count, symbol.Binding != ElfSymbolBinding.Local, symbol));
+            // libbpf treats a global function with hidden or internal visibility as static (mark_btf_static).
+            bool isGlobal = symbol.Binding != ElfSymbolBinding.Local
+                && symbol.Visibility is not (ElfSymbolVisibility.Hidden or ElfSymbolVisibility.Internal);
+            code.Functions.Add(new CodeFunction(name, code, start, count, isGlobal, symbol));
         }
 
         foreach (var code in context.CodeSections.Values)
         {
-            code.Functions.Sort((a, b) => a.StartSlot.CompareTo(b.StartSlot));
+            code.Functions.Sort((a, b) => a.StartSlot != b.StartSlot ? a.StartSlot.CompareTo(b.StartSlot) : a.Symbol.Index.CompareTo(b.Symbol.Index));
+            for (int i = 1; i < code.Functions.Count; i++)
+            {
+                var (previous, current) = (code.Functions[i - 1], code.Functions[i]);
+                if (current.StartSlot < previous.StartSlot + previous.SlotCount)
+                    context.Fail($"function overlaps function '{previous.Name}'", code.Section, (long)current.StartSlot * Instruction.Size, current.Name);
+            }
             if (code.Functions.Count == 0)
                 context.Notes.Add($"section '{code.Section.Name}' has code but no function symbols; it is ignored");
         }

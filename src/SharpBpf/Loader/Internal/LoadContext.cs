@@ -25,6 +25,15 @@ internal sealed class LoadContext(ElfFile elf, string fileName)
     /// <summary>The BTF struct of each map defined in .maps, by map name.</summary>
     public Dictionary<string, BtfStruct> BtfMapDefinitions { get; } = [];
 
+    private ILookup<string, ElfSymbol>? _symbolsByName;
+
+    /// <summary>The symbols with this name that live in section <paramref name="sectionIndex"/>, in symbol-table order.</summary>
+    public IEnumerable<ElfSymbol> SymbolsNamed(string name, int sectionIndex)
+    {
+        _symbolsByName ??= Elf.Symbols.Where(s => s.Name.Length > 0).ToLookup(s => s.Name, StringComparer.Ordinal);
+        return _symbolsByName[name].Where(s => s.IsInSection && s.SectionIndex == sectionIndex);
+    }
+
     public int TextSectionIndex { get; set; } = -1;
 
     [DoesNotReturn]
@@ -61,19 +70,29 @@ internal sealed class CodeSection(ElfSection section, Isa.Instruction[] instruct
 
     public bool IsText => Section.Name == ".text";
 
+    private Dictionary<int, CodeFunction>? _byStart;
+
     public CodeFunction? FunctionStartingAt(int slot)
     {
-        foreach (var function in Functions)
-            if (function.StartSlot == slot)
-                return function;
-        return null;
+        _byStart ??= Functions.GroupBy(f => f.StartSlot).ToDictionary(g => g.Key, g => g.First());
+        return _byStart.GetValueOrDefault(slot);
     }
 
+    /// <summary>Binary search over <see cref="Functions"/> (sorted by start, non-overlapping).</summary>
     public CodeFunction? FunctionContaining(int slot)
     {
-        foreach (var function in Functions)
-            if (slot >= function.StartSlot && slot < function.StartSlot + function.SlotCount)
+        int low = 0, high = Functions.Count - 1;
+        while (low <= high)
+        {
+            int middle = (low + high) >>> 1;
+            var function = Functions[middle];
+            if (slot < function.StartSlot)
+                high = middle - 1;
+            else if (slot >= function.StartSlot + function.SlotCount)
+                low = middle + 1;
+            else
                 return function;
+        }
         return null;
     }
 }

@@ -149,8 +149,7 @@ internal static class MapCollector
             else
             {
                 string name = variable.Name;
-                var symbol = context.Elf.Symbols.FirstOrDefault(s => s.Name == name && s.IsInSection && s.SectionIndex == section.Index
-                    && s.Type is ElfSymbolType.Object or ElfSymbolType.NoType);
+                var symbol = context.SymbolsNamed(name, section.Index).FirstOrDefault(s => s.Type is ElfSymbolType.Object or ElfSymbolType.NoType);
                 if (symbol is null)
                     context.Fail("map variable has no ELF symbol in .maps", section, 0, name);
                 if (variable.Linkage is not (BtfVariableLinkage.GlobalAllocated or BtfVariableLinkage.Static))
@@ -209,9 +208,30 @@ internal static class MapCollector
                 SectionName = section.Name,
                 InitialData = isBss ? ImmutableArray.Create(new byte[section.Size]) : ImmutableArray.Create(section.Data.Span),
             };
-            map = WithValueTypes(context, map, 0, valueTypeId, section, 0);
+            map = WithValueTypes(context, map, 0, valueTypeId, section, 0) with { Variables = Variables(context, section, valueTypeId) };
             Add(context, map, section.Index, 0, (long)section.Size);
         }
+    }
+
+    private static ImmutableArray<GlobalVariable> Variables(LoadContext context, ElfSection section, uint dataSectionId)
+    {
+        if (dataSectionId == 0 || context.Btf is not { } btf || btf[dataSectionId] is not BtfDataSection dataSection)
+            return [];
+        var variables = new List<GlobalVariable>();
+        foreach (var info in dataSection.Variables)
+        {
+            if (btf[info.TypeId] is not BtfVariable variable)
+                continue;
+            var symbol = context.SymbolsNamed(variable.Name, section.Index).FirstOrDefault(s => s.Type is ElfSymbolType.Object or ElfSymbolType.NoType);
+            if (symbol is null)
+                continue;
+            uint size = info.Size != 0 ? info.Size : btf.TrySizeOf(variable.TypeId, out var typeSize) ? (uint)typeSize : (uint)symbol.Size;
+            if (symbol.Value > section.Size || size > section.Size - symbol.Value)
+                context.Fail($"variable [{symbol.Value}, +{size}) crosses the end of the {section.Size}-byte section", section, (long)symbol.Value, variable.Name);
+            variables.Add(new GlobalVariable(variable.Name, (uint)symbol.Value, size, variable.TypeId, btf.TypeName(variable.TypeId),
+                variable.Linkage == BtfVariableLinkage.Static));
+        }
+        return [.. variables.OrderBy(v => v.Offset)];
     }
 
     /// <summary>libbpf 1.2+: mmapable only when the DATASEC has a variable user space can see (not static, not hidden).</summary>

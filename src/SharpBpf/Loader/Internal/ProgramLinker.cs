@@ -29,7 +29,7 @@ internal static class ProgramLinker
     private static ProgramSpec Link(LoadContext context, CodeFunction main, string? license)
     {
         var linker = new Linker(context);
-        linker.Append(main);
+        linker.Link(main);
         string elfSectionName = main.Section.Section.Name;
         bool optional = elfSectionName.StartsWith('?');
         string sectionName = optional ? elfSectionName[1..] : elfSectionName;
@@ -53,25 +53,28 @@ internal static class ProgramLinker
         public List<BtfFuncInfo> FuncInfo { get; } = [];
         public List<BtfLineInfo> LineInfo { get; } = [];
 
-        public int Append(CodeFunction function)
+        /// <summary>
+        /// Places <paramref name="main"/> and, depth first, everything it reaches. An explicit stack instead of
+        /// recursion: a hostile object with a long call chain must not overflow the thread's stack.
+        /// </summary>
+        public void Link(CodeFunction main)
         {
-            int start = Instructions.Count;
-            _placed[function] = start;
-            var code = function.Section;
-            Instructions.AddRange(code.Instructions.AsSpan(function.StartSlot, function.SlotCount));
-            Functions.Add(new ProgramFunction(function.Name, start, function.SlotCount, code.Section.Name, function.IsGlobal));
-            CopyBtfExt(function, start);
-
-            for (int i = 0; i < function.SlotCount; i++)
+            var pending = new Stack<(CodeFunction Function, int Start, int Next)>();
+            pending.Push((main, Place(main), 0));
+            while (pending.Count > 0)
             {
-                int sectionSlot = function.StartSlot + i;
-                int slot = start + i;
+                var (function, start, next) = pending.Pop();
+                if (next >= function.SlotCount)
+                    continue;
+                var code = function.Section;
+                int sectionSlot = function.StartSlot + next;
+                int slot = start + next;
                 var instruction = Instructions[slot];
-                code.Relocations.TryGetValue(sectionSlot, out var relocation);
-                bool hasRelocation = code.Relocations.ContainsKey(sectionSlot);
+                pending.Push((function, start, next + (instruction.IsLoadImm64 ? 2 : 1)));
+                bool hasRelocation = code.Relocations.TryGetValue(sectionSlot, out var relocation);
                 if (hasRelocation && relocation.Kind is CodeRelocationKind.Map or CodeRelocationKind.Data)
                 {
-                    if (i + 1 >= function.SlotCount)
+                    if (next + 1 >= function.SlotCount)
                         context.Fail("lddw is cut off by the end of its function", code.Section, (long)sectionSlot * Instruction.Size, relocation.SymbolName);
                     ApplyMap(relocation, slot, instruction);
                 }
@@ -81,15 +84,28 @@ internal static class ProgramLinker
                     bool isAddress = instruction.IsLoadImm64;
                     var target = ResolveTarget(function, sectionSlot, instruction, hasRelocation ? relocation : null);
                     if (!_placed.TryGetValue(target, out int targetStart))
-                        targetStart = Append(target);
+                    {
+                        // libbpf appends a subprogram at its first call and relocates it before going on.
+                        targetStart = Place(target);
+                        pending.Push((target, targetStart, 0));
+                    }
                     var linked = instruction.WithImmediate(targetStart - slot - 1);
                     Instructions[slot] = isAddress ? linked.WithSrc((byte)LoadImm64Source.Function) : linked;
                     if (isAddress)
                         FunctionPointers.Add(new FunctionPointerReference(slot, targetStart, target.Name));
                 }
-                if (instruction.IsLoadImm64)
-                    i++;
             }
+        }
+
+        private int Place(CodeFunction function)
+        {
+            int start = Instructions.Count;
+            _placed[function] = start;
+            var code = function.Section;
+            Instructions.AddRange(code.Instructions.AsSpan(function.StartSlot, function.SlotCount));
+            Functions.Add(new ProgramFunction(function.Name, start, function.SlotCount, code.Section.Name, function.IsGlobal,
+                function.StartSlot * Instruction.Size));
+            CopyBtfExt(function, start);
             return start;
         }
 

@@ -32,10 +32,9 @@ internal static class TimerMapCheck
                 if (spec.HasBtf)
                     continue;
                 var function = program.FunctionAt(slot);
-                var code = context.CodeSections.Values.First(c => c.Section.Name == function.SectionName);
-                var source = code.Functions.First(f => f.Name == function.Name);
-                long offset = (long)(source.StartSlot + slot - function.StartSlot) * Instruction.Size;
-                context.Fail($"bpf_timer_init with map '{spec.Name}', whose value is declared without BTF: the kernel can find no valid bpf_timer in it", code.Section, offset, spec.Name);
+                long offset = function.SectionOffset + (long)(slot - function.StartSlot) * Instruction.Size;
+                context.Fail($"bpf_timer_init with map '{spec.Name}', whose value is declared without BTF: the kernel can find no valid bpf_timer in it",
+                    context.Elf.FindSection(function.SectionName), offset, spec.Name);
             }
         }
     }

@@ -8,10 +8,10 @@ root=$(cd "$here/../../../.." && pwd)
 CLANG="${CLANG:-clang-19}"
 for source in "$here"/*.c; do
 	case "$source" in */libbpf_oracle.c) continue ;; esac
-	"$CLANG" -O2 -g -target bpf -mcpu=v3 -I/usr/include/x86_64-linux-gnu -c "$source" -o "${source%.c}.o"
+	"$CLANG" -O2 -g -target bpf -mcpu=v3 -I/usr/include/x86_64-linux-gnu -fdebug-prefix-map="$here"=. -c "$source" -o "${source%.c}.o"
 done
 for source in "$here"/legacy/*.c; do
-	"$CLANG" -O2 -g -target bpf -mcpu=v3 -I/usr/include/x86_64-linux-gnu -c "$source" -o "${source%.c}.o"
+	"$CLANG" -O2 -g -target bpf -mcpu=v3 -I/usr/include/x86_64-linux-gnu -fdebug-prefix-map="$here"=. -c "$source" -o "${source%.c}.o"
 done
 gcc -O1 -Wall -o /tmp/libbpf_oracle "$here/libbpf_oracle.c" -lbpf
 for obj in "$root"/examples/*.o "$root"/tests/SharpBpf.Tests/Data/btf/*.o "$root"/tests/SharpBpf.Tests/Data/kernel/*.o \

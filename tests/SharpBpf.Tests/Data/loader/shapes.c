@@ -5,7 +5,8 @@
 //   - a map-in-map (ARRAY_OF_MAPS with __array(values, ...) and a declarative inner slot), a PROG_ARRAY with
 //     two slots, map_flags and numa_node attributes;
 //   - string literals (.rodata.str1.1), a custom .data.config section, static and global variables;
-//   - a global function in .text called by two programs, a static call chain, a bpf_loop callback;
+//   - a global function in .text called by two programs, a hidden global function and variable, a static
+//     call chain, a bpf_loop callback;
 //   - CO-RE relocations against UAPI types (identical in the kernel's BTF, so libbpf computes the same values).
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -69,6 +70,14 @@ __noinline int shared_global(__u32 value)
 	return value < limit ? 2 : 1;
 }
 
+__hidden __u32 hidden_seen;		/* .bss, global but hidden: libbpf treats it as static */
+
+__hidden __noinline int hidden_global(__u32 value)
+{
+	hidden_seen = value;
+	return value & 1;
+}
+
 static long step(__u64 index, void *context)
 {
 	*(__u64 *)context += index;
@@ -121,7 +130,7 @@ int classify(struct __sk_buff *skb)
 SEC("socket")
 int filter(struct __sk_buff *skb)
 {
-	return twice(skb->len);
+	return twice(skb->len) + hidden_global(skb->len);
 }
 
 SEC("cgroup_skb/ingress")
