@@ -9,11 +9,11 @@ namespace SharpBpf.Tests.Interpreter;
 /// <summary>Checked mode refuses every access outside the live regions, with the exact kind, slot, address and size.</summary>
 public class FaultTests
 {
-    /// <summary>Slot 0 records r1 (the buffer) at [r1], slot 1 records r10 at [r1+8]; then the body runs.</summary>
+    /// <summary>Slot 0 records r1 (the buffer) at [r1], slot 1 records r10 at [r1+8]; then the body runs, then exit.</summary>
     private static (ProgramFaultException Fault, ulong Buffer, ulong R10) FaultWithAddresses(params object[] body)
     {
         var memory = new byte[16];
-        var fault = Fault(P(I(Opcodes.StxDw, 1, 1, 0), I(Opcodes.StxDw, 1, 10, 8), P(body)), memory);
+        var fault = Fault(P(I(Opcodes.StxDw, 1, 1, 0), I(Opcodes.StxDw, 1, 10, 8), P(body), Exit()), memory);
         return (fault, BitConverter.ToUInt64(memory, 0), BitConverter.ToUInt64(memory, 8));
     }
 
@@ -128,11 +128,11 @@ public class FaultTests
     }
 
     [Fact]
-    public void Falling_off_the_end_faults_at_the_slot_after_the_last()
+    public void A_program_that_could_fall_off_the_end_is_refused_before_it_runs()
     {
-        var fault = Fault(P(Mov(0, 1), Mov(0, 2)));
-        Assert.Equal((FaultKind.FellOffEnd, 2), (fault.Kind, fault.InstructionIndex));
-        Assert.Equal("insn 2: fell off the end of the program", fault.Message);
+        // The kernel's rule (and ProgramValidator's): the last instruction is exit or ja, so no run can fall off.
+        var error = Assert.Throws<InvalidInstructionException>(() => InterpreterEngine.Instance.Prepare(P(Mov(0, 1), Mov(0, 2))));
+        Assert.Equal((1, "last insn is not an exit or jmp"), (error.InstructionIndex, error.Reason));
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public class OpcodeCoverageTests
         {
             InstructionForm.CallHelper => 5,
             InstructionForm.CallLocal => 1, // to the exit after the following exit
+            InstructionForm.LoadImm64 when row.Src.FixedValue == (int)LoadImm64Source.Function => 2, // to the last exit
             InstructionForm.LoadPacketAbs or InstructionForm.LoadPacketInd => 0,
             InstructionForm.Jump or InstructionForm.JumpLong or InstructionForm.CondJumpImm or InstructionForm.CondJumpReg => 0,
             _ => 3,
