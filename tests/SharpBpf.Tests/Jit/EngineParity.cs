@@ -55,12 +55,20 @@ internal static class EngineParity
     }
 
     /// <summary>Runs on both engines, asserts identical outcomes, returns the interpreter's.</summary>
-    public static Outcome Both(Instruction[] program, EngineOptions options, ReadOnlySpan<byte> initial, Func<ulong, RunContext>? context = null)
+    public static Outcome Both(Instruction[] program, EngineOptions options, ReadOnlySpan<byte> initial, Func<ulong, RunContext>? context = null,
+        byte[]? pinnedBuffer = null)
     {
-        var buffer = GC.AllocateArray<byte>(Math.Max(initial.Length, 1), pinned: true);
+        var buffer = pinnedBuffer ?? GC.AllocateArray<byte>(Math.Max(initial.Length, 1), pinned: true);
         var reference = Run(Interpreter, program, options, buffer, initial, context);
         var jit = Run(Jit, program, options, buffer, initial, context);
-        Assert.Equal(reference.ToString(), jit.ToString());
+        if (reference.ToString() != jit.ToString())
+        {
+            var again = Run(Interpreter, program, options, buffer, initial, context);
+            var jitAgain = Run(Jit, program, options, buffer, initial, context);
+            Assert.Fail($"interpreter {reference}\njit {jit}\nagain: interpreter {again}\njit {jitAgain}\n{options}\n"
+                + string.Join("\n", program.Select((insn, i) => $"{i}: {insn}")));
+        }
+
         return reference;
     }
 }
