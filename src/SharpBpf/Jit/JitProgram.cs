@@ -29,6 +29,9 @@ public sealed class JitProgram : PreparedProgram
         CallSiteHelpers = compiled.CallSiteHelpers;
         IlListing = compiled.Listing;
         _code = compiled.Code;
+
+        // The runtime compiles the IL on the first call; pay that here, at prepare time, not in the first run.
+        _code(null!, -1, 0, 0, 0, 0, 0, 0);
     }
 
     /// <summary>The emitted IL as text, when the engine was asked to keep it (<see cref="JitEngineOptions.KeepIlListing"/>).</summary>

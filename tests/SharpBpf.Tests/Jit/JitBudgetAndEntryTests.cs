@@ -70,6 +70,17 @@ public class JitBudgetAndEntryTests
     }
 
     [Fact]
+    public void Prepare_compiles_without_running_the_program()
+    {
+        var calls = 0;
+        var helpers = new HelperRegistry().Register(1, "count", (_, _, _, _, _, _) => (ulong)Interlocked.Increment(ref calls));
+        var prepared = JitRun.Engine.Prepare(P(CallHelper(1), Exit()), Options(helpers: helpers));
+        Assert.Equal(0, calls);
+        Assert.Equal(1UL, prepared.Run([]));
+        Assert.Equal(2UL, prepared.Run([]));
+    }
+
+    [Fact]
     public void Entry_slots_that_are_no_instruction_are_refused()
     {
         var prepared = JitRun.Engine.Prepare(P(Lddw(0, 5), Exit()), Options());
