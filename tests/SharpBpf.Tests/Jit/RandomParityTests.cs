@@ -25,14 +25,16 @@ public class RandomParityTests(ITestOutputHelper output)
     public void Random_programs_behave_identically_on_both_engines()
     {
         var counts = new int[4]; // finished, memory fault, budget fault, other fault
-        Gen.Select(Gen.UInt.Array[8, 400], Gen.Int[1, 300], Gen.Bool, Gen.Byte.Array[RandomProgram.BufferSize])
-            .Sample((words, budget, withPacket, initial) =>
+        Gen.Select(Gen.UInt.Array[8, 400], Gen.Int[1, 300], Gen.Int[0, 15], Gen.Byte.Array[RandomProgram.BufferSize])
+            .Sample((words, budget, flags, initial) =>
             {
                 var program = RandomProgram.Build(words);
                 Assert.Null(ProgramValidator.FindFirstError(program));
+                var withPacket = (flags & 1) != 0;
+                var entry = (flags & 6) == 0 ? InstructionStart(program, (int)(words[0] % (uint)program.Length)) : 0;
                 var checkedOptions = new EngineOptions { Mode = ExecutionMode.Checked, Helpers = Helpers, InstructionBudget = budget };
                 var buffer = GC.AllocateArray<byte>(RandomProgram.BufferSize, pinned: true);
-                var outcome = EngineParity.Both(program, checkedOptions, initial, address => Context(address, withPacket), buffer);
+                var outcome = EngineParity.Both(program, checkedOptions, initial, address => Context(address, withPacket, entry), buffer);
                 lock (counts)
                 {
                     counts[outcome.Kind switch
@@ -47,7 +49,7 @@ public class RandomParityTests(ITestOutputHelper output)
                 if (!outcome.IsMemoryFault)
                 {
                     var uncheckedOptions = checkedOptions with { Mode = ExecutionMode.Unchecked };
-                    var uncheckedOutcome = EngineParity.Both(program, uncheckedOptions, initial, address => Context(address, withPacket), buffer);
+                    var uncheckedOutcome = EngineParity.Both(program, uncheckedOptions, initial, address => Context(address, withPacket, entry), buffer);
                     Assert.Equal(outcome.ToString(), uncheckedOutcome.ToString());
                 }
             }, iter: 3000, threads: 1);
@@ -58,10 +60,22 @@ public class RandomParityTests(ITestOutputHelper output)
         Assert.All(counts, count => Assert.True(count > 100, $"outcome mix too thin: {string.Join(", ", counts)}"));
     }
 
-    /// <summary>r1 = the buffer (read-write except its read-only tail, which r3 points at), r2 = its length.</summary>
-    private static RunContext Context(ulong address, bool withPacket)
+    /// <summary>The instruction start at or before <paramref name="slot"/> (an entry anywhere, also mid-segment).</summary>
+    private static int InstructionStart(Instruction[] program, int slot)
     {
-        var context = new RunContext { R1 = address, R2 = RandomProgram.BufferSize, R3 = address + RandomProgram.BufferSize - RandomProgram.ReadOnlyTail }
+        var start = 0;
+        for (var pc = 0; pc <= slot; pc += program[pc].IsLoadImm64 ? 2 : 1)
+        {
+            start = pc;
+        }
+
+        return start;
+    }
+
+    /// <summary>r1 = the buffer (read-write except its read-only tail, which r3 points at), r2 = its length.</summary>
+    private static RunContext Context(ulong address, bool withPacket, int entry)
+    {
+        var context = new RunContext { EntrySlot = entry, R1 = address, R2 = RandomProgram.BufferSize, R3 = address + RandomProgram.BufferSize - RandomProgram.ReadOnlyTail }
             .AddRegion((nint)address, RandomProgram.BufferSize - RandomProgram.ReadOnlyTail, MemoryAccess.ReadWrite, RegionKind.Input)
             .AddRegion((nint)(address + RandomProgram.BufferSize - RandomProgram.ReadOnlyTail), RandomProgram.ReadOnlyTail, MemoryAccess.Read);
         if (withPacket)
