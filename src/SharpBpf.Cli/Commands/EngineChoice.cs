@@ -1,6 +1,8 @@
 using System.CommandLine;
 using SharpBpf.Execution;
+using System.Diagnostics.CodeAnalysis;
 using SharpBpf.Interpreter;
+using SharpBpf.Jit;
 
 namespace SharpBpf.Cli.Commands;
 
@@ -21,8 +23,13 @@ internal static class EngineChoice
     public static IExecutionEngine Resolve(string name) => name switch
     {
         "interpreter" => InterpreterEngine.Instance,
-        // The IL JIT is planned; until it lands, asking for it is a usage error rather than a silent fallback.
-        "jit" => throw new UsageException("the jit engine is not available in this build yet; use --engine interpreter"),
+        // Where the runtime cannot generate code (NativeAOT) asking for the JIT is a usage error, not a silent fallback.
+        "jit" => JitEngine.IsSupported
+            ? CreateJit()
+            : throw new UsageException("the jit engine needs dynamic code generation, which this build of sharpbpf lacks; use --engine interpreter"),
         _ => throw new UsageException($"unknown engine '{name}'"),
     };
+
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "only called after JitEngine.IsSupported")]
+    private static JitEngine CreateJit() => new();
 }

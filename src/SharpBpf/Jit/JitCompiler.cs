@@ -1,0 +1,404 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+using SharpBpf.Execution;
+using SharpBpf.Helpers;
+using SharpBpf.Isa;
+using IL = System.Reflection.Emit;
+
+namespace SharpBpf.Jit;
+
+/// <summary>
+/// Emits one IL method for a whole program. Layout: a prologue that loads the arguments into register locals, one
+/// block per instruction (with a budget check at each segment start, see <see cref="SegmentPlan"/>), the end sentinel
+/// that faults "fell off the end", then shared blocks (dynamic dispatch for entry slots and <c>callx</c>, return from a
+/// bpf-to-bpf call, the budget fault) and the cold fault stubs. bpf-to-bpf calls stay inside the method with an
+/// explicit stack of saved frames, as in the interpreter, so jumps, calls and early ends behave the same.
+/// It does not optimise across instructions: the .NET JIT does that.
+/// </summary>
+internal sealed partial class JitCompiler
+{
+    // Method arguments.
+    private const short ArgProgram = 0;
+    private const short ArgState = 1;
+    private const short ArgEntrySlot = 2;
+    private const short ArgBaseDepth = 3;
+    private const short ArgR1 = 4;
+
+    /// <summary>One saved frame: r6–r9, r10 and the return-site number, 8 bytes each.</summary>
+    private const int SavedFrameSize = 6 * 8;
+
+    private readonly Instruction[] _program;
+    private readonly SegmentPlan _plan;
+    private readonly JitProgram _owner;
+    private readonly bool _checked;
+    private readonly bool _hasCalls;
+    private readonly IlEmitter _il;
+    private readonly IL.LocalBuilder[] _r = new IL.LocalBuilder[11];
+    private readonly IL.LocalBuilder _remaining;
+    private readonly IL.LocalBuilder _depth;
+    private readonly IL.LocalBuilder _stackLow;
+    private readonly IL.LocalBuilder _stackLength;
+    private readonly IL.LocalBuilder _address;
+    private readonly IL.LocalBuilder _frames;
+    private readonly IL.LocalBuilder _framePointer;
+    private readonly IL.LocalBuilder _target;
+    private readonly IL.LocalBuilder _value;
+    private readonly IL.LocalBuilder _helper;
+    private readonly IL.LocalBuilder _faultSlot;
+    private readonly IL.LocalBuilder _faultCharge;
+    private readonly IL.Label[] _check;
+    private readonly IL.Label[] _body;
+    private readonly IL.Label _dynamicDispatch;
+    private readonly IL.Label _returnFromCall;
+    private readonly IL.Label _budgetFault;
+    private readonly IL.Label _unreachable;
+    private readonly List<IL.Label> _returnSites = [];
+    private readonly List<(IL.Label Label, Action Emit)> _cold = [];
+    private readonly List<HelperFunction> _callSiteHelpers = [];
+
+    private JitCompiler(JitProgram owner, Instruction[] program, SegmentPlan plan, IL.ILGenerator generator, bool keepListing)
+    {
+        _owner = owner;
+        _program = program;
+        _plan = plan;
+        _checked = owner.Mode == ExecutionMode.Checked;
+        _hasCalls = program.Any(i => i.Opcode == Opcodes.Callx || (i.Opcode == Opcodes.Call && i.Src == (byte)CallSource.Local));
+        _il = new IlEmitter(generator, keepListing);
+        for (var i = 0; i < _r.Length; i++)
+        {
+            _r[i] = _il.DeclareLocal(typeof(ulong), $"r{i}");
+        }
+
+        _remaining = _il.DeclareLocal(typeof(long), "remaining");
+        _depth = _il.DeclareLocal(typeof(int), "depth");
+        _stackLow = _il.DeclareLocal(typeof(ulong), "stackLow");
+        _stackLength = _il.DeclareLocal(typeof(ulong), "stackLength");
+        _address = _il.DeclareLocal(typeof(ulong), "address");
+        _frames = _il.DeclareLocal(typeof(nint), "frames");
+        _framePointer = _il.DeclareLocal(typeof(nint), "frame");
+        _target = _il.DeclareLocal(typeof(int), "target");
+        _value = _il.DeclareLocal(typeof(ulong), "value");
+        _helper = _il.DeclareLocal(typeof(HelperFunction), "helper");
+        _faultSlot = _il.DeclareLocal(typeof(int), "faultSlot");
+        _faultCharge = _il.DeclareLocal(typeof(long), "faultCharge");
+
+        _unreachable = _il.DefineLabel("unreachable");
+        var length = program.Length;
+        _check = new IL.Label[length + 1];
+        _body = new IL.Label[length + 1];
+        for (var pc = 0; pc <= length; pc++)
+        {
+            if (plan.IsLeader[pc])
+            {
+                _check[pc] = _il.DefineLabel($"segment_{pc}");
+            }
+
+            // The second slot of an lddw is never a target; the dispatch table still needs a label for it.
+            _body[pc] = pc > 0 && program[pc - 1].IsLoadImm64 && _body[pc - 1] != _unreachable
+                ? _unreachable
+                : _il.DefineLabel($"insn_{pc}");
+        }
+
+        _dynamicDispatch = _il.DefineLabel("dynamic_dispatch");
+        _returnFromCall = _il.DefineLabel("return_from_call");
+        _budgetFault = _il.DefineLabel("budget_fault");
+    }
+
+    public sealed record Result(CompiledCode Code, HelperFunction?[] CallSiteHelpers, string? Listing);
+
+    [RequiresDynamicCode("emits IL")]
+    public static Result Compile(JitProgram owner, ReadOnlySpan<Instruction> program, SegmentPlan plan, bool keepListing)
+    {
+        var method = new IL.DynamicMethod(
+            "bpf_program",
+            typeof(ulong),
+            [typeof(JitProgram), typeof(ExecutionState), typeof(int), typeof(int),
+                typeof(ulong), typeof(ulong), typeof(ulong), typeof(ulong), typeof(ulong)],
+            typeof(JitProgram),
+            skipVisibility: true);
+        var compiler = new JitCompiler(owner, program.ToArray(), plan, method.GetILGenerator(), keepListing);
+        compiler.EmitMethod();
+        var code = (CompiledCode)method.CreateDelegate(typeof(CompiledCode), owner);
+        return new Result(code, [.. compiler._callSiteHelpers], compiler._il.Listing);
+    }
+
+    private void EmitMethod()
+    {
+        EmitPrologue();
+        var length = _program.Length;
+        for (var pc = 0; pc < length; pc++)
+        {
+            var insn = _program[pc];
+            if (_plan.IsLeader[pc])
+            {
+                _il.MarkLabel(_check[pc]);
+                EmitBudgetCharge(pc, _plan.Charge[pc]);
+            }
+
+            _il.MarkLabel(_body[pc]);
+            _il.Comment(insn.ToString());
+            EmitInstruction(pc, insn);
+            if (insn.IsLoadImm64)
+            {
+                pc++;
+            }
+        }
+
+        _il.MarkLabel(_check[length]);
+        EmitBudgetCharge(length, 1);
+        _il.MarkLabel(_body[length]);
+        EmitThrowFault(FaultKind.FellOffEnd, length);
+
+        EmitDynamicDispatch();
+        EmitReturnFromCall();
+        EmitBudgetFault();
+        _il.MarkLabel(_unreachable);
+        _il.Emit(IL.OpCodes.Call, typeof(JitRuntime).GetMethod(nameof(JitRuntime.Unreachable))!);
+        _il.Emit(IL.OpCodes.Throw);
+
+        // Cold stubs may add more cold stubs; index, not foreach.
+        for (var i = 0; i < _cold.Count; i++)
+        {
+            _il.MarkLabel(_cold[i].Label);
+            _cold[i].Emit();
+        }
+    }
+
+    private void EmitPrologue()
+    {
+        // A negative entry slot is the warm-up call JitProgram makes at prepare time: it makes the runtime compile this
+        // method then, not on the first real run, and touches nothing.
+        var start = _il.DefineLabel("start");
+        _il.LoadArgument(ArgEntrySlot);
+        _il.Emit(IL.OpCodes.Ldc_I4_0);
+        _il.Emit(IL.OpCodes.Bge, start);
+        _il.Emit(IL.OpCodes.Ldc_I8, 0L);
+        _il.Emit(IL.OpCodes.Ret);
+        _il.MarkLabel(start);
+        for (var i = 1; i <= 5; i++)
+        {
+            _il.LoadArgument(ArgR1 + i - 1);
+            StoreRegister(i);
+        }
+
+        _il.LoadArgument(ArgState);
+        _il.LoadArgument(ArgBaseDepth);
+        _il.Emit(IL.OpCodes.Call, StateMethod(nameof(ExecutionState.FrameTop)));
+        StoreRegister(10);
+        if (_checked)
+        {
+            _il.LoadArgument(ArgState);
+            _il.LoadArgument(ArgBaseDepth);
+            _il.Emit(IL.OpCodes.Call, StateMethod(nameof(ExecutionState.StackLow)));
+            _il.Emit(IL.OpCodes.Stloc, _stackLow);
+            _il.LoadArgument(ArgState);
+            _il.Emit(IL.OpCodes.Call, StateGetter(nameof(ExecutionState.StackTop)));
+            _il.Emit(IL.OpCodes.Ldloc, _stackLow);
+            _il.Emit(IL.OpCodes.Sub);
+            _il.Emit(IL.OpCodes.Stloc, _stackLength);
+        }
+
+        _il.LoadArgument(ArgState);
+        _il.Emit(IL.OpCodes.Call, StateGetter(nameof(ExecutionState.Remaining)));
+        _il.Emit(IL.OpCodes.Stloc, _remaining);
+        _il.LoadArgument(ArgBaseDepth);
+        _il.Emit(IL.OpCodes.Stloc, _depth);
+        if (_hasCalls)
+        {
+            _il.Emit(IL.OpCodes.Ldc_I4, StackLayout.MaxCallFrames * SavedFrameSize);
+            _il.Emit(IL.OpCodes.Conv_U);
+            _il.Emit(IL.OpCodes.Localloc);
+            _il.Emit(IL.OpCodes.Stloc, _frames);
+        }
+
+        // Most runs start at slot 0, the first segment's start; others are charged from their slot to its segment's end.
+        _il.LoadArgument(ArgEntrySlot);
+        _il.Emit(IL.OpCodes.Brfalse, _check[0]);
+        _il.LoadArgument(ArgEntrySlot);
+        _il.Emit(IL.OpCodes.Stloc, _target);
+        _il.Emit(IL.OpCodes.Br, _dynamicDispatch);
+    }
+
+    /// <summary>remaining -= charge; fault when it went negative (the fault finds the exact instruction).</summary>
+    private void EmitBudgetCharge(int slot, int charge)
+    {
+        _il.Emit(IL.OpCodes.Ldloc, _remaining);
+        _il.Emit(IL.OpCodes.Ldc_I8, (long)charge);
+        _il.Emit(IL.OpCodes.Sub);
+        _il.Emit(IL.OpCodes.Stloc, _remaining);
+        _il.Emit(IL.OpCodes.Ldloc, _remaining);
+        _il.Emit(IL.OpCodes.Ldc_I8, 0L);
+        _il.Emit(IL.OpCodes.Blt, Cold($"budget_{slot}", () =>
+        {
+            _il.Emit(IL.OpCodes.Ldc_I4, slot);
+            _il.Emit(IL.OpCodes.Stloc, _faultSlot);
+            _il.Emit(IL.OpCodes.Ldc_I8, (long)charge);
+            _il.Emit(IL.OpCodes.Stloc, _faultCharge);
+            _il.Emit(IL.OpCodes.Br, _budgetFault);
+        }));
+    }
+
+    /// <summary>Jumps to the slot in <see cref="_target"/>, charging from there to the end of its segment.</summary>
+    private void EmitDynamicDispatch()
+    {
+        _il.MarkLabel(_dynamicDispatch);
+        _il.LoadArgument(ArgProgram);
+        _il.Emit(IL.OpCodes.Ldfld, typeof(JitProgram).GetField(nameof(JitProgram.Charges), BindingFlags.Instance | BindingFlags.NonPublic)!);
+        _il.Emit(IL.OpCodes.Ldloc, _target);
+        _il.Emit(IL.OpCodes.Ldelem_I4);
+        _il.Emit(IL.OpCodes.Conv_I8);
+        _il.Emit(IL.OpCodes.Stloc, _faultCharge);
+        _il.Emit(IL.OpCodes.Ldloc, _remaining);
+        _il.Emit(IL.OpCodes.Ldloc, _faultCharge);
+        _il.Emit(IL.OpCodes.Sub);
+        _il.Emit(IL.OpCodes.Stloc, _remaining);
+        _il.Emit(IL.OpCodes.Ldloc, _remaining);
+        _il.Emit(IL.OpCodes.Ldc_I8, 0L);
+        var charged = _il.DefineLabel("dynamic_charged");
+        _il.Emit(IL.OpCodes.Bge, charged);
+        _il.Emit(IL.OpCodes.Ldloc, _target);
+        _il.Emit(IL.OpCodes.Stloc, _faultSlot);
+        _il.Emit(IL.OpCodes.Br, _budgetFault);
+        _il.MarkLabel(charged);
+        _il.Emit(IL.OpCodes.Ldloc, _target);
+        _il.Emit(IL.OpCodes.Switch, _body[.._program.Length]);
+        _il.Emit(IL.OpCodes.Br, _unreachable);
+    }
+
+    /// <summary>The exit of a callee: pop the saved frame and continue after the call that pushed it.</summary>
+    private void EmitReturnFromCall()
+    {
+        _il.MarkLabel(_returnFromCall);
+        if (!_hasCalls)
+        {
+            _il.Emit(IL.OpCodes.Br, _unreachable);
+            return;
+        }
+
+        _il.Emit(IL.OpCodes.Ldloc, _depth);
+        _il.Emit(IL.OpCodes.Ldc_I4_1);
+        _il.Emit(IL.OpCodes.Sub);
+        _il.Emit(IL.OpCodes.Stloc, _depth);
+        AdjustStackWindow(grow: false);
+        EmitFramePointer();
+        for (var i = 0; i < 5; i++)
+        {
+            _il.Emit(IL.OpCodes.Ldloc, _framePointer);
+            if (i > 0)
+            {
+                _il.Emit(IL.OpCodes.Ldc_I4, i * 8);
+                _il.Emit(IL.OpCodes.Add);
+            }
+
+            _il.Emit(IL.OpCodes.Ldind_I8);
+            StoreRegister(6 + i);
+        }
+
+        _il.Emit(IL.OpCodes.Ldloc, _framePointer);
+        _il.Emit(IL.OpCodes.Ldc_I4, 40);
+        _il.Emit(IL.OpCodes.Add);
+        _il.Emit(IL.OpCodes.Ldind_I4);
+        _il.Emit(IL.OpCodes.Switch, _returnSites.ToArray());
+        _il.Emit(IL.OpCodes.Br, _unreachable);
+    }
+
+    private void EmitBudgetFault()
+    {
+        _il.MarkLabel(_budgetFault);
+        _il.LoadArgument(ArgProgram);
+        _il.LoadArgument(ArgState);
+        _il.Emit(IL.OpCodes.Ldloc, _faultSlot);
+        _il.Emit(IL.OpCodes.Ldloc, _remaining);
+        _il.Emit(IL.OpCodes.Ldloc, _faultCharge);
+        _il.Emit(IL.OpCodes.Add);
+        _il.Emit(IL.OpCodes.Call, typeof(JitProgram).GetMethod(nameof(JitProgram.BudgetFault), BindingFlags.Instance | BindingFlags.NonPublic)!);
+        _il.Emit(IL.OpCodes.Throw);
+    }
+
+    private void EmitInstruction(int pc, Instruction insn)
+    {
+        switch (insn.Class)
+        {
+            case InstructionClass.Alu:
+            case InstructionClass.Alu64:
+                EmitAlu(insn);
+                break;
+            case InstructionClass.Ld:
+                EmitLd(pc, insn);
+                break;
+            case InstructionClass.Ldx:
+                EmitLdx(pc, insn);
+                break;
+            case InstructionClass.St:
+            case InstructionClass.Stx:
+                EmitStore(pc, insn);
+                break;
+            default:
+                EmitJump(pc, insn);
+                break;
+        }
+    }
+
+    // ---- small shared pieces ----
+
+    private void LoadRegister(int register) => _il.Emit(IL.OpCodes.Ldloc, _r[register]);
+
+    private void StoreRegister(int register) => _il.Emit(IL.OpCodes.Stloc, _r[register]);
+
+    /// <summary>Queues a block emitted after the hot code; returns its label.</summary>
+    private IL.Label Cold(string name, Action emit)
+    {
+        var label = _il.DefineLabel(name);
+        _cold.Add((label, emit));
+        return label;
+    }
+
+    /// <summary>Throws a fault whose address is a constant.</summary>
+    private void EmitThrowFault(FaultKind kind, int pc, ulong address = 0, int size = 0) =>
+        EmitThrowFault(kind, pc, () => _il.Emit(IL.OpCodes.Ldc_I8, (long)address), size);
+
+    private void EmitThrowFault(FaultKind kind, int pc, Action pushAddress, int size)
+    {
+        _il.Emit(IL.OpCodes.Ldc_I4, (int)kind);
+        _il.Emit(IL.OpCodes.Ldc_I4, pc);
+        pushAddress();
+        _il.Emit(IL.OpCodes.Ldc_I4, size);
+        _il.Emit(IL.OpCodes.Call, typeof(JitRuntime).GetMethod(nameof(JitRuntime.Fault))!);
+        _il.Emit(IL.OpCodes.Throw);
+    }
+
+    /// <summary>frame = frames + depth * SavedFrameSize.</summary>
+    private void EmitFramePointer()
+    {
+        _il.Emit(IL.OpCodes.Ldloc, _frames);
+        _il.Emit(IL.OpCodes.Ldloc, _depth);
+        _il.Emit(IL.OpCodes.Ldc_I4, SavedFrameSize);
+        _il.Emit(IL.OpCodes.Mul);
+        _il.Emit(IL.OpCodes.Add);
+        _il.Emit(IL.OpCodes.Stloc, _framePointer);
+    }
+
+    /// <summary>The live stack is frames 0..depth: one frame more or less after a call or return.</summary>
+    private void AdjustStackWindow(bool grow)
+    {
+        if (!_checked)
+        {
+            return;
+        }
+
+        _il.Emit(IL.OpCodes.Ldloc, _stackLow);
+        _il.Emit(IL.OpCodes.Ldc_I8, (long)StackLayout.FrameSize);
+        _il.Emit(grow ? IL.OpCodes.Sub : IL.OpCodes.Add);
+        _il.Emit(IL.OpCodes.Stloc, _stackLow);
+        _il.Emit(IL.OpCodes.Ldloc, _stackLength);
+        _il.Emit(IL.OpCodes.Ldc_I8, (long)StackLayout.FrameSize);
+        _il.Emit(grow ? IL.OpCodes.Add : IL.OpCodes.Sub);
+        _il.Emit(IL.OpCodes.Stloc, _stackLength);
+    }
+
+    private static MethodInfo StateMethod(string name) => typeof(ExecutionState).GetMethod(name)!;
+
+    private static MethodInfo StateGetter(string name) => typeof(ExecutionState).GetProperty(name)!.GetGetMethod(nonPublic: true)!;
+
+    private static MethodInfo StateSetter(string name) => typeof(ExecutionState).GetProperty(name)!.GetSetMethod(nonPublic: true)!;
+}

@@ -1,0 +1,49 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using SharpBpf.Execution;
+using SharpBpf.Helpers;
+
+namespace SharpBpf.Jit;
+
+/// <summary>
+/// Out-of-line pieces compiled code calls: fault construction (the IL throws what these return, so the hot code holds
+/// no <c>newobj</c>), legacy packet loads and function-pointer decoding. It holds no state.
+/// </summary>
+internal static unsafe class JitRuntime
+{
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception Fault(FaultKind kind, int instructionIndex, ulong address, int size) =>
+        new ProgramFaultException(kind, instructionIndex, address, size);
+
+    /// <summary>A dispatch reached a slot that is no instruction start: a JIT bug, never a program's fault.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception Unreachable() => new InvalidOperationException("jit: control reached a slot that is not an instruction start");
+
+    /// <summary>The slot a function pointer names, or -1 when the value is not one (then callx treats it as a helper id).</summary>
+    public static int DecodeFunctionPointer(ulong value) => FunctionPointer.TryDecode(value, out var slot) ? slot : -1;
+
+    /// <summary>
+    /// Legacy <c>ldabs</c>/<c>ldind</c>: the big-endian value at packet[offset], or -1 when the offset is outside the
+    /// packet (the program then ends with r0 = 0). Faults when the run has no packet.
+    /// </summary>
+    public static long LoadPacket(ExecutionState state, int size, long offset, int instructionIndex)
+    {
+        if (state.Packet is not { } packet)
+        {
+            throw Fault(FaultKind.PacketContextRequired, instructionIndex, 0, 0);
+        }
+
+        if (offset < 0 || (ulong)offset + (ulong)size > packet.Length)
+        {
+            return -1;
+        }
+
+        var p = (byte*)(packet.Start + (ulong)offset);
+        return size switch
+        {
+            1 => *p,
+            2 => BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ushort>(p)),
+            _ => BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<uint>(p)),
+        };
+    }
+}

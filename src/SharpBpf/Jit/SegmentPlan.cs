@@ -1,0 +1,86 @@
+using SharpBpf.Execution;
+using SharpBpf.Isa;
+
+namespace SharpBpf.Jit;
+
+/// <summary>
+/// Splits a program into budget segments so compiled code charges the instruction budget once per segment instead of
+/// once per instruction, yet faults at the same instruction as the interpreter. A segment is a straight run of
+/// instructions that starts at a leader (slot 0, a jump or call target, the slot after a segment end, the end
+/// sentinel) and whose only instruction with an effect anyone can observe — a memory access that may fault or write,
+/// a call, a jump, exit, a packet load — is its last. So when the budget runs out inside a segment, every instruction
+/// before the one that exhausts it only changed registers, which a fault discards: faulting at once at the exact
+/// index is indistinguishable from stepping there.
+/// It does not decide how entries in the middle of a segment are charged: that is <see cref="Charge"/>'s reader.
+/// </summary>
+internal sealed class SegmentPlan
+{
+    private SegmentPlan(bool[] isLeader, int[] charge)
+    {
+        IsLeader = isLeader;
+        Charge = charge;
+    }
+
+    /// <summary>Per slot (plus the end sentinel): true when a segment starts there.</summary>
+    public bool[] IsLeader { get; }
+
+    /// <summary>
+    /// Per slot: the instructions from this slot to the end of its segment (an <c>lddw</c> counts once); at a leader
+    /// this is the segment's length. Entering at an arbitrary slot (an entry point, <c>callx</c>) charges this.
+    /// 0 for the second slot of an <c>lddw</c>.
+    /// </summary>
+    public int[] Charge { get; }
+
+    public static SegmentPlan Build(ReadOnlySpan<Instruction> program, ExecutionMode mode)
+    {
+        var length = program.Length;
+        var isLeader = new bool[length + 1];
+        isLeader[0] = true;
+        isLeader[length] = true;
+        for (var pc = 0; pc < length; pc++)
+        {
+            var insn = program[pc];
+            var next = insn.IsLoadImm64 ? pc + 2 : pc + 1;
+            if (ProgramValidator.JumpTarget(insn, pc) is { } target)
+            {
+                isLeader[(int)target] = true;
+            }
+
+            if (EndsSegment(insn, mode))
+            {
+                isLeader[next] = true;
+            }
+
+            pc = next - 1;
+        }
+
+        var starts = new List<int>(length);
+        for (var pc = 0; pc < length; pc += program[pc].IsLoadImm64 ? 2 : 1)
+        {
+            starts.Add(pc);
+        }
+
+        var charge = new int[length];
+        for (var i = starts.Count - 1; i >= 0; i--)
+        {
+            var pc = starts[i];
+            var next = program[pc].IsLoadImm64 ? pc + 2 : pc + 1;
+            charge[pc] = 1 + (isLeader[next] ? 0 : charge[next]);
+        }
+
+        return new SegmentPlan(isLeader, charge);
+    }
+
+    /// <summary>
+    /// Instructions after which a budget fault could no longer be placed by register state alone. Loads only matter
+    /// in checked mode, where they can fault; unchecked loads just fill a register.
+    /// </summary>
+    private static bool EndsSegment(Instruction insn, ExecutionMode mode) => insn.Class switch
+    {
+        InstructionClass.Jmp or InstructionClass.Jmp32 => true,
+        InstructionClass.Ld => !insn.IsLoadImm64,
+        InstructionClass.St or InstructionClass.Stx => true,
+        InstructionClass.Ldx => mode == ExecutionMode.Checked,
+        _ => false,
+    };
+}
