@@ -21,7 +21,7 @@ internal static class RunCommand
         var dataIn = new Option<FileInfo?>("--data-in") { Description = "packet bytes for packet programs" };
         var ctxIn = new Option<FileInfo?>("--ctx-in") { Description = "context bytes (struct xdp_md, __sk_buff, or a raw context)" };
         var repeat = new Option<int>("--repeat") { Description = "runs per run step, like BPF_PROG_TEST_RUN", DefaultValueFactory = _ => 1 };
-        var engine = EngineChoice.CreateOption("interpreter", "interpreter", "jit", "kernel");
+        var engine = EngineChoice.CreateOption(Jit.JitEngine.IsSupported ? "jit" : "interpreter", "interpreter", "jit", "kernel");
         var clock = new Option<string>("--clock") { Description = "virtual (default) or real", DefaultValueFactory = _ => "virtual" };
         clock.AcceptOnlyFromAmong("virtual", "real");
         var steps = new Option<string[]>("--step") { Description = "run:NAME advance:DURATION wait:DURATION update:MAP:KEY:VALUE delete:MAP:KEY release-maps", AllowMultipleArgumentsPerToken = false };

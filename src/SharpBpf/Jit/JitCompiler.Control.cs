@@ -146,6 +146,31 @@ internal sealed partial class JitCompiler
         _il.LoadArgument(ArgState);
         _il.Emit(IL.OpCodes.Call, StateGetter(nameof(ExecutionState.Remaining)));
         _il.Emit(IL.OpCodes.Stloc, _remaining);
+        EmitPendingTailCall(pc);
+    }
+
+    /// <summary>
+    /// After a helper: when it was bpf_tail_call and it succeeded, the target replaces the current function in its
+    /// frame and its r0 becomes this function's exit value (Execution/README.md, the interpreter's TailCall block).
+    /// </summary>
+    private void EmitPendingTailCall(int pc)
+    {
+        var noTailCall = _il.DefineLabel($"no_tail_call_{pc}");
+        _il.LoadArgument(ArgState);
+        _il.Emit(IL.OpCodes.Call, StateGetter(nameof(ExecutionState.PendingTailCall)));
+        _il.Emit(IL.OpCodes.Brfalse, noTailCall);
+        _il.LoadArgument(ArgState);
+        _il.LoadArgument(ArgState);
+        _il.Emit(IL.OpCodes.Call, typeof(ExecutionState).GetMethod(nameof(ExecutionState.TakePendingTailCall))!);
+        _il.Emit(IL.OpCodes.Ldloc, _depth);
+        LoadRegister(1);
+        _il.Emit(IL.OpCodes.Call, typeof(ExecutionState).GetMethod(nameof(ExecutionState.RunTailCall))!);
+        StoreRegister(0);
+        _il.LoadArgument(ArgState);
+        _il.Emit(IL.OpCodes.Call, StateGetter(nameof(ExecutionState.Remaining)));
+        _il.Emit(IL.OpCodes.Stloc, _remaining);
+        EmitExit();
+        _il.MarkLabel(noTailCall);
     }
 
     /// <summary>callx: a function pointer is a local call (to a valid instruction start), anything else a helper id.</summary>

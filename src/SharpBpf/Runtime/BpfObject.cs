@@ -3,6 +3,7 @@ using SharpBpf.Execution;
 using SharpBpf.Helpers;
 using SharpBpf.Helpers.BuiltIn;
 using SharpBpf.Interpreter;
+using SharpBpf.Jit;
 using SharpBpf.Loader;
 using SharpBpf.Maps;
 using SharpBpf.Time;
@@ -129,11 +130,12 @@ public sealed class BpfObject : IDisposable
         return registry;
     }
 
-    private static IExecutionEngine EngineFor(EngineKind kind) => kind switch
-    {
-        EngineKind.Interpreter => InterpreterEngine.Instance,
-        _ => throw new NotSupportedException($"the {kind} engine is not available in this build"),
-    };
+    // Where the runtime cannot generate code (NativeAOT), the interpreter runs what the JIT would have.
+    private static IExecutionEngine EngineFor(EngineKind kind) =>
+        kind == EngineKind.Jit && JitEngine.IsSupported ? CreateJit() : InterpreterEngine.Instance;
+
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "guarded by JitEngine.IsSupported")]
+    private static IExecutionEngine CreateJit() => new JitEngine();
 
     public void Dispose()
     {

@@ -10,7 +10,8 @@ public sealed class BpfObjectOptions
     /// <summary>The runtime's time: timers, deadlines and every time helper read it. Default: a new <see cref="VirtualClock"/>.</summary>
     public IBpfClock? Clock { get; init; }
 
-    public EngineKind Engine { get; init; } = EngineKind.Interpreter;
+    /// <summary>The JIT by default; the interpreter where dynamic code is unavailable.</summary>
+    public EngineKind Engine { get; init; } = EngineKind.Jit;
 
     /// <summary>
     /// Checked mode validates every memory access. Until SharpBpf has a verifier this is the only safe mode for

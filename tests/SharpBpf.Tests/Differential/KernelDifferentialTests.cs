@@ -15,14 +15,15 @@ public class KernelDifferentialTests
 {
     private static readonly string[] TimerExamples = ["conntrack_timers.o", "health_check.o", "sampler.o"];
 
-    public static TheoryData<string> Examples()
+    public static TheoryData<string, EngineKind> Examples()
     {
-        var data = new TheoryData<string>();
+        var data = new TheoryData<string, EngineKind>();
         foreach (var file in Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, "examples"), "*.o").Order(StringComparer.Ordinal))
         {
             if (!TimerExamples.Contains(Path.GetFileName(file)))
             {
-                data.Add(Path.GetFileName(file));
+                data.Add(Path.GetFileName(file), EngineKind.Interpreter);
+                data.Add(Path.GetFileName(file), EngineKind.Jit);
             }
         }
 
@@ -34,10 +35,10 @@ public class KernelDifferentialTests
 
     [KernelTheory]
     [MemberData(nameof(Examples))]
-    public void Example_behaves_as_in_linux(string example)
+    public void Example_behaves_as_in_linux(string example, EngineKind engine)
     {
         var path = Path.Combine(TestPaths.RepoRoot, "examples", example);
-        using var ours = BpfObject.Load(path);
+        using var ours = BpfObject.Load(path, new BpfObjectOptions { Engine = engine });
         using var kernel = KernelObject.Open(path);
         using var pinned = CpuPinning.PinToCpu0();
         var steps = 0;

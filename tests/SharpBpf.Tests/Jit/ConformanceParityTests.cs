@@ -1,6 +1,7 @@
 using SharpBpf.Asm;
 using SharpBpf.Execution;
 using SharpBpf.Isa;
+using SharpBpf.Helpers.BuiltIn;
 using SharpBpf.Runtime.Conformance;
 using SharpBpf.Tests.Support;
 
@@ -15,7 +16,7 @@ public class ConformanceParityTests
     [Fact]
     public void Every_runnable_conformance_program_behaves_identically_on_both_engines()
     {
-        var options = new EngineOptions { Mode = ExecutionMode.Checked, Helpers = ConformanceHelpers.Create() };
+        var options = new EngineOptions { Mode = ExecutionMode.Checked, Helpers = ConformanceHelpers.CreateRegistry() };
         var compared = 0;
         var disagreements = new List<string>();
         foreach (var path in Directory.EnumerateFiles(TestsFolder, "*.data").Order(StringComparer.Ordinal))
