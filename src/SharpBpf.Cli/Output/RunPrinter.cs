@@ -8,19 +8,21 @@ internal static class RunPrinter
 {
     public static void Write(TextWriter writer, RunReport report)
     {
+        // Plain lines go straight to the writer: a terminal-width wrap would break hex strings apart.
         var console = Human.Console(writer);
-        console.WriteLine($"engine {report.Engine}, clock {report.Clock}");
+        writer.WriteLine($"engine {report.Engine}, clock {report.Clock}");
         foreach (var result in report.Results)
         {
             var line = $"{result.Program}: retval {result.Retval} (0x{result.Retval:x}), {result.DurationNs} ns";
-            console.WriteLine(result.DataOut is null ? line : $"{line}, data_out {result.DataOut}");
+            writer.WriteLine(result.DataOut is null ? line : $"{line}, data_out {result.DataOut}");
         }
 
         if (report.Maps is not null)
         {
             foreach (var (name, map) in report.Maps)
             {
-                var table = new Table().Title(Markup.Escape($"{name} ({map.Type}, key {map.KeySize}, value {map.ValueSize})")).AddColumns("key", "value");
+                var table = new Table().Title(Markup.Escape(name)).Caption(Markup.Escape($"{map.Type}, key {map.KeySize} B, value {map.ValueSize} B"))
+                    .AddColumns("key", "value");
                 foreach (var entry in map.Entries)
                 {
                     table.AddRow(entry.Key, entry.Value ?? string.Join(" | ", entry.Values ?? []));
