@@ -27,6 +27,7 @@ public sealed class CliConsole(TextWriter output, TextWriter error)
     {
         Execution.ProgramFaultException => ExitCodes.Fault,
         Kernel.KernelLoadException => ExitCodes.Rejected,
+        Verifier.VerificationException => ExitCodes.Rejected,
         KeyNotFoundException => ExitCodes.BadInput,
         BpfException => ExitCodes.BadInput,
         FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException => ExitCodes.BadInput,

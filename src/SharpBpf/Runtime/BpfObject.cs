@@ -40,6 +40,7 @@ public sealed class BpfObject : IDisposable
             var engineOptions = new EngineOptions { Mode = options.Mode, Helpers = helpers, InstructionBudget = options.InstructionBudget };
             Programs = new NamedCollection<BpfProgram>(spec.Programs.Select(p =>
             {
+                TimerUsageRules.Check(p, spec);
                 var prepared = engine.Prepare(ProgramLinker.Link(p, maps), engineOptions);
                 return _byPrepared[prepared] = new BpfProgram(this, p, prepared);
             }), p => p.Name, "program");
