@@ -67,7 +67,7 @@ internal static class RunCommand
             }
             else
             {
-                RunPrinter.Write(console.Out, report);
+                RunPrinter.Write(console.Out, report, session.Describe);
             }
 
             return ExitCodes.Success;

@@ -6,7 +6,7 @@ namespace SharpBpf.Cli.Output;
 /// <summary>The human form of a run report: one line per run, then maps, timers and trace lines.</summary>
 internal static class RunPrinter
 {
-    public static void Write(TextWriter writer, RunReport report)
+    public static void Write(TextWriter writer, RunReport report, Func<string, MapEntryDump, string?> describe)
     {
         // Plain lines go straight to the writer: a terminal-width wrap would break hex strings apart.
         var console = Human.Console(writer);
@@ -22,10 +22,10 @@ internal static class RunPrinter
             foreach (var (name, map) in report.Maps)
             {
                 var table = new Table().Title(Markup.Escape(name)).Caption(Markup.Escape($"{map.Type}, key {map.KeySize} B, value {map.ValueSize} B"))
-                    .AddColumns("key", "value");
+                    .AddColumns("key", "value", "as its BTF types");
                 foreach (var entry in map.Entries)
                 {
-                    table.AddRow(entry.Key, entry.Value ?? string.Join(" | ", entry.Values ?? []));
+                    table.AddRow(entry.Key, entry.Value ?? string.Join(" | ", entry.Values ?? []), Markup.Escape(describe(name, entry) ?? ""));
                 }
 
                 console.Write(table);

@@ -23,4 +23,7 @@ internal interface IRunSession : IDisposable
     IReadOnlyDictionary<string, MapDump> DumpMaps();
     IReadOnlyList<TimerDump> Timers();
     IReadOnlyList<string> Trace();
+
+    /// <summary>An entry as its BTF types print it (<c>{"packets":2,…}</c>), for people; null where there is no BTF.</summary>
+    string? Describe(string map, MapEntryDump entry);
 }

@@ -56,6 +56,9 @@ internal sealed class KernelSession(KernelObject obj) : IRunSession
 
     public IReadOnlyList<string> Trace() => [];
 
+    /// <summary>The kernel engine reads no BTF here; dumps stay hex.</summary>
+    public string? Describe(string map, MapEntryDump entry) => null;
+
     public void Dispose() => obj.Dispose();
 
     private static void Check(int result, string operation, string map)
