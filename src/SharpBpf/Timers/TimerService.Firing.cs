@@ -33,7 +33,7 @@ public sealed partial class TimerService
     // Under the lock: t is due and at the head of its queue.
     private Fire BeginFire(BpfTimer t, long firedAt)
     {
-        _queues[t.ClockIndex].Remove(t);
+        _queues[t.ClockIndex].Remove(t.Index);
         t.Armed = false;
         _armedCount--;
         t.Running = true;
@@ -41,46 +41,64 @@ public sealed partial class TimerService
 
         // A cancel may drop the timer's reference while the callback runs; the kernel's RCU keeps the program
         // alive until then, this extra reference does the same.
-        callback?.Program?.AddReference();
+        if (callback is not null)
+        {
+            callback.Program?.AddReference();
+            _fireCount++; // under the lock: every writer holds it, readers use Interlocked.Read
+        }
+
         return new Fire(t, callback, t.Map!, t.ValueAddress, t.Clock, t.Deadline, firedAt);
     }
 
     private void RunFire(in Fire fire)
     {
+        InvokeCallback(fire);
+        lock (_gate)
+        {
+            EndFire(fire);
+        }
+
+        fire.Callback?.Program?.ReleaseReference();
+    }
+
+    // Outside the lock. Never throws: a throwing callback (or observer) is recorded as a fault.
+    private void InvokeCallback(in Fire fire)
+    {
+        if (fire.Callback is null)
+        {
+            return;
+        }
+
         var previous = t_running;
         t_running = fire.Timer;
         try
         {
-            if (fire.Callback is not null)
-            {
-                FireObserver?.Invoke(new TimerFireInfo(fire.Clock, fire.Deadline, fire.FiredAt));
-                Interlocked.Increment(ref _fireCount);
-                fire.Callback.Invoke(fire.Map, fire.Map.GetCallbackKey(fire.Value), fire.Value);
-            }
+            FireObserver?.Invoke(new TimerFireInfo(fire.Clock, fire.Deadline, fire.FiredAt));
+            fire.Callback.Invoke(fire.Map, fire.Map.GetCallbackKey(fire.Value), fire.Value);
         }
         catch (Exception exception)
         {
-            RecordFault(new TimerCallbackFault(fire.Map.Name, fire.Callback?.Name, fire.Clock, fire.Deadline, exception));
+            RecordFault(new TimerCallbackFault(fire.Map.Name, fire.Callback.Name, fire.Clock, fire.Deadline, exception));
         }
         finally
         {
             t_running = previous;
-            lock (_gate)
-            {
-                var t = fire.Timer;
-                t.Running = false;
-                if (t.Detached)
-                {
-                    ReturnToPool(t);
-                }
+        }
+    }
 
-                if (_waiters > 0)
-                {
-                    Monitor.PulseAll(_gate);
-                }
-            }
+    // Under the lock, after the callback returned; the caller then releases the fire's program reference outside it.
+    private void EndFire(in Fire fire)
+    {
+        var t = fire.Timer;
+        t.Running = false;
+        if (t.Detached)
+        {
+            ReturnToPool(t);
+        }
 
-            fire.Callback?.Program?.ReleaseReference();
+        if (_waiters > 0)
+        {
+            Monitor.PulseAll(_gate);
         }
     }
 
@@ -124,16 +142,17 @@ public sealed partial class TimerService
                 var bestOverdue = long.MinValue;
                 for (var i = 0; i < ClockCount; i++)
                 {
-                    if (_queues[i].Peek is not { } head)
+                    if (_queues[i].Count == 0)
                     {
                         continue;
                     }
 
+                    ref readonly var head = ref _queues[i].Head;
                     now[i] = _clock.GetTime(ClockOfIndex(i));
                     var overdue = now[i] - head.Deadline;
                     if (overdue >= 0 && (best is null || overdue > bestOverdue))
                     {
-                        best = head;
+                        best = _pool[head.Timer];
                         bestOverdue = overdue;
                     }
                 }
@@ -152,7 +171,7 @@ public sealed partial class TimerService
     }
 
     /// <summary>Real time, under the lock: the head deadline of a clock's queue, or null.</summary>
-    internal long? HeadDeadline(int clockIndex) => _queues[clockIndex].Peek?.Deadline;
+    internal long? HeadDeadline(int clockIndex) => _queues[clockIndex].Count > 0 ? _queues[clockIndex].Head.Deadline : null;
 
     internal object Gate => _gate;
 
@@ -168,7 +187,7 @@ public sealed partial class TimerService
     }
 
     /// <summary>Virtual time: the queues of all clocks as one, on the virtual clock's monotonic axis.</summary>
-    private sealed class VirtualScheduler(TimerService owner, VirtualClock clock) : IVirtualTimeScheduler
+    private sealed class VirtualScheduler(TimerService owner, VirtualClock clock) : IBatchingVirtualTimeScheduler
     {
         public long? NextDeadline
         {
@@ -198,28 +217,73 @@ public sealed partial class TimerService
             return true;
         }
 
+        // The clock's loop of NextDeadline + FireNext, one lock per fire instead of three: ending one fire and
+        // beginning the next share a critical section. The order is the same: after every callback the earliest
+        // queued timer is chosen afresh, so timers armed by callbacks take their place.
+        public long FireDue(long target, long budget, int schedulersVersion)
+        {
+            long fired = 0;
+            Fire fire = default;
+            var pending = false;
+            while (true)
+            {
+                ITimerProgram? finished = null;
+                lock (owner._gate)
+                {
+                    if (pending)
+                    {
+                        owner.EndFire(fire);
+                        finished = fire.Callback?.Program;
+                        pending = false;
+                    }
+
+                    if (fired < budget && !owner._disposed && clock.SchedulersVersion == schedulersVersion
+                        && Earliest(out var monotonic) is { } head && monotonic <= target)
+                    {
+                        clock.MoveForwardTo(monotonic);
+                        fire = owner.BeginFire(head, clock.GetTime(head.Clock));
+                        pending = true;
+                    }
+                }
+
+                finished?.ReleaseReference();
+                if (!pending)
+                {
+                    return fired;
+                }
+
+                owner.InvokeCallback(fire);
+                fired++;
+            }
+        }
+
         // Clock offsets are fixed in virtual time, so each queue's order is its monotonic order; across queues the
         // earlier monotonic deadline wins and the global arming sequence breaks ties.
         private BpfTimer? Earliest(out long monotonic)
         {
-            BpfTimer? best = null;
+            var best = -1;
+            uint bestSequence = 0;
             monotonic = long.MaxValue;
-            foreach (var queue in owner._queues)
+            var queues = owner._queues;
+            for (var i = 0; i < queues.Length; i++)
             {
-                if (queue.Peek is not { } head)
+                var queue = queues[i];
+                if (queue.Count == 0)
                 {
                     continue;
                 }
 
-                var candidate = clock.ToMonotonic(head.Clock, head.Deadline);
-                if (best is null || candidate < monotonic || (candidate == monotonic && head.Sequence < best.Sequence))
+                ref readonly var head = ref queue.Head;
+                var candidate = clock.ToMonotonic(ClockOfIndex(i), head.Deadline);
+                if (best < 0 || candidate < monotonic || (candidate == monotonic && head.Sequence < bestSequence))
                 {
-                    best = head;
+                    best = head.Timer;
+                    bestSequence = head.Sequence;
                     monotonic = candidate;
                 }
             }
 
-            return best;
+            return best < 0 ? null : owner._pool[best];
         }
     }
 }

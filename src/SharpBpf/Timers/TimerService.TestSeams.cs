@@ -22,7 +22,7 @@ public sealed partial class TimerService
         Fire fire;
         lock (_gate)
         {
-            if (Resolve(timer) is not { Armed: true, HeapIndex: >= 0 } t)
+            if (Resolve(timer) is not { Armed: true } t || !_queues[t.ClockIndex].Contains(t.Index))
             {
                 return false;
             }

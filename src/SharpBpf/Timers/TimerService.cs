@@ -32,7 +32,7 @@ public sealed partial class TimerService : IDisposable
     private int _poolUsed;
     private int[] _freeIndices = new int[64];
     private int _freeCount;
-    private long _armSequence;
+    private uint _armSequence;
     private int _initializedCount;
     private int _armedCount;
     private int _waiters;
@@ -258,7 +258,7 @@ public sealed partial class TimerService : IDisposable
     {
         Disarm(t);
         t.Deadline = deadline;
-        t.Sequence = ++_armSequence;
+        var sequence = NextSequence();
         t.Armed = true;
         _armedCount++;
         if (deadline == BpfTimer.NeverFires)
@@ -267,8 +267,8 @@ public sealed partial class TimerService : IDisposable
         }
 
         var queue = _queues[t.ClockIndex];
-        queue.Insert(t);
-        if (_virtualClock is null && queue.Peek == t)
+        queue.Insert(t.Index, deadline, sequence);
+        if (_virtualClock is null && queue.Head.Timer == t.Index)
         {
             EnsureDriver().OnEarlierHead(t.ClockIndex, deadline);
         }
@@ -281,11 +281,7 @@ public sealed partial class TimerService : IDisposable
             return false;
         }
 
-        if (t.HeapIndex >= 0)
-        {
-            _queues[t.ClockIndex].Remove(t);
-        }
-
+        _queues[t.ClockIndex].Remove(t.Index);
         t.Armed = false;
         _armedCount--;
         return true;
@@ -296,6 +292,41 @@ public sealed partial class TimerService : IDisposable
         var program = t.Callback?.Program;
         t.Callback = null;
         return program;
+    }
+
+    // Sequences are 32-bit so a heap entry fits in 16 bytes. Before the counter would wrap, the queued ones are
+    // renumbered 1..n in their current order: comparisons between them stay exact and the counter restarts at n.
+    private uint NextSequence()
+    {
+        if (_armSequence == uint.MaxValue)
+        {
+            RenumberSequences();
+        }
+
+        return ++_armSequence;
+    }
+
+    private void RenumberSequences()
+    {
+        var queued = new List<uint>();
+        foreach (var queue in _queues)
+        {
+            queue.CollectSequences(queued);
+        }
+
+        queued.Sort();
+        var renumbered = new Dictionary<uint, uint>(queued.Count);
+        foreach (var sequence in queued)
+        {
+            renumbered.Add(sequence, (uint)renumbered.Count + 1);
+        }
+
+        foreach (var queue in _queues)
+        {
+            queue.RenumberSequences(sequence => renumbered[sequence]);
+        }
+
+        _armSequence = (uint)queued.Count;
     }
 
     private void WaitForCallbacks()

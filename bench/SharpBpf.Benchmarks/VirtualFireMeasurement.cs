@@ -1,0 +1,84 @@
+using System.Diagnostics;
+
+namespace SharpBpf.Benchmarks;
+
+/// <summary>
+/// Stopwatch figures for virtual-time firing (the <c>virtual</c> mode): fires per second with 1, 1,000 and 1,000,000
+/// armed periodic timers (each callback re-arms its own timer), and 1,000 / 1,000,000 one-shot timers with scattered
+/// deadlines fired by one big advance. BenchmarkDotNet's <see cref="TimerFireBenchmarks"/> measures the same loops.
+/// </summary>
+internal static class VirtualFireMeasurement
+{
+    public sealed record Result(string Name, long Fires, double Seconds)
+    {
+        public double FiresPerSecond => Fires / Seconds;
+        public double NanosecondsPerFire => Seconds * 1e9 / Fires;
+    }
+
+    public static IReadOnlyList<Result> Run(TextWriter output)
+    {
+        var results = new List<Result>();
+        foreach (var armed in new[] { 1, 1_000, 1_000_000 })
+        {
+            results.Add(Periodic(armed, fires: armed == 1_000_000 ? 3_000_000 : 5_000_000));
+            Report(output, results[^1]);
+        }
+
+        foreach (var armed in new[] { 1_000, 1_000_000 })
+        {
+            results.Add(OneShot(armed, rounds: armed == 1_000 ? 2_000 : 3));
+            Report(output, results[^1]);
+        }
+
+        return results;
+    }
+
+    private static void Report(TextWriter output, Result r) =>
+        output.WriteLine($"  {r.Name,-34} {r.FiresPerSecond / 1e6,8:F2} M fires/s  {r.NanosecondsPerFire,7:F1} ns/fire");
+
+    /// <summary>Steady state: <paramref name="armed"/> timers of period armed x 1 µs, one fire per virtual µs.</summary>
+    public static Result Periodic(int armed, long fires)
+    {
+        const long spacing = 1_000;
+        using var bench = new VirtualTimerBench(armed, armed * spacing);
+        bench.ArmStaggered(spacing);
+        bench.Clock.Advance(Math.Min(fires / 10, 200_000) * spacing); // warm-up: JIT tiers, caches
+        var stopwatch = Stopwatch.StartNew();
+        var fired = bench.Clock.Advance(fires * spacing);
+        stopwatch.Stop();
+        if (fired != fires)
+        {
+            throw new InvalidOperationException($"expected {fires} fires, got {fired}");
+        }
+
+        return new Result($"periodic, {armed:N0} armed", fired, stopwatch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary><paramref name="armed"/> one-shot timers at scattered deadlines, all fired by one advance; the
+    /// arming is not timed.</summary>
+    public static Result OneShot(int armed, int rounds)
+    {
+        using var bench = new VirtualTimerBench(armed, period: 0);
+        long fires = 0;
+        var elapsed = TimeSpan.Zero;
+        for (var round = -1; round < rounds; round++)
+        {
+            var span = bench.ArmScattered(armed * 1_000L);
+            var stopwatch = Stopwatch.StartNew();
+            var fired = bench.Clock.Advance(span);
+            stopwatch.Stop();
+            if (fired != armed)
+            {
+                throw new InvalidOperationException($"expected {armed} fires, got {fired}");
+            }
+
+            if (round >= 0) // round -1 warms up
+            {
+                fires += fired;
+                elapsed += stopwatch.Elapsed;
+            }
+        }
+
+        return new Result($"one advance, {armed:N0} one-shot", fires, elapsed.TotalSeconds);
+    }
+}
