@@ -17,11 +17,12 @@ namespace SharpBpf.Timers;
 /// </remarks>
 internal sealed unsafe class TimerHeap : IDisposable
 {
-    private const int Arity = 4;
-    private const int CacheLine = 64;
+    private const int Arity = 8;
+    private const int ChildrenBytes = Arity * 16;
 
-    /// <summary>Entry k lives at slot k + 3, so the children of node i (entries 4i+1..4i+4) start at byte 64(i+1).</summary>
-    private const int Origin = 3;
+    /// <summary>Entry k lives at slot k + Arity - 1, so the children of node i (entries Arity*i+1 ..) start at byte
+    /// ChildrenBytes*(i+1): with the block aligned to ChildrenBytes they never straddle an extra cache line.</summary>
+    private const int Origin = Arity - 1;
 
     private Entry* _slots;
     private int _capacity;
@@ -199,7 +200,7 @@ internal sealed unsafe class TimerHeap : IDisposable
     private void Grow(int capacity)
     {
         var bytes = (nuint)(capacity + Origin + Arity) * (nuint)sizeof(Entry);
-        var slots = (Entry*)NativeMemory.AlignedAlloc(bytes, CacheLine);
+        var slots = (Entry*)NativeMemory.AlignedAlloc(bytes, ChildrenBytes);
         if (_slots is not null)
         {
             Buffer.MemoryCopy(_slots + Origin, slots + Origin, (long)bytes, (long)_count * sizeof(Entry));
