@@ -34,6 +34,26 @@ public sealed partial class TimerService
         return true;
     }
 
+    /// <summary>The arming sequence counter: lets a test start near the 32-bit wrap that triggers renumbering.</summary>
+    internal uint ArmSequence
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _armSequence;
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                _armSequence = value;
+            }
+        }
+    }
+
     /// <summary>The real-time driver's thread, once started.</summary>
     internal Thread? DriverThread
     {

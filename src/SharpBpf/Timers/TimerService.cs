@@ -39,6 +39,8 @@ public sealed partial class TimerService : IDisposable
     private long _fireCount;
     private bool _disposed;
     private RealTimeDriver? _driver;
+    private int _realTimeSchedulingPriority;
+    private int _schedulingResult = int.MinValue;
 
     public TimerService(IBpfClock clock)
     {
@@ -61,6 +63,29 @@ public sealed partial class TimerService : IDisposable
     /// <summary>How long before a real-time deadline the driver thread wakes up and then spins (ns). The default
     /// covers the ~25 µs wake-up latency measured with a 1 ns timer slack.</summary>
     public long RealTimeSpinNanoseconds { get; set; } = 50_000;
+
+    /// <summary>
+    /// SCHED_FIFO priority (1-99) for the real-time driver thread, or 0 (the default) for normal scheduling. On a
+    /// loaded machine a normal thread can wake milliseconds late; a real-time one wakes like the kernel's hrtimers.
+    /// Needs CAP_SYS_NICE (or an RLIMIT_RTPRIO); read when the driver thread starts, at the first real-time arm.
+    /// </summary>
+    public int RealTimeSchedulingPriority
+    {
+        get => _realTimeSchedulingPriority;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 99);
+            _realTimeSchedulingPriority = value;
+        }
+    }
+
+    /// <summary>After the driver thread started with a <see cref="RealTimeSchedulingPriority"/>: 0 when SCHED_FIFO was
+    /// applied, else the errno of sched_setscheduler (EPERM without the privilege; the thread then runs normally).
+    /// Null before that.</summary>
+    public int? RealTimeSchedulingError => Volatile.Read(ref _schedulingResult) is var result && result == int.MinValue ? null : result;
+
+    internal void ReportSchedulingResult(int errno) => Volatile.Write(ref _schedulingResult, errno);
 
     /// <summary>Called on the firing thread just before each callback (lateness measurement).</summary>
     public Action<TimerFireInfo>? FireObserver { get; set; }
