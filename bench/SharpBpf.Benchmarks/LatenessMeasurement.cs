@@ -8,7 +8,8 @@ namespace SharpBpf.Benchmarks;
 /// bench/kernel/timer_bench.c: a 1 ms periodic timer re-armed with an absolute deadline 2,000 times, and 10,000 timers
 /// armed at once with absolute deadlines 100 µs apart over 1 s (in a scrambled order). Lateness is reported twice:
 /// as <see cref="TimerService.FireObserver"/> sees it (the driver's clock read just before the callback) and as the
-/// callback itself reads the clock first thing, which is what the BPF callbacks in the kernel measure.
+/// callback itself reads the clock first thing, which is what the BPF callbacks in the kernel measure. With a
+/// scheduling priority the driver thread runs under SCHED_FIFO (<see cref="TimerService.RealTimeSchedulingPriority"/>).
 /// </summary>
 internal static class LatenessMeasurement
 {
@@ -20,10 +21,10 @@ internal static class LatenessMeasurement
 
     public sealed record Result(LatenessStats Observer, LatenessStats Callback);
 
-    public static Result Periodic()
+    public static Result Periodic(int schedulingPriority = 0)
     {
         var clock = SystemClock.Instance;
-        using var service = new TimerService(clock);
+        using var service = new TimerService(clock) { RealTimeSchedulingPriority = schedulingPriority };
         using var map = new BenchTimerMap(1);
         var observed = new List<long>(PeriodicFires);
         var inCallback = new List<long>(PeriodicFires);
@@ -57,10 +58,10 @@ internal static class LatenessMeasurement
         return new Result(LatenessStats.Of(observed), LatenessStats.Of(inCallback));
     }
 
-    public static Result Many()
+    public static Result Many(int schedulingPriority = 0)
     {
         var clock = SystemClock.Instance;
-        using var service = new TimerService(clock);
+        using var service = new TimerService(clock) { RealTimeSchedulingPriority = schedulingPriority };
         using var map = new BenchTimerMap(ManyTimers);
         var observed = new List<long>(ManyTimers);
         var inCallback = new long[ManyTimers];

@@ -8,8 +8,9 @@
 // loop_baseline: the same loop with the map lookup but no timer calls, subtracted from arm_cancel.
 // start_periodic: a 1 ms periodic timer re-armed with BPF_F_TIMER_ABS at expected + 1 ms; each callback stores
 //                bpf_ktime_get_ns() - expected into periodic_lateness[n % MAX_SAMPLES], PERIODIC_FIRES times.
-// start_many:    MANY_TIMERS timers armed at once (absolute deadlines 100 us apart over 1 s, in a scrambled order);
-//                each callback stores its own lateness in its element.
+// init_many:     bpf_timer_init of many_map's MANY_TIMERS timers, over as many runs as it takes (see init_many).
+// start_many:    all MANY_TIMERS timers armed in one run (absolute deadlines 100 us apart over 1 s from 50 ms on,
+//                in a scrambled order); each callback stores its own lateness in its element.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -71,6 +72,19 @@ struct {
 	__type(key, __u32);
 	__type(value, struct many_elem);
 } many_map SEC(".maps");
+
+// Progress of init_many across runs: the next element to initialize and the last error.
+struct many_state {
+	__u32 next;
+	__s32 last_error;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct many_state);
+} many_progress SEC(".maps");
 
 static int noop_cb(void *map, __u32 *key, struct arm_elem *elem)
 {
@@ -167,6 +181,39 @@ static int many_cb(void *map, __u32 *key, struct many_elem *elem)
 	return 0;
 }
 
+static long init_many_step(__u64 iteration, void *ctx)
+{
+	__u32 zero = 0;
+	struct many_state *state = bpf_map_lookup_elem(&many_progress, &zero);
+	__u32 index;
+	struct many_elem *elem;
+	long err;
+
+	if (!state || state->next >= MANY_TIMERS)
+		return 1;
+	index = state->next;
+	elem = bpf_map_lookup_elem(&many_map, &index);
+	if (!elem)
+		return 1;
+	err = bpf_timer_init(&elem->timer, &many_map, CLOCK_MONOTONIC);
+	if (err != 0 && err != -16 /* -EBUSY: already initialized */) {
+		state->last_error = err;
+		return 1;
+	}
+	state->next = index + 1;
+	return 0;
+}
+
+// Initializes as many of the remaining timers as it can. On Linux 6.18 bpf_timer_init fails with -ENOMEM after
+// about 160 initializations in a row (its allocation may neither sleep nor spin), so user space runs this, pausing
+// between runs, until many_progress.next reaches MANY_TIMERS.
+SEC("syscall")
+int init_many(void *ctx)
+{
+	bpf_loop(MANY_TIMERS, init_many_step, NULL, 0);
+	return 0;
+}
+
 static long arm_many_step(__u64 index, void *ctx)
 {
 	__u32 key = index;
@@ -174,17 +221,16 @@ static long arm_many_step(__u64 index, void *ctx)
 
 	if (!elem)
 		return 1;
-	if (bpf_timer_init(&elem->timer, &many_map, CLOCK_MONOTONIC) != 0)
-		return 1;
 	bpf_timer_set_callback(&elem->timer, many_cb);
 	// 7919 is prime: index -> index * 7919 % MANY_TIMERS is a permutation, so arming order is not deadline order.
-	elem->expected = *(__u64 *)ctx + (index * 7919 % MANY_TIMERS) * MANY_SPACING_NS;
+	elem->expected = *(__u64 *)ctx + (index * 7919ULL % MANY_TIMERS) * MANY_SPACING_NS;
 	elem->lateness = 0;
 	elem->fired = 0;
 	bpf_timer_start(&elem->timer, elem->expected, BPF_F_TIMER_ABS);
 	return 0;
 }
 
+// Arms all MANY_TIMERS initialized timers in one run.
 SEC("xdp")
 int start_many(struct xdp_md *ctx)
 {
