@@ -4,8 +4,8 @@ namespace SharpBpf.Benchmarks;
 
 /// <summary>
 /// Stopwatch figures for virtual-time firing (the <c>virtual</c> mode): fires per second with 1, 1,000 and 1,000,000
-/// armed periodic timers (each callback re-arms its own timer), and 1,000 / 1,000,000 one-shot timers with scattered
-/// deadlines fired by one big advance. BenchmarkDotNet's <see cref="TimerFireBenchmarks"/> measures the same loops.
+/// armed periodic timers (each callback re-arms its own timer), and 1,000 / 1,000,000 one-shot timers fired by one big
+/// advance, their deadlines in arming order or scattered. BenchmarkDotNet's <see cref="TimerFireBenchmarks"/> measures the same loops.
 /// </summary>
 internal static class VirtualFireMeasurement
 {
@@ -27,17 +27,20 @@ internal static class VirtualFireMeasurement
             Report(output, results[^1]);
         }
 
-        foreach (var armed in new[] { 1_000, 1_000_000 })
+        foreach (var scattered in new[] { false, true })
         {
-            results.Add(OneShot(armed, rounds: armed == 1_000 ? 2_000 : 3));
-            Report(output, results[^1]);
+            foreach (var armed in new[] { 1_000, 1_000_000 })
+            {
+                results.Add(OneShot(armed, rounds: armed == 1_000 ? 2_000 : 3, scattered));
+                Report(output, results[^1]);
+            }
         }
 
         return results;
     }
 
     private static void Report(TextWriter output, Result r) =>
-        output.WriteLine($"  {r.Name,-34} {r.FiresPerSecond / 1e6,8:F2} M fires/s wall  {r.FiresPerCpuSecond / 1e6,8:F2} M fires/s CPU  {r.NanosecondsPerFire,7:F1} ns/fire wall");
+        output.WriteLine($"  {r.Name,-46} {r.FiresPerSecond / 1e6,8:F2} M fires/s wall  {r.FiresPerCpuSecond / 1e6,8:F2} M fires/s CPU  {r.NanosecondsPerFire,7:F1} ns/fire wall");
 
     /// <summary>Steady state: <paramref name="armed"/> timers of period armed x 1 µs, one fire per virtual µs.</summary>
     public static Result Periodic(int armed, long fires)
@@ -59,9 +62,10 @@ internal static class VirtualFireMeasurement
         return new Result($"periodic, {armed:N0} armed", fired, stopwatch.Elapsed.TotalSeconds, cpuSeconds);
     }
 
-    /// <summary><paramref name="armed"/> one-shot timers at scattered deadlines, all fired by one advance; the
-    /// arming is not timed.</summary>
-    public static Result OneShot(int armed, int rounds)
+    /// <summary><paramref name="armed"/> one-shot timers, all fired by one advance; the arming is not timed. In order:
+    /// deadlines 1 µs apart in arming order; scattered: a fixed permutation of them, so every fire touches a random
+    /// timer (the worst case for caches).</summary>
+    public static Result OneShot(int armed, int rounds, bool scattered)
     {
         using var bench = new VirtualTimerBench(armed, period: 0);
         long fires = 0;
@@ -69,7 +73,17 @@ internal static class VirtualFireMeasurement
         long cpuNs = 0;
         for (var round = -1; round < rounds; round++)
         {
-            var span = bench.ArmScattered(armed * 1_000L);
+            long span;
+            if (scattered)
+            {
+                span = bench.ArmScattered(armed * 1_000L);
+            }
+            else
+            {
+                bench.ArmStaggered(1_000);
+                span = armed * 1_000L;
+            }
+
             var cpu = ThreadCpu.Now();
             var stopwatch = Stopwatch.StartNew();
             var fired = bench.Clock.Advance(span);
@@ -88,7 +102,7 @@ internal static class VirtualFireMeasurement
             }
         }
 
-        return new Result($"one advance, {armed:N0} one-shot", fires, elapsed.TotalSeconds, cpuNs / 1e9);
+        return new Result($"one advance, {armed:N0} one-shot, {(scattered ? "scattered" : "in order")}", fires, elapsed.TotalSeconds, cpuNs / 1e9);
     }
 }
 

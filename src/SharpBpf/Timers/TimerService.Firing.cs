@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpBpf.Time;
 
 namespace SharpBpf.Timers;
@@ -243,6 +244,7 @@ public sealed partial class TimerService
                         clock.MoveForwardTo(monotonic);
                         fire = owner.BeginFire(head, clock.GetTime(head.Clock));
                         pending = true;
+                        PrefetchNextHeads();
                     }
                 }
 
@@ -254,6 +256,24 @@ public sealed partial class TimerService
 
                 owner.InvokeCallback(fire);
                 fired++;
+            }
+        }
+
+        // With many timers the next one to fire is a cache miss away (a million timer objects fill no cache); asking
+        // for it now overlaps the miss with this callback. A hint only: it changes nothing if the order changes.
+        private unsafe void PrefetchNextHeads()
+        {
+            if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
+            {
+                return;
+            }
+
+            foreach (var queue in owner._queues)
+            {
+                if (queue.Count > 0 && owner._pool[queue.Head.Timer] is { } next)
+                {
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref next.Deadline));
+                }
             }
         }
 
