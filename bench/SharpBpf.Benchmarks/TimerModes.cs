@@ -120,9 +120,10 @@ internal static class KernelCompare
                 "n/a (no virtual time)", "", MachineLoad.Describe());
         }
 
-        // The kernel is measured again next to each policy: the machine's load moves between rows.
-        Func<LatenessStats>? kernelPeriodic = kernel is null ? null : kernel.Periodic;
-        Func<LatenessStats>? kernelMany = kernel is null ? null : kernel.Many;
+        // Both worlds run at the same time (the kernel's timers tick while SharpBpf measures), once per driver policy:
+        // the machine's load moves too much between runs for sequential figures to compare.
+        Func<Action, LatenessStats>? kernelPeriodic = kernel is null ? null : kernel.Periodic;
+        Func<Action, LatenessStats>? kernelMany = kernel is null ? null : kernel.Many;
         foreach (var priority in new[] { 0, FifoPriority })
         {
             var policy = priority == 0 ? "normal driver thread" : $"SCHED_FIFO {priority} driver thread";
@@ -134,12 +135,13 @@ internal static class KernelCompare
         return 0;
     }
 
-    private static void Lateness(string name, Func<LatenessMeasurement.Result> sharp, Func<LatenessStats>? linux,
+    private static void Lateness(string name, Func<LatenessMeasurement.Result> sharp, Func<Action, LatenessStats>? linux,
         Action<string, string, string, string, string> row)
     {
         var load = MachineLoad.Describe();
-        var s = sharp();
-        var k = linux?.Invoke();
+        LatenessMeasurement.Result? measured = null;
+        var k = linux?.Invoke(() => measured = sharp());
+        var s = measured ?? sharp();
         var loadAfter = MachineLoad.Describe();
         static string Us(long ns) => $"{ns / 1e3:F1}";
         static string Ratio(long a, long b) => b > 0 ? $"{(double)a / b:F2}" : "";
