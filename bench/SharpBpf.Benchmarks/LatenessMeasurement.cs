@@ -21,22 +21,30 @@ internal static class LatenessMeasurement
 
     public sealed record Result(LatenessStats Observer, LatenessStats Callback);
 
-    public static Result Periodic(int schedulingPriority = 0)
+    /// <summary>Runs both scenarios briefly and discards them: the first few hundred fires run code the JIT has not
+    /// optimized yet, and replacing it pauses threads; a long-running host is past that, the kernel never has it.</summary>
+    public static void WarmUp()
+    {
+        Periodic(0, fires: 1_000, periodNs: 100_000);
+        Many(0, timers: 2_000, spacingNs: 20_000);
+    }
+
+    public static Result Periodic(int schedulingPriority = 0, int fires = PeriodicFires, long periodNs = PeriodNs)
     {
         var clock = SystemClock.Instance;
         using var service = new TimerService(clock) { RealTimeSchedulingPriority = schedulingPriority };
         using var map = new BenchTimerMap(1);
-        var observed = new List<long>(PeriodicFires);
-        var inCallback = new List<long>(PeriodicFires);
+        var observed = new List<long>(fires);
+        var inCallback = new List<long>(fires);
         using var done = new ManualResetEventSlim();
         long expected = 0;
         var callback = new DelegateCallback(() =>
         {
             var lateness = clock.GetTime(ClockId.Monotonic) - expected;
             inCallback.Add(lateness);
-            if (inCallback.Count < PeriodicFires)
+            if (inCallback.Count < fires)
             {
-                expected += PeriodNs;
+                expected += periodNs;
                 service.Start(map.Timer(0), (ulong)expected, TimerStartFlags.Absolute);
             }
             else
@@ -47,7 +55,7 @@ internal static class LatenessMeasurement
         service.FireObserver = info => observed.Add(info.Lateness);
         VirtualTimerBench.Check(service.Init(map.Timer(0), map, (ulong)ClockId.Monotonic), "init");
         VirtualTimerBench.Check(service.SetCallback(map.Timer(0), callback), "set_callback");
-        expected = clock.GetTime(ClockId.Monotonic) + PeriodNs;
+        expected = clock.GetTime(ClockId.Monotonic) + periodNs;
         VirtualTimerBench.Check(service.Start(map.Timer(0), (ulong)expected, TimerStartFlags.Absolute), "start");
         if (!done.Wait(TimeSpan.FromSeconds(30)))
         {
@@ -58,41 +66,41 @@ internal static class LatenessMeasurement
         return new Result(LatenessStats.Of(observed), LatenessStats.Of(inCallback));
     }
 
-    public static Result Many(int schedulingPriority = 0)
+    public static Result Many(int schedulingPriority = 0, int timers = ManyTimers, long spacingNs = ManySpacingNs)
     {
         var clock = SystemClock.Instance;
         using var service = new TimerService(clock) { RealTimeSchedulingPriority = schedulingPriority };
-        using var map = new BenchTimerMap(ManyTimers);
-        var observed = new List<long>(ManyTimers);
-        var inCallback = new long[ManyTimers];
-        var expected = new long[ManyTimers];
+        using var map = new BenchTimerMap(timers);
+        var observed = new List<long>(timers);
+        var inCallback = new long[timers];
+        var expected = new long[timers];
         var fired = 0;
         using var done = new ManualResetEventSlim();
         var callback = new KeyedCallback(index =>
         {
             inCallback[index] = clock.GetTime(ClockId.Monotonic) - expected[index];
-            if (++fired == ManyTimers)
+            if (++fired == timers)
             {
                 done.Set();
             }
         });
         service.FireObserver = info => observed.Add(info.Lateness);
-        for (var i = 0; i < ManyTimers; i++)
+        for (var i = 0; i < timers; i++)
         {
             VirtualTimerBench.Check(service.Init(map.Timer(i), map, (ulong)ClockId.Monotonic), "init");
             VirtualTimerBench.Check(service.SetCallback(map.Timer(i), callback), "set_callback");
         }
 
         var start = clock.GetTime(ClockId.Monotonic) + ManyDelayNs;
-        for (var i = 0; i < ManyTimers; i++)
+        for (var i = 0; i < timers; i++)
         {
-            expected[i] = start + ((long)i * 7919 % ManyTimers * ManySpacingNs);
+            expected[i] = start + ((long)i * 7919 % timers * spacingNs);
             VirtualTimerBench.Check(service.Start(map.Timer(i), (ulong)expected[i], TimerStartFlags.Absolute), "start");
         }
 
         if (!done.Wait(TimeSpan.FromSeconds(30)))
         {
-            throw new TimeoutException($"{fired} of {ManyTimers} timers fired in 30 s");
+            throw new TimeoutException($"{fired} of {timers} timers fired in 30 s");
         }
 
         service.FireObserver = null;

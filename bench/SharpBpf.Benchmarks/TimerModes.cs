@@ -25,6 +25,7 @@ internal static class TimerModes
                     $"{armCancel.CpuNanosecondsPerOp:F1} ns/op CPU ({MachineLoad.Describe()})");
                 return true;
             case "lateness":
+                LatenessMeasurement.WarmUp();
                 foreach (var priority in new[] { 0, KernelCompare.FifoPriority })
                 {
                     var policy = priority == 0 ? "normal thread" : $"SCHED_FIFO {priority}";
@@ -119,6 +120,8 @@ internal static class KernelCompare
             Row($"virtual fires/s, {fires.Name}", $"{fires.FiresPerSecond / 1e6:F2} M wall ({fires.FiresPerCpuSecond / 1e6:F2} M per CPU s)",
                 "n/a (no virtual time)", "", MachineLoad.Describe());
         }
+
+        LatenessMeasurement.WarmUp();
 
         // Both worlds run at the same time (the kernel's timers tick while SharpBpf measures), once per driver policy:
         // the machine's load moves too much between runs for sequential figures to compare.
