@@ -4,12 +4,13 @@ using System.Runtime.InteropServices;
 namespace SharpBpf.Timers;
 
 /// <summary>
-/// An indexed 4-ary min-heap of the armed timers of one clock, ordered by (deadline, arming sequence). Timers are
+/// An indexed 8-ary min-heap of the armed timers of one clock, ordered by (deadline, arming sequence). Timers are
 /// named by their pool index. Each 16-byte entry carries its whole sort key, so sifting never touches a timer object
 /// (a million of them do not fit in any cache) and stores no object reference (no GC write barrier). The entries live
-/// in 64-byte-aligned native memory laid out so that the four children of a node fill exactly one cache line: a pop
-/// from a million timers costs one line per level. A position table (pool index to slot) makes arm, re-arm and cancel
-/// O(log n).
+/// in native memory aligned and offset so that the eight children of a node fill exactly one 128-byte block (two
+/// adjacent cache lines, fetched together): a pop from a million timers costs one block per level over seven levels.
+/// Measured with a million scattered timers: 8-ary beat 4-ary (more levels) and 16-ary (four lines per level).
+/// A position table (pool index to slot) makes arm, re-arm and cancel O(log n).
 /// </summary>
 /// <remarks>
 /// Not thread-safe: the service's lock guards it. It does not assign sequences; the service does, and renumbers them
