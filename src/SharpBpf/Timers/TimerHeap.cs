@@ -16,7 +16,7 @@ namespace SharpBpf.Timers;
 /// Not thread-safe: the service's lock guards it. It does not assign sequences; the service does, and renumbers them
 /// (<see cref="RenumberSequences"/>) before its 32-bit counter would wrap, so plain unsigned comparison stays exact.
 /// </remarks>
-internal sealed unsafe class TimerHeap : IDisposable
+internal sealed unsafe partial class TimerHeap : IDisposable
 {
     private const int Arity = 8;
     private const int ChildrenBytes = Arity * 16;
@@ -29,7 +29,8 @@ internal sealed unsafe class TimerHeap : IDisposable
     private int _capacity;
     private int _count;
 
-    /// <summary>Slot + 1 of each queued timer by pool index; 0 when the timer is not in this heap.</summary>
+    /// <summary>Slot + 1 of each timer in the heap by pool index, -(run index + 1) for one in the sorted run, 0 when
+    /// the timer is in neither.</summary>
     private int[] _positions = new int[16];
 
     [StructLayout(LayoutKind.Sequential, Size = 16)]
@@ -47,10 +48,21 @@ internal sealed unsafe class TimerHeap : IDisposable
 
     ~TimerHeap() => Free();
 
-    public int Count => _count;
+    public int Count => _count + _runLive;
 
-    /// <summary>The earliest entry; only valid while <see cref="Count"/> &gt; 0.</summary>
-    public ref readonly Entry Head => ref _slots[Origin];
+    /// <summary>The earliest entry (of the heap and the sorted run); only valid while <see cref="Count"/> &gt; 0.</summary>
+    public ref readonly Entry Head
+    {
+        get
+        {
+            if (_runLive > 0 && (_count == 0 || Before(_run[_runNext], At(0))))
+            {
+                return ref _run[_runNext];
+            }
+
+            return ref At(0);
+        }
+    }
 
     public bool Contains(int timer) => timer < _positions.Length && _positions[timer] != 0;
 
@@ -75,6 +87,12 @@ internal sealed unsafe class TimerHeap : IDisposable
         if (!Contains(timer))
         {
             return false;
+        }
+
+        if (_positions[timer] < 0)
+        {
+            RemoveFromRun(timer);
+            return true;
         }
 
         var index = _positions[timer] - 1;
@@ -105,6 +123,7 @@ internal sealed unsafe class TimerHeap : IDisposable
         }
 
         _count = 0;
+        ClearRun();
     }
 
     /// <summary>Visits every queued entry's sequence (any order) so the service can renumber them in place.</summary>
@@ -115,6 +134,8 @@ internal sealed unsafe class TimerHeap : IDisposable
             ref var entry = ref At(i);
             entry.Sequence = renumber(entry.Sequence);
         }
+
+        RenumberRun(renumber);
     }
 
     /// <summary>Appends every queued sequence to <paramref name="into"/>.</summary>
@@ -124,6 +145,8 @@ internal sealed unsafe class TimerHeap : IDisposable
         {
             into.Add(At(i).Sequence);
         }
+
+        CollectRunSequences(into);
     }
 
     public void Dispose()
@@ -214,6 +237,8 @@ internal sealed unsafe class TimerHeap : IDisposable
 
     private void Free()
     {
+        _runNext = _runEnd = _runLive = 0;
+        FreeRun();
         if (_slots is not null)
         {
             NativeMemory.AlignedFree(_slots);

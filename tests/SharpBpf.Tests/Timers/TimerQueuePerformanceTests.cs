@@ -66,6 +66,71 @@ public sealed class TimerQueuePerformanceTests
         Assert.Equal(0, f.Service.ArmedCount);
     }
 
+    /// <summary>
+    /// The sorted run a big advance builds must not change anything observable: the same scenario (scattered and
+    /// tied deadlines on two clocks; callbacks that cancel, re-arm and free timers still in the run, re-arm themselves,
+    /// and arm new ones due within the advance) gives the same fires at the same virtual times with and without it.
+    /// </summary>
+    [Theory]
+    [InlineData(8)]
+    [InlineData(64)]
+    public void The_sorted_run_of_a_big_advance_fires_exactly_what_the_heap_fires(int runMinimum)
+    {
+        var withRun = RunChurnScenario(runMinimum);
+        var withoutRun = RunChurnScenario(int.MaxValue);
+        Assert.True(withRun.Log.Count > 400, $"only {withRun.Log.Count} fires");
+        Assert.True(withRun.Runs > 0, "no sorted run was built");
+        Assert.Equal(0, withoutRun.Runs);
+        Assert.Equal(withoutRun.Log, withRun.Log);
+        Assert.Equal(withoutRun.Armed, withRun.Armed);
+        Assert.Equal(withoutRun.Remaining, withRun.Remaining);
+    }
+
+    private static (List<string> Log, int Armed, string[] Remaining, int Runs) RunChurnScenario(int runMinimum)
+    {
+        const int count = 600;
+        using var f = new TimerFixture(entries: count);
+        f.Service.BulkRunMinimum = runMinimum;
+        var log = new List<string>();
+        var firedOnce = new bool[count];
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal(0, f.Service.Init(f.Map.Timer(i), f.Map, i % 3 == 0 ? 7UL : 1UL));
+        }
+
+        ITimerCallback? callback = null;
+        callback = new DelegateCallback((map, key, value) =>
+        {
+            var index = f.Map.IndexOf(value);
+            log.Add($"{index}@{f.Clock.Now}");
+            var other = (index * 37 + 11) % count;
+            switch (index % 5)
+            {
+                case 0: f.Service.Cancel(f.Map.Timer(other)); break; // maybe still in the run
+                case 1: f.Service.Start(f.Map.Timer(other), (ulong)(index % 7 * 3), 0); break; // re-armed, maybe for now
+                case 2: f.Service.FreeTimerIn(f.Map.Value(other), f.Map); break;
+                case 3:
+                    if (!firedOnce[index])
+                    {
+                        firedOnce[index] = true;
+                        f.Service.Start(f.Map.Timer(index), 250, 0); // itself, later in the same advance
+                    }
+
+                    break;
+            }
+        });
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal(0, f.Service.SetCallback(f.Map.Timer(i), callback));
+            Assert.Equal(0, f.Service.Start(f.Map.Timer(i), (ulong)(1 + ((long)i * 7919 % 500)), 0));
+        }
+
+        f.Clock.Advance(400);
+        f.Clock.Advance(1_000);
+        var remaining = f.Service.GetTimers().Select(t => $"{f.Map.IndexOf(t.ValueAddress)}:{t.Expiry}").ToArray();
+        return (log, f.Service.ArmedCount, remaining, f.Service.RunsBuilt);
+    }
+
     [Fact]
     public void A_scheduler_attached_by_a_callback_joins_the_same_advance()
     {
@@ -138,6 +203,18 @@ public sealed class TimerQueuePerformanceTests
         if (Environment.UserName == "root")
         {
             Assert.Equal(0, error);
+        }
+    }
+
+    private sealed class DelegateCallback(Action<ITimerMap, nint, nint> body) : ITimerCallback
+    {
+        public ITimerProgram? Program => null;
+        public string Name => "churn";
+
+        public long Invoke(ITimerMap map, nint key, nint value)
+        {
+            body(map, key, value);
+            return 0;
         }
     }
 
