@@ -244,6 +244,7 @@ public sealed partial class TimerService
             while (true)
             {
                 ITimerProgram? finished = null;
+                var yieldToWaiters = false;
                 lock (owner._gate)
                 {
                     if (pending)
@@ -251,9 +252,13 @@ public sealed partial class TimerService
                         owner.EndFire(fire);
                         finished = fire.Callback?.Program;
                         pending = false;
+
+                        // A cancel or free waiting for this callback gets the lock before the next fire begins, as it
+                        // would between two separate critical sections.
+                        yieldToWaiters = owner._waiters > 0;
                     }
 
-                    if (fired < budget && !owner._disposed && clock.SchedulersVersion == schedulersVersion
+                    if (!yieldToWaiters && fired < budget && !owner._disposed && clock.SchedulersVersion == schedulersVersion
                         && Earliest(out var monotonic) is { } head && monotonic <= target)
                     {
                         clock.MoveForwardTo(monotonic);
@@ -269,6 +274,11 @@ public sealed partial class TimerService
                 }
 
                 finished?.ReleaseReference();
+                if (yieldToWaiters)
+                {
+                    continue;
+                }
+
                 if (!pending)
                 {
                     return fired;
