@@ -16,6 +16,7 @@ public sealed class VirtualClock : IBpfClock
     private readonly List<IVirtualTimeScheduler> _schedulers = [];
     private long _monotonic;
     private bool _advancing;
+    private int _schedulersVersion;
 
     /// <param name="startMonotonicNs">Where monotonic time starts (the kernel's is time since boot, never 0).</param>
     /// <param name="bootOffsetNs">Boottime minus monotonic (time spent suspended before the run).</param>
@@ -69,6 +70,7 @@ public sealed class VirtualClock : IBpfClock
         lock (_gate)
         {
             _schedulers.Add(scheduler);
+            _schedulersVersion++;
         }
     }
 
@@ -77,6 +79,7 @@ public sealed class VirtualClock : IBpfClock
         lock (_gate)
         {
             _schedulers.Remove(scheduler);
+            _schedulersVersion++;
         }
     }
 
@@ -119,27 +122,63 @@ public sealed class VirtualClock : IBpfClock
         }
     }
 
+    /// <summary>Changes whenever a scheduler is attached or detached.</summary>
+    internal int SchedulersVersion => Volatile.Read(ref _schedulersVersion);
+
+    /// <summary>During an advance, on the advancing thread: time reaches the deadline of the timer about to fire.</summary>
+    internal void MoveForwardTo(long monotonicNs)
+    {
+        if (monotonicNs > _monotonic)
+        {
+            Volatile.Write(ref _monotonic, monotonicNs);
+        }
+    }
+
     private long FireUntil(long target)
     {
         long fired = 0;
-        // The deadline comes from the same read that chose the scheduler: another thread may cancel that timer
-        // before FireNext, which then finds nothing due and returns false.
-        while (NextDue(target) is ({ } scheduler, var deadline))
+        while (true)
         {
-            if (deadline > _monotonic)
+            // One scheduler (the usual case: one runtime on this clock) runs the loop itself, in the same order.
+            if (_schedulers.Count == 1 && _schedulers[0] is IBatchingVirtualTimeScheduler batching)
             {
-                Volatile.Write(ref _monotonic, deadline);
+                var version = _schedulersVersion;
+                var remaining = MaxFiresPerAdvance - fired; // one more than allowed fires, so the guard below trips
+                fired += batching.FireDue(target, remaining == long.MaxValue ? remaining : remaining + 1, version);
+                ThrowIfTooManyFires(fired);
+                if (version == _schedulersVersion)
+                {
+                    break;
+                }
+
+                continue;
             }
 
-            if (scheduler.FireNext() && ++fired > MaxFiresPerAdvance)
+            // The deadline comes from the same read that chose the scheduler: another thread may cancel that timer
+            // before FireNext, which then finds nothing due and returns false.
+            if (NextDue(target) is not ({ } scheduler, var deadline))
             {
-                throw new InvalidOperationException(
-                    $"more than {MaxFiresPerAdvance} timers fired in one advance: a callback keeps re-arming for the current time");
+                break;
+            }
+
+            MoveForwardTo(deadline);
+            if (scheduler.FireNext())
+            {
+                ThrowIfTooManyFires(++fired);
             }
         }
 
         Volatile.Write(ref _monotonic, target);
         return fired;
+    }
+
+    private void ThrowIfTooManyFires(long fired)
+    {
+        if (fired > MaxFiresPerAdvance)
+        {
+            throw new InvalidOperationException(
+                $"more than {MaxFiresPerAdvance} timers fired in one advance: a callback keeps re-arming for the current time");
+        }
     }
 
     // Across schedulers (one per map or per clock) the earliest deadline wins; the first attached wins a tie.

@@ -25,11 +25,9 @@ internal sealed class BpfTimer(int index)
     /// <summary>The registered callback; while set, one reference on its program is held (R33).</summary>
     public ITimerCallback? Callback;
 
-    /// <summary>Queued or armed-forever (<see cref="NeverFires"/>). Cancel returns 1 exactly when this is true.</summary>
+    /// <summary>Queued (in the heap of its clock, under its pool index) or armed-forever (<see cref="NeverFires"/>). Cancel returns 1 exactly when this is true.</summary>
     public bool Armed;
     public long Deadline;
-    public long Sequence;
-    public int HeapIndex = -1;
 
     public bool Running;
 

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace SharpBpf.Timers;
 
-/// <summary>The few Linux calls the real-time driver needs: timerfd, eventfd, poll, prctl.</summary>
+/// <summary>The few Linux calls the real-time driver needs: timerfd, eventfd, poll, prctl, sched_setscheduler.</summary>
 internal static unsafe partial class LinuxTimerNative
 {
     public const int TFD_NONBLOCK = 0x800;
@@ -13,6 +13,8 @@ internal static unsafe partial class LinuxTimerNative
     public const short POLLIN = 1;
     public const int PR_SET_TIMERSLACK = 29;
     public const int EINTR = 4;
+    public const int SCHED_OTHER = 0;
+    public const int SCHED_FIFO = 1;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct TimeSpec
@@ -56,6 +58,14 @@ internal static unsafe partial class LinuxTimerNative
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int close(int fd);
+
+    /// <summary>With pid 0 it applies to the calling thread only (Linux scheduling is per thread).</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int sched_setscheduler(int pid, int policy, int* priority);
+
+    /// <summary>The policy of thread <paramref name="tid"/> (0: the calling thread).</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int sched_getscheduler(int tid);
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);

@@ -98,6 +98,7 @@ internal sealed unsafe class RealTimeDriver : IDisposable
     private void Run()
     {
         prctl(PR_SET_TIMERSLACK, 1, 0, 0, 0);
+        ApplySchedulingPriority();
         var fds = stackalloc PollFd[LinuxClockIds.Length + 1];
         for (var i = 0; i < LinuxClockIds.Length; i++)
         {
@@ -142,6 +143,21 @@ internal sealed unsafe class RealTimeDriver : IDisposable
                 SpinUntilDue();
             }
         }
+    }
+
+    // The kernel fires hrtimers from interrupt context, ahead of every thread; on a busy machine a normal thread
+    // waits for its time slice instead (milliseconds). SCHED_FIFO, when asked for and permitted, puts this thread
+    // ahead of normal ones. Callbacks are verified BPF and terminate, and the kernel's RT throttling still applies.
+    private void ApplySchedulingPriority()
+    {
+        var priority = _service.RealTimeSchedulingPriority;
+        if (priority <= 0)
+        {
+            return;
+        }
+
+        var errno = sched_setscheduler(0, SCHED_FIFO, &priority) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        _service.ReportSchedulingResult(errno);
     }
 
     // Woken up a little early on purpose: spin until the earliest head is due, for at most the spin margin.

@@ -157,6 +157,10 @@ public sealed partial class TimerService
             _pool = [];
             _poolUsed = 0;
             _freeCount = 0;
+            foreach (var queue in _queues)
+            {
+                queue.Dispose();
+            }
         }
 
         if (_virtualScheduler is not null)

@@ -22,7 +22,7 @@ public sealed partial class TimerService
         Fire fire;
         lock (_gate)
         {
-            if (Resolve(timer) is not { Armed: true, HeapIndex: >= 0 } t)
+            if (Resolve(timer) is not { Armed: true } t || !_queues[t.ClockIndex].Contains(t.Index))
             {
                 return false;
             }
@@ -32,6 +32,26 @@ public sealed partial class TimerService
 
         RunFire(fire);
         return true;
+    }
+
+    /// <summary>The arming sequence counter: lets a test start near the 32-bit wrap that triggers renumbering.</summary>
+    internal uint ArmSequence
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _armSequence;
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                _armSequence = value;
+            }
+        }
     }
 
     /// <summary>The real-time driver's thread, once started.</summary>

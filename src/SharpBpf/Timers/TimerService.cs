@@ -32,13 +32,15 @@ public sealed partial class TimerService : IDisposable
     private int _poolUsed;
     private int[] _freeIndices = new int[64];
     private int _freeCount;
-    private long _armSequence;
+    private uint _armSequence;
     private int _initializedCount;
     private int _armedCount;
     private int _waiters;
     private long _fireCount;
     private bool _disposed;
     private RealTimeDriver? _driver;
+    private int _realTimeSchedulingPriority;
+    private int _schedulingResult = int.MinValue;
 
     public TimerService(IBpfClock clock)
     {
@@ -61,6 +63,29 @@ public sealed partial class TimerService : IDisposable
     /// <summary>How long before a real-time deadline the driver thread wakes up and then spins (ns). The default
     /// covers the ~25 µs wake-up latency measured with a 1 ns timer slack.</summary>
     public long RealTimeSpinNanoseconds { get; set; } = 50_000;
+
+    /// <summary>
+    /// SCHED_FIFO priority (1-99) for the real-time driver thread, or 0 (the default) for normal scheduling. On a
+    /// loaded machine a normal thread can wake milliseconds late; a real-time one wakes like the kernel's hrtimers.
+    /// Needs CAP_SYS_NICE (or an RLIMIT_RTPRIO); read when the driver thread starts, at the first real-time arm.
+    /// </summary>
+    public int RealTimeSchedulingPriority
+    {
+        get => _realTimeSchedulingPriority;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 99);
+            _realTimeSchedulingPriority = value;
+        }
+    }
+
+    /// <summary>After the driver thread started with a <see cref="RealTimeSchedulingPriority"/>: 0 when SCHED_FIFO was
+    /// applied, else the errno of sched_setscheduler (EPERM without the privilege; the thread then runs normally).
+    /// Null before that.</summary>
+    public int? RealTimeSchedulingError => Volatile.Read(ref _schedulingResult) is var result && result == int.MinValue ? null : result;
+
+    internal void ReportSchedulingResult(int errno) => Volatile.Write(ref _schedulingResult, errno);
 
     /// <summary>Called on the firing thread just before each callback (lateness measurement).</summary>
     public Action<TimerFireInfo>? FireObserver { get; set; }
@@ -258,7 +283,7 @@ public sealed partial class TimerService : IDisposable
     {
         Disarm(t);
         t.Deadline = deadline;
-        t.Sequence = ++_armSequence;
+        var sequence = NextSequence();
         t.Armed = true;
         _armedCount++;
         if (deadline == BpfTimer.NeverFires)
@@ -267,8 +292,8 @@ public sealed partial class TimerService : IDisposable
         }
 
         var queue = _queues[t.ClockIndex];
-        queue.Insert(t);
-        if (_virtualClock is null && queue.Peek == t)
+        queue.Insert(t.Index, deadline, sequence);
+        if (_virtualClock is null && queue.Head.Timer == t.Index)
         {
             EnsureDriver().OnEarlierHead(t.ClockIndex, deadline);
         }
@@ -281,11 +306,7 @@ public sealed partial class TimerService : IDisposable
             return false;
         }
 
-        if (t.HeapIndex >= 0)
-        {
-            _queues[t.ClockIndex].Remove(t);
-        }
-
+        _queues[t.ClockIndex].Remove(t.Index);
         t.Armed = false;
         _armedCount--;
         return true;
@@ -296,6 +317,41 @@ public sealed partial class TimerService : IDisposable
         var program = t.Callback?.Program;
         t.Callback = null;
         return program;
+    }
+
+    // Sequences are 32-bit so a heap entry fits in 16 bytes. Before the counter would wrap, the queued ones are
+    // renumbered 1..n in their current order: comparisons between them stay exact and the counter restarts at n.
+    private uint NextSequence()
+    {
+        if (_armSequence == uint.MaxValue)
+        {
+            RenumberSequences();
+        }
+
+        return ++_armSequence;
+    }
+
+    private void RenumberSequences()
+    {
+        var queued = new List<uint>();
+        foreach (var queue in _queues)
+        {
+            queue.CollectSequences(queued);
+        }
+
+        queued.Sort();
+        var renumbered = new Dictionary<uint, uint>(queued.Count);
+        foreach (var sequence in queued)
+        {
+            renumbered.Add(sequence, (uint)renumbered.Count + 1);
+        }
+
+        foreach (var queue in _queues)
+        {
+            queue.RenumberSequences(sequence => renumbered[sequence]);
+        }
+
+        _armSequence = (uint)queued.Count;
     }
 
     private void WaitForCallbacks()
