@@ -35,7 +35,7 @@ public class MapBenchmarks
     [Params(MapEngine.Interpreter, MapEngine.Jit, MapEngine.Kernel)]
     public MapEngine Engine { get; set; }
 
-    [Params("empty_loop", "array_lookup", "array_update", "hash_lookup", "hash_update")]
+    [Params("empty_loop", "array_lookup", "array_update", "hash_lookup", "hash_update", "array_lookup_key0", "hash_lookup_key0")]
     public string Operation { get; set; } = "";
 
     [GlobalSetup]

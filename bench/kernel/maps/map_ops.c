@@ -84,6 +84,30 @@ static long update_hash(__u32 index, void *context)
 	return 0;
 }
 
+// Same lookups on one key: SharpBpf's cost per lookup grows with the number of
+// distinct values a run has touched, and these show the figure without that.
+static long lookup_array_key0(__u32 index, void *context)
+{
+	struct loop_state *state = context;
+	__u32 key = 0;
+	__u64 *value = bpf_map_lookup_elem(&array_map, &key);
+
+	if (value)
+		state->sum += *value + index;
+	return 0;
+}
+
+static long lookup_hash_key0(__u32 index, void *context)
+{
+	struct loop_state *state = context;
+	__u32 key = 0;
+	__u64 *value = bpf_map_lookup_elem(&hash_map, &key);
+
+	if (value)
+		state->sum += *value + index;
+	return 0;
+}
+
 #define LOOP_PROGRAM(name, callback)				\
 SEC("xdp")							\
 int name(struct xdp_md *ctx)					\
@@ -99,6 +123,8 @@ LOOP_PROGRAM(empty_loop, do_nothing)
 LOOP_PROGRAM(array_lookup, lookup_array)
 LOOP_PROGRAM(array_update, update_array)
 LOOP_PROGRAM(hash_lookup, lookup_hash)
+LOOP_PROGRAM(array_lookup_key0, lookup_array_key0)
+LOOP_PROGRAM(hash_lookup_key0, lookup_hash_key0)
 // Run hash_update once before hash_lookup: it fills every key, so the lookups hit.
 LOOP_PROGRAM(hash_update, update_hash)
 
