@@ -6,7 +6,7 @@ namespace SharpBpf.Benchmarks;
 
 /// <summary>
 /// Load time of every examples/*.o: SharpBpf's BpfObject.Load (parse, link, verify, create maps; with the JIT the
-/// default engine) against libbpf's open-and-load through the kernel (which includes the kernel verifier).
+/// default engine, and with the interpreter) against libbpf's open-and-load through the kernel (which includes the kernel verifier).
 /// Each measurement includes Dispose, because the kernel side must close its file descriptors to stay repeatable.
 /// Does not run the programs.
 /// </summary>
@@ -27,6 +27,13 @@ public class LoadBenchmarks
     public int SharpBpfLoad()
     {
         using var loaded = BpfObject.Load(_bytes, Example);
+        return loaded.Programs.Count;
+    }
+
+    [Benchmark]
+    public int SharpBpfLoadInterpreter()
+    {
+        using var loaded = BpfObject.Load(_bytes, Example, new BpfObjectOptions { Engine = EngineKind.Interpreter });
         return loaded.Programs.Count;
     }
 
