@@ -67,9 +67,13 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
 
     public ReadOnlySpan<MemoryRegion> Regions => _regions.AsSpan(0, _regionCount);
 
+    private const int RecentRegionsChecked = 16;
+
     internal void AddRegion(in MemoryRegion region)
     {
-        for (var i = 0; i < _regionCount; i++)
+        // A loop that looks the same values up again re-adds recent regions; older duplicates only cost a slot, so
+        // the search stays short however many distinct values a run touches.
+        for (var i = _regionCount - 1; i >= Math.Max(0, _regionCount - RecentRegionsChecked); i--)
         {
             if (_regions[i] == region)
             {
@@ -105,7 +109,8 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     public void CheckRegions(ulong address, ulong size, MemoryAccess access, int instructionIndex)
     {
         var readOnlyHit = false;
-        for (var i = 0; i < _regionCount; i++)
+        // Newest first: the value a helper just returned is the one the next loads and stores touch.
+        for (var i = _regionCount - 1; i >= 0; i--)
         {
             ref readonly var region = ref _regions[i];
             if (region.Contains(address, size))
