@@ -4,5 +4,6 @@ set -eu
 cd "$(dirname "$0")"
 CLANG="${CLANG:-clang-19}"
 for source in xdp_counter.c percpu.c timer.c skb.c verifier_reject.c; do
-	"$CLANG" -O2 -g -target bpf -I/usr/include/x86_64-linux-gnu -c "$source" -o "${source%.c}.o"
+	# The prefix map keeps the checkout path out of the DWARF, so the objects are reproducible anywhere.
+	"$CLANG" -O2 -g -target bpf -I/usr/include/x86_64-linux-gnu -fdebug-prefix-map="$PWD"=. -c "$source" -o "${source%.c}.o"
 done
