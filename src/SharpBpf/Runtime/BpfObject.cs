@@ -20,6 +20,7 @@ public sealed class BpfObject : IDisposable
 {
     private readonly ConcurrentDictionary<PreparedProgram, BpfProgram> _byPrepared = new();
     private readonly List<string> _trace = [];
+    private readonly List<BpfMap> _createdMaps = [];
     private readonly Action<string>? _traceSink;
     private bool _disposed;
 
@@ -32,7 +33,13 @@ public sealed class BpfObject : IDisposable
         _traceSink = options.TraceSink;
         try
         {
-            var maps = spec.Maps.Select(m => MapFactory.Create(m, options.PossibleCpus)).ToList();
+            // Kept as they are made, so a failure on the fifth map still frees the first four.
+            foreach (var mapSpec in spec.Maps)
+            {
+                _createdMaps.Add(MapFactory.Create(mapSpec, options.PossibleCpus));
+            }
+
+            var maps = _createdMaps;
             Maps = new NamedCollection<BpfMap>(maps, m => m.Name, "map");
             GlobalDataRegions = MapFactory.GlobalDataRegions(spec, maps);
             var helpers = BuildHelpers(options);
@@ -148,7 +155,7 @@ public sealed class BpfObject : IDisposable
         _disposed = true;
         // Timers first: no callback may run once map memory starts going away.
         Timers.Dispose();
-        foreach (var map in Maps)
+        foreach (var map in _createdMaps)
         {
             map.ElementObserver = null;
             map.Dispose();

@@ -20,7 +20,7 @@ internal sealed unsafe class PacketContext : IPacketContext, IDisposable
         Kind = kind;
         _frame = LowMemory.Allocate(ContextLayouts.FrameSize);
         new Span<byte>(_frame, ContextLayouts.FrameSize).Clear();
-        Context = new byte[contextSize];
+        ContextSize = contextSize;
         ContextPointer = (nint)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)contextSize);
         _dataOffsetFieldsAt = kind == PacketKind.Xdp ? ContextLayouts.XdpData : ContextLayouts.SkbData;
         BufferStart = (nint)_frame;
@@ -56,16 +56,13 @@ internal sealed unsafe class PacketContext : IPacketContext, IDisposable
     /// <summary>The context struct the program's r1 points at.</summary>
     public nint ContextPointer { get; }
 
-    /// <summary>Managed copy of the context layout for callers that fill it before the run.</summary>
-    private byte[] Context { get; }
-
-    public int ContextSize => Context.Length;
+    public int ContextSize { get; }
 
     public nint Data { get => _data; set { _data = value; WriteBounds(); } }
     public nint DataEnd { get => _dataEnd; set { _dataEnd = value; WriteBounds(); } }
     public nint DataMeta { get => _dataMeta; set { _dataMeta = value; WriteBounds(); } }
 
-    public Span<byte> ContextBytes => new((void*)ContextPointer, Context.Length);
+    public Span<byte> ContextBytes => new((void*)ContextPointer, ContextSize);
 
     public static PacketContext ForXdp(ReadOnlySpan<byte> packet, ReadOnlySpan<byte> contextIn, string program)
     {
