@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using SharpBpf.Execution;
 
 namespace SharpBpf.Interpreter;
 
@@ -18,11 +19,11 @@ internal static unsafe class Atomics
             case Op.AtomicAdd32: Interlocked.Add(ref cell, value); break;
             case Op.AtomicOr32: Interlocked.Or(ref cell, value); break;
             case Op.AtomicAnd32: Interlocked.And(ref cell, value); break;
-            case Op.AtomicXor32: Xor(ref cell, value); break;
+            case Op.AtomicXor32: AtomicXor.Exchange(ref cell, value); break;
             case Op.AtomicFetchAdd32: r[src] = (uint)(Interlocked.Add(ref cell, value) - value); break;
             case Op.AtomicFetchOr32: r[src] = (uint)Interlocked.Or(ref cell, value); break;
             case Op.AtomicFetchAnd32: r[src] = (uint)Interlocked.And(ref cell, value); break;
-            case Op.AtomicFetchXor32: r[src] = (uint)Xor(ref cell, value); break;
+            case Op.AtomicFetchXor32: r[src] = (uint)AtomicXor.Exchange(ref cell, value); break;
             case Op.AtomicXchg32: r[src] = (uint)Interlocked.Exchange(ref cell, value); break;
             default: r[0] = (uint)Interlocked.CompareExchange(ref cell, value, (int)r[0]); break;
         }
@@ -37,44 +38,13 @@ internal static unsafe class Atomics
             case Op.AtomicAdd64: Interlocked.Add(ref cell, value); break;
             case Op.AtomicOr64: Interlocked.Or(ref cell, value); break;
             case Op.AtomicAnd64: Interlocked.And(ref cell, value); break;
-            case Op.AtomicXor64: Xor(ref cell, value); break;
+            case Op.AtomicXor64: AtomicXor.Exchange(ref cell, value); break;
             case Op.AtomicFetchAdd64: r[src] = (ulong)(Interlocked.Add(ref cell, value) - value); break;
             case Op.AtomicFetchOr64: r[src] = (ulong)Interlocked.Or(ref cell, value); break;
             case Op.AtomicFetchAnd64: r[src] = (ulong)Interlocked.And(ref cell, value); break;
-            case Op.AtomicFetchXor64: r[src] = (ulong)Xor(ref cell, value); break;
+            case Op.AtomicFetchXor64: r[src] = (ulong)AtomicXor.Exchange(ref cell, value); break;
             case Op.AtomicXchg64: r[src] = (ulong)Interlocked.Exchange(ref cell, value); break;
             default: r[0] = (ulong)Interlocked.CompareExchange(ref cell, value, (long)r[0]); break;
-        }
-    }
-
-    /// <summary>Atomic xor (no Interlocked primitive): returns the old value.</summary>
-    private static int Xor(ref int cell, int value)
-    {
-        var old = Volatile.Read(ref cell);
-        while (true)
-        {
-            var seen = Interlocked.CompareExchange(ref cell, old ^ value, old);
-            if (seen == old)
-            {
-                return old;
-            }
-
-            old = seen;
-        }
-    }
-
-    private static long Xor(ref long cell, long value)
-    {
-        var old = Volatile.Read(ref cell);
-        while (true)
-        {
-            var seen = Interlocked.CompareExchange(ref cell, old ^ value, old);
-            if (seen == old)
-            {
-                return old;
-            }
-
-            old = seen;
         }
     }
 }

@@ -428,26 +428,7 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
                     FaultThrow.Fault(FaultKind.UnknownKfunc, Pc(ip), ip->Imm);
                     break;
                 case Op.Exit:
-                    if (depth == baseDepth)
-                    {
-                        state.Remaining = remaining;
-                        return r[0];
-                    }
-
-                    depth--;
-                    stackLow += StackLayout.FrameSize;
-                    stackLength -= StackLayout.FrameSize;
-                    {
-                        var frame = frames + depth;
-                        r[6] = frame->R6;
-                        r[7] = frame->R7;
-                        r[8] = frame->R8;
-                        r[9] = frame->R9;
-                        r[10] = frame->R10;
-                        ip = frame->ReturnTo;
-                    }
-
-                    continue;
+                    goto ReturnFromFunction;
 
                 case Op.FellOffEnd:
                     FaultThrow.Fault(FaultKind.FellOffEnd, Pc(ip));
@@ -477,8 +458,12 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
             // The target replaces the current function in its frame; its result is this function's exit value.
             r[0] = state.RunTailCall(state.TakePendingTailCall()!, depth, r[1]);
             remaining = state.Remaining;
+            goto ReturnFromFunction;
+
+        ReturnFromFunction:
             if (depth == baseDepth)
             {
+                state.Remaining = remaining;
                 return r[0];
             }
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using SharpBpf.Execution;
 
 namespace SharpBpf.Jit;
 
@@ -15,11 +16,11 @@ internal static unsafe class JitAtomics
     public static void Add32(ulong address, ulong value) => Interlocked.Add(ref Cell32(address), (int)value);
     public static void Or32(ulong address, ulong value) => Interlocked.Or(ref Cell32(address), (int)value);
     public static void And32(ulong address, ulong value) => Interlocked.And(ref Cell32(address), (int)value);
-    public static void Xor32(ulong address, ulong value) => ExchangeXor(ref Cell32(address), (int)value);
+    public static void Xor32(ulong address, ulong value) => AtomicXor.Exchange(ref Cell32(address), (int)value);
     public static ulong FetchAdd32(ulong address, ulong value) => (uint)(Interlocked.Add(ref Cell32(address), (int)value) - (int)value);
     public static ulong FetchOr32(ulong address, ulong value) => (uint)Interlocked.Or(ref Cell32(address), (int)value);
     public static ulong FetchAnd32(ulong address, ulong value) => (uint)Interlocked.And(ref Cell32(address), (int)value);
-    public static ulong FetchXor32(ulong address, ulong value) => (uint)ExchangeXor(ref Cell32(address), (int)value);
+    public static ulong FetchXor32(ulong address, ulong value) => (uint)AtomicXor.Exchange(ref Cell32(address), (int)value);
     public static ulong Xchg32(ulong address, ulong value) => (uint)Interlocked.Exchange(ref Cell32(address), (int)value);
 
     public static ulong CmpXchg32(ulong address, ulong value, ulong expected) =>
@@ -28,44 +29,13 @@ internal static unsafe class JitAtomics
     public static void Add64(ulong address, ulong value) => Interlocked.Add(ref Cell64(address), (long)value);
     public static void Or64(ulong address, ulong value) => Interlocked.Or(ref Cell64(address), (long)value);
     public static void And64(ulong address, ulong value) => Interlocked.And(ref Cell64(address), (long)value);
-    public static void Xor64(ulong address, ulong value) => ExchangeXor(ref Cell64(address), (long)value);
+    public static void Xor64(ulong address, ulong value) => AtomicXor.Exchange(ref Cell64(address), (long)value);
     public static ulong FetchAdd64(ulong address, ulong value) => (ulong)(Interlocked.Add(ref Cell64(address), (long)value) - (long)value);
     public static ulong FetchOr64(ulong address, ulong value) => (ulong)Interlocked.Or(ref Cell64(address), (long)value);
     public static ulong FetchAnd64(ulong address, ulong value) => (ulong)Interlocked.And(ref Cell64(address), (long)value);
-    public static ulong FetchXor64(ulong address, ulong value) => (ulong)ExchangeXor(ref Cell64(address), (long)value);
+    public static ulong FetchXor64(ulong address, ulong value) => (ulong)AtomicXor.Exchange(ref Cell64(address), (long)value);
     public static ulong Xchg64(ulong address, ulong value) => (ulong)Interlocked.Exchange(ref Cell64(address), (long)value);
 
     public static ulong CmpXchg64(ulong address, ulong value, ulong expected) =>
         (ulong)Interlocked.CompareExchange(ref Cell64(address), (long)value, (long)expected);
-
-    /// <summary>.NET has no Interlocked xor: a compare-exchange loop; returns the old value.</summary>
-    private static int ExchangeXor(ref int cell, int value)
-    {
-        var seen = Volatile.Read(ref cell);
-        while (true)
-        {
-            var previous = Interlocked.CompareExchange(ref cell, seen ^ value, seen);
-            if (previous == seen)
-            {
-                return seen;
-            }
-
-            seen = previous;
-        }
-    }
-
-    private static long ExchangeXor(ref long cell, long value)
-    {
-        var seen = Volatile.Read(ref cell);
-        while (true)
-        {
-            var previous = Interlocked.CompareExchange(ref cell, seen ^ value, seen);
-            if (previous == seen)
-            {
-                return seen;
-            }
-
-            seen = previous;
-        }
-    }
 }
