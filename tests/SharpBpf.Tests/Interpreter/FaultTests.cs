@@ -6,11 +6,23 @@ using static SharpBpf.Tests.Interpreter.Insn;
 
 namespace SharpBpf.Tests.Interpreter;
 
-/// <summary>Checked mode refuses every access outside the live regions, with the exact kind, slot, address and size.</summary>
-public class FaultTests
+/// <summary>
+/// Checked mode refuses every access outside the live regions, with the exact kind, slot, address and size. Every
+/// engine must give the same answers: each engine runs this suite through its own subclass.
+/// </summary>
+public abstract class FaultTests
 {
+    protected abstract IExecutionEngine Engine { get; }
+
+    private ulong Run(Instruction[] program, byte[]? memory = null, HelperRegistry? helpers = null,
+        ExecutionMode mode = ExecutionMode.Checked, long budget = 1_000_000) =>
+        Engine.Prepare(program, Options(mode, helpers, budget)).Run(memory ?? []);
+
+    private ProgramFaultException Fault(Instruction[] program, byte[]? memory = null, HelperRegistry? helpers = null, long budget = 1_000_000) =>
+        Assert.Throws<ProgramFaultException>(() => Run(program, memory, helpers, budget: budget));
+
     /// <summary>Slot 0 records r1 (the buffer) at [r1], slot 1 records r10 at [r1+8]; then the body runs, then exit.</summary>
-    private static (ProgramFaultException Fault, ulong Buffer, ulong R10) FaultWithAddresses(params object[] body)
+    private (ProgramFaultException Fault, ulong Buffer, ulong R10) FaultWithAddresses(params object[] body)
     {
         var memory = new byte[16];
         var fault = Fault(P(I(Opcodes.StxDw, 1, 1, 0), I(Opcodes.StxDw, 1, 10, 8), P(body), Exit()), memory);
@@ -110,7 +122,7 @@ public class FaultTests
     [Fact]
     public void Default_budget_stops_a_runaway_loop()
     {
-        var prepared = InterpreterEngine.Instance.Prepare(P(I(Opcodes.Ja, off: -1)));
+        var prepared = Engine.Prepare(P(I(Opcodes.Ja, off: -1)));
         Assert.Equal(EngineOptions.DefaultInstructionBudget, prepared.InstructionBudget);
         var fault = Assert.Throws<ProgramFaultException>(() => prepared.Run(new RunContext { InstructionBudget = 50_000 }));
         Assert.Equal(FaultKind.InstructionBudgetExhausted, fault.Kind);
@@ -121,7 +133,7 @@ public class FaultTests
     {
         var program = AluLoop.Build();
         Assert.Equal(AluLoop.Result, Run(program, budget: AluLoop.ExecutedInstructions));
-        InterpreterEngine.Instance.Prepare(program).Run(new RunContext(), out var executed);
+        Engine.Prepare(program).Run(new RunContext(), out var executed);
         Assert.Equal(AluLoop.ExecutedInstructions, executed);
         var fault = Fault(program, budget: AluLoop.ExecutedInstructions - 1);
         Assert.Equal((FaultKind.InstructionBudgetExhausted, 12), (fault.Kind, fault.InstructionIndex));
@@ -131,7 +143,7 @@ public class FaultTests
     public void A_program_that_could_fall_off_the_end_is_refused_before_it_runs()
     {
         // The kernel's rule (and ProgramValidator's): the last instruction is exit or ja, so no run can fall off.
-        var error = Assert.Throws<InvalidInstructionException>(() => InterpreterEngine.Instance.Prepare(P(Mov(0, 1), Mov(0, 2))));
+        var error = Assert.Throws<InvalidInstructionException>(() => Engine.Prepare(P(Mov(0, 1), Mov(0, 2))));
         Assert.Equal((1, "last insn is not an exit or jmp"), (error.InstructionIndex, error.Reason));
     }
 
@@ -140,7 +152,7 @@ public class FaultTests
     {
         var data = stackalloc byte[8];
         data[3] = 9;
-        var prepared = InterpreterEngine.Instance.Prepare(P(I(Opcodes.LdxB, 0, 1, 3), I(Opcodes.StB, 1, 0, 0, 1), Exit()), Options());
+        var prepared = Engine.Prepare(P(I(Opcodes.LdxB, 0, 1, 3), I(Opcodes.StB, 1, 0, 0, 1), Exit()), Options());
         var context = new RunContext().AddRegion((nint)data, 8, MemoryAccess.Read).WithArguments(r1: (ulong)data);
         var fault = Assert.Throws<ProgramFaultException>(() => prepared.Run(context));
         AssertFault(fault, FaultKind.ReadOnlyWrite, 1, (ulong)data, 1);
@@ -152,12 +164,12 @@ public class FaultTests
     {
         var packet = stackalloc byte[] { 0x12, 0x34, 0x56, 0x78, 0x9a };
         var region = new MemoryRegion((ulong)packet, 5, MemoryAccess.Read, RegionKind.Packet);
-        var program = InterpreterEngine.Instance.Prepare(P(
+        var program = Engine.Prepare(P(
             I(Opcodes.LdAbsH, imm: 1), MovReg(6, 0),
             Mov(7, 1), I(Opcodes.LdIndW, 0, 7, 0, 0), I(Opcodes.Lsh64Imm, 6, imm: 32), AddReg(0, 6), Exit()), Options());
         Assert.Equal(0x3456_0000_0000UL + 0x3456_789aUL, program.Run(new RunContext { Packet = region }));
 
-        var outOfPacket = InterpreterEngine.Instance.Prepare(P(Mov(0, 7), I(Opcodes.LdAbsW, imm: 2), Mov(0, 7), Exit()), Options());
+        var outOfPacket = Engine.Prepare(P(Mov(0, 7), I(Opcodes.LdAbsW, imm: 2), Mov(0, 7), Exit()), Options());
         Assert.Equal(0UL, outOfPacket.Run(new RunContext { Packet = region })); // the kernel's rule: the program ends with 0
         Assert.Equal(FaultKind.PacketContextRequired, Assert.Throws<ProgramFaultException>(() => outOfPacket.Run([])).Kind);
     }
@@ -172,11 +184,17 @@ public class FaultTests
     [Fact]
     public void Malformed_programs_are_refused_before_running()
     {
-        var engine = InterpreterEngine.Instance;
+        var engine = Engine;
         Assert.Equal(0, Assert.Throws<InvalidInstructionException>(() => engine.Prepare(P(I(0xff), Exit()))).InstructionIndex);
         Assert.Equal(1, Assert.Throws<InvalidInstructionException>(() => engine.Prepare(P(Mov(0, 0), I(Opcodes.Ja, off: 5), Exit()))).InstructionIndex);
         Assert.Throws<InvalidInstructionException>(() => engine.Prepare(P(I(Opcodes.Lddw, imm: 1))));
         Assert.Throws<InvalidInstructionException>(() => engine.Prepare(P(I(Opcodes.Mov64Imm, 11, imm: 1), Exit())));
         Assert.Throws<InvalidInstructionException>(() => engine.Prepare([]));
     }
+}
+
+/// <summary>The fault suite on the interpreter.</summary>
+public sealed class InterpreterFaultTests : FaultTests
+{
+    protected override IExecutionEngine Engine => InterpreterEngine.Instance;
 }
