@@ -43,11 +43,17 @@ public sealed class BpfObject : IDisposable
             Maps = new NamedCollection<BpfMap>(maps, m => m.Name, "map");
             GlobalDataRegions = MapFactory.GlobalDataRegions(spec, maps);
             var helpers = BuildHelpers(options);
+            var signatures = ObjectVerifier.SignaturesOf(helpers);
             var engine = EngineFor(options.Engine);
             var engineOptions = new EngineOptions { Mode = options.Mode, Helpers = helpers, InstructionBudget = options.InstructionBudget };
             Programs = new NamedCollection<BpfProgram>(spec.Programs.Select(p =>
             {
-                TimerUsageRules.Check(p, spec);
+                var verdict = ObjectVerifier.Verify(spec, p, signatures, new Verifier.VerifierOptions { LogLevel = options.VerifierLogLevel });
+                if (!verdict.Accepted)
+                {
+                    throw verdict.ToException();
+                }
+
                 var prepared = engine.Prepare(ProgramLinker.Link(p, maps), engineOptions);
                 return _byPrepared[prepared] = new BpfProgram(this, p, prepared);
             }), p => p.Name, "program");

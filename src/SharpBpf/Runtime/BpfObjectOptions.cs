@@ -28,6 +28,9 @@ public sealed class BpfObjectOptions
     /// <summary>Where bpf_printk/bpf_trace_printk lines go, besides <see cref="BpfObject.Trace"/>.</summary>
     public Action<string>? TraceSink { get; init; }
 
+    /// <summary>How much of the verifier's log a rejection carries (see <see cref="Verifier.VerifierOptions.LogLevel"/>).</summary>
+    public int VerifierLogLevel { get; init; } = 1;
+
     /// <summary>Host helpers to register over (or besides) the built-ins, by id.</summary>
     public IReadOnlyList<HelperDescriptor> ExtraHelpers { get; init; } = [];
 }

@@ -1,0 +1,90 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using SharpBpf.Btf;
+using SharpBpf.Helpers;
+using SharpBpf.Loader;
+using SharpBpf.Runtime.Contexts;
+using SharpBpf.Verifier;
+
+namespace SharpBpf.Runtime;
+
+/// <summary>
+/// Verifies the programs of an object as the kernel would at load: builds the verifier's view of a program
+/// (its maps, functions, context and helper signatures) from the loader's blueprint.
+/// </summary>
+public static class ObjectVerifier
+{
+    /// <summary>Verifies <paramref name="program"/> of <paramref name="collection"/> against the built-in helpers.</summary>
+    public static VerificationResult Verify(CollectionSpec collection, ProgramSpec program, VerifierOptions? options = null) =>
+        Verify(collection, program, DefaultSignatures.Value, options);
+
+    internal static VerificationResult Verify(CollectionSpec collection, ProgramSpec program,
+        FrozenDictionary<int, HelperSignature> helpers, VerifierOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        ArgumentNullException.ThrowIfNull(program);
+        try
+        {
+            TimerUsageRules.Check(program, collection);
+        }
+        catch (VerificationException rejected)
+        {
+            return new VerificationResult(program.Name, false, rejected.Summary, rejected.InstructionIndex, rejected.Log);
+        }
+
+        return ProgramVerifier.Verify(InputFor(collection, program, helpers), options);
+    }
+
+    /// <summary>Signatures of every helper a registry knows with one.</summary>
+    internal static FrozenDictionary<int, HelperSignature> SignaturesOf(HelperRegistry registry) =>
+        registry.Snapshot().Where(h => h.Signature is not null).ToFrozenDictionary(h => h.Id, h => h.Signature!);
+
+    private static readonly Lazy<FrozenDictionary<int, HelperSignature>> DefaultSignatures =
+        new(() => SignaturesOf(Helpers.BuiltIn.BuiltInHelpers.CreateRegistry(new HelperEnvironment())));
+
+    internal static VerifierInput InputFor(CollectionSpec collection, ProgramSpec program, FrozenDictionary<int, HelperSignature> helpers)
+    {
+        var maps = collection.Maps.Select(ToVerifierMap).ToArray();
+        return new VerifierInput
+        {
+            ProgramName = program.Name,
+            Instructions = program.Instructions,
+            Functions = [.. program.Functions.Select(f => new VerifierFunction(f.Name, f.StartSlot, IsStatic(collection.Btf, program, f.StartSlot)))],
+            MapReferences = program.MapReferences.ToFrozenDictionary(
+                r => r.Slot, r => new VerifierMapReference(maps[r.MapIndex], r.Kind == MapReferenceKind.Value, (int)r.Offset)),
+            Context = ContextFor(program.Type),
+            Helpers = helpers,
+            HasFuncInfo = !program.FuncInfo.IsDefaultOrEmpty,
+        };
+    }
+
+    private static bool IsStatic(BtfSpec? btf, ProgramSpec program, int startSlot)
+    {
+        if (btf is null || program.FuncInfo.IsDefaultOrEmpty) return false;
+        foreach (var info in program.FuncInfo)
+        {
+            if (info.InstructionIndex == startSlot && info.TypeId < btf.Types.Count && btf[info.TypeId] is BtfFunction function)
+            {
+                return function.Linkage == BtfFunctionLinkage.Static;
+            }
+        }
+
+        return false;
+    }
+
+    private static VerifierMap ToVerifierMap(MapSpec spec) => new(
+        spec.Name, spec.Type, (int)spec.KeySize, (int)spec.ValueSize,
+        spec.SpecialFields.TimerOffset is { } timer ? (int)timer : null,
+        [.. spec.SpecialFields.Fields.Select(f => ((int)f.Offset, (int)f.Size, f.Kind.ToString()))],
+        spec.IsReadOnly,
+        spec.InnerMap is null ? null : ToVerifierMap(spec.InnerMap));
+
+    private static ContextLayout ContextFor(ProgramType type) => type switch
+    {
+        ProgramType.Xdp => new ContextLayout(ContextLayouts.XdpMdSize, ContextLayouts.XdpData, ContextLayouts.XdpDataEnd, ContextLayouts.XdpDataMeta),
+        ProgramType.SchedCls or ProgramType.SchedAct or ProgramType.SocketFilter or ProgramType.CgroupSkb
+            or ProgramType.LwtIn or ProgramType.LwtOut or ProgramType.LwtXmit or ProgramType.SkSkb =>
+            new ContextLayout(ContextLayouts.SkBuffSize, ContextLayouts.SkbData, ContextLayouts.SkbDataEnd, ContextLayouts.SkbDataMeta),
+        _ => ContextLayout.Opaque(0),
+    };
+}

@@ -1,0 +1,50 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using SharpBpf.Helpers;
+using SharpBpf.Isa;
+using SharpBpf.Maps;
+
+namespace SharpBpf.Verifier;
+
+/// <summary>
+/// Everything the verifier needs to know about one linked program, in its own terms (the verifier does not read
+/// loader blueprints): the instructions as libbpf hands them to the kernel, which lddw slots name which map,
+/// where each subprogram starts and whether BTF calls it static, the context's layout and the helpers' signatures.
+/// </summary>
+public sealed record VerifierInput
+{
+    public required string ProgramName { get; init; }
+
+    /// <summary>The linked program: main function first, subprograms after it (libbpf's order).</summary>
+    public required ImmutableArray<Instruction> Instructions { get; init; }
+
+    /// <summary>Functions by start slot; the main program starts at slot 0.</summary>
+    public required ImmutableArray<VerifierFunction> Functions { get; init; }
+
+    /// <summary>The map an <c>lddw</c> at a slot refers to.</summary>
+    public FrozenDictionary<int, VerifierMapReference> MapReferences { get; init; } = FrozenDictionary<int, VerifierMapReference>.Empty;
+
+    public ContextLayout Context { get; init; } = ContextLayout.Opaque(0);
+
+    /// <summary>Helper signatures by id; a helper without one is called but its arguments are not checked.</summary>
+    public FrozenDictionary<int, HelperSignature> Helpers { get; init; } = FrozenDictionary<int, HelperSignature>.Empty;
+
+    /// <summary>BTF func info is present (every function has a FUNC record), as the kernel requires for callbacks (R43).</summary>
+    public bool HasFuncInfo { get; init; }
+}
+
+/// <summary>A function of the program: where it starts, and its BTF linkage when the object has func info.</summary>
+public readonly record struct VerifierFunction(string Name, int StartSlot, bool IsStatic);
+
+/// <summary>A map as the verifier sees it: what the kernel's <c>struct bpf_map</c> tells its checks.</summary>
+public sealed record VerifierMap(string Name, MapType Type, int KeySize, int ValueSize, int? TimerOffset,
+    ImmutableArray<(int Offset, int Size, string Kind)> SpecialFields, bool IsReadOnly = false, VerifierMap? InnerMap = null);
+
+/// <summary>An lddw that loads a map (<see cref="IsValue"/> false) or the address of its value plus an offset (global data).</summary>
+public readonly record struct VerifierMapReference(VerifierMap Map, bool IsValue, int Offset);
+
+/// <summary>Which context fields hold packet pointers (loads from them give packet / packet-end / meta pointers).</summary>
+public sealed record ContextLayout(int Size, int? DataOffset, int? DataEndOffset, int? DataMetaOffset)
+{
+    public static ContextLayout Opaque(int size) => new(size, null, null, null);
+}
