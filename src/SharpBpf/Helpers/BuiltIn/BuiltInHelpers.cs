@@ -19,7 +19,8 @@ public static class BuiltInHelpers
         [HelperId.MapUpdateElem] = new(HelperReturnKind.Integer, ConstMapPointer, MapKey, MapValue, Anything),
         [HelperId.MapDeleteElem] = new(HelperReturnKind.Integer, ConstMapPointer, MapKey),
         [HelperId.KtimeGetNs] = NoArguments,
-        [HelperId.TracePrintk] = new(HelperReturnKind.Integer, ReadableMemory, ConstSize, Anything, Anything, Anything),
+        // Variadic: the kernel's prototype declares only the format, so r3–r5 may be left unset.
+        [HelperId.TracePrintk] = new(HelperReturnKind.Integer, ReadableMemory, ConstSize),
         [HelperId.GetPrandomU32] = NoArguments,
         [HelperId.GetSmpProcessorId] = NoArguments,
         [HelperId.SkbStoreBytes] = new(HelperReturnKind.Integer, Context, Anything, ReadableMemory, ConstSize, Anything),

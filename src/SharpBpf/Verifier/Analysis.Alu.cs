@@ -1,0 +1,229 @@
+using SharpBpf.Isa;
+
+namespace SharpBpf.Verifier;
+
+internal sealed partial class Analysis
+{
+    private int? Alu(int pc, Instruction insn, VerifierState state)
+    {
+        var regs = state.Registers;
+        bool is64 = insn.Class == InstructionClass.Alu64;
+        bool fromRegister = (insn.Opcode & 0x08) != 0;
+        var op = (AluOperation)(insn.Opcode & 0xf0);
+        CheckWritable(pc, insn.Dst);
+
+        if (op == AluOperation.End)
+        {
+            RequireInitialized(pc, state, insn.Dst);
+            var value = regs[insn.Dst];
+            // Opcode 0xd7 (ALU64 class) is the unconditional bswap; in the ALU class the source bit picks be/le.
+            bool toBigEndian = is64 || fromRegister;
+            regs[insn.Dst] = value.IsScalar
+                ? RegisterValue.Scalar(ScalarArithmetic.ByteSwap(value.Range, toBigEndian, insn.Immediate))
+                : RegisterValue.Unmodelled;
+            return pc + 1;
+        }
+
+        RegisterValue source;
+        if (fromRegister && op != AluOperation.Neg)
+        {
+            RequireInitialized(pc, state, insn.Src);
+            source = regs[insn.Src];
+        }
+        else
+        {
+            source = RegisterValue.Constant(is64 ? (ulong)(long)insn.Immediate : (uint)insn.Immediate);
+        }
+
+        if (op == AluOperation.Mov)
+        {
+            regs[insn.Dst] = Move(source, insn, is64);
+            return pc + 1;
+        }
+
+        RequireInitialized(pc, state, insn.Dst);
+        var destination = regs[insn.Dst];
+        if (op == AluOperation.Neg)
+        {
+            source = destination;
+        }
+
+        regs[insn.Dst] = Arithmetic(pc, insn, op, is64, destination, source);
+        return pc + 1;
+    }
+
+    private static RegisterValue Move(RegisterValue source, Instruction insn, bool is64)
+    {
+        if (insn.Offset is 8 or 16 or 32)
+        {
+            return source.IsScalar ? RegisterValue.Scalar(ScalarArithmetic.SignExtend(source.Range, insn.Offset, is64)) : RegisterValue.Unmodelled;
+        }
+
+        if (is64)
+        {
+            return source;
+        }
+
+        return source.Kind switch
+        {
+            ValueKind.Scalar => RegisterValue.Scalar(source.Range.Truncated32()),
+            ValueKind.Unknown => RegisterValue.Unmodelled,
+            // A privileged program may copy the low half of a pointer: it becomes a number.
+            _ => RegisterValue.Scalar(ScalarRange.Bits(32)),
+        };
+    }
+
+    private RegisterValue Arithmetic(int pc, Instruction insn, AluOperation op, bool is64, RegisterValue dst, RegisterValue src)
+    {
+        if (dst.Kind == ValueKind.Unknown || src.Kind == ValueKind.Unknown)
+        {
+            return RegisterValue.Unmodelled;
+        }
+
+        if (dst.IsScalar && src.IsScalar)
+        {
+            bool signed = insn.Offset == 1 && op is AluOperation.Div or AluOperation.Mod;
+            var range = op == AluOperation.Neg
+                ? ScalarArithmetic.Apply(AluOperation.Sub, is64, false, ScalarRange.Zero, dst.Range)
+                : ScalarArithmetic.Apply(op, is64, signed, dst.Range, src.Range);
+            return RegisterValue.Scalar(range);
+        }
+
+        // A privileged program may subtract pointers at any width: the difference is a number (allow_ptr_leaks).
+        if (dst.IsPointer && src.IsPointer)
+        {
+            return op == AluOperation.Sub ? RegisterValue.UnknownScalar : RegisterValue.Unmodelled;
+        }
+
+        if (!is64)
+        {
+            if (op == AluOperation.Sub)
+            {
+                return RegisterValue.UnknownScalar;
+            }
+
+            throw new Rejection(pc, $"R{(dst.IsPointer ? insn.Dst : insn.Src)} 32-bit pointer arithmetic prohibited");
+        }
+
+        var (pointer, pointerRegister, offset) = dst.IsPointer ? (dst, insn.Dst, src) : (src, insn.Src, dst);
+        if (op is not (AluOperation.Add or AluOperation.Sub) || (op == AluOperation.Sub && !dst.IsPointer))
+        {
+            return RegisterValue.Unmodelled;
+        }
+
+        if (pointer.Kind is ValueKind.MapValueOrNull or ValueKind.MapPointerOrNull)
+        {
+            throw new Rejection(pc, $"R{pointerRegister} pointer arithmetic on {pointer.Kind.KernelName()} prohibited, null-check it first");
+        }
+
+        if (pointer.Kind is ValueKind.MapPointer or ValueKind.Function or ValueKind.PacketEnd)
+        {
+            return RegisterValue.Unmodelled;
+        }
+
+        if (offset.Range.IsConstant)
+        {
+            long delta = (long)offset.Range.Value;
+            return pointer with { Offset = op == AluOperation.Add ? pointer.Offset + delta : pointer.Offset - delta };
+        }
+
+        var variable = ScalarArithmetic.Apply(op, true, false, pointer.Range, offset.Range);
+        return pointer with { Range = variable };
+    }
+
+    /// <summary>lddw: a 64-bit constant, a map, a map value's address, or a callback (R43's checks happen here).</summary>
+    private int? LoadWide(int pc, Instruction insn, VerifierState state)
+    {
+        if (!insn.IsLoadImm64)
+        {
+            return LegacyPacketLoad(pc, insn, state);
+        }
+
+        CheckWritable(pc, insn.Dst);
+        var regs = state.Registers;
+        if (_input.MapReferences.TryGetValue(pc, out var reference))
+        {
+            regs[insn.Dst] = reference.IsValue
+                ? RegisterValue.Pointer(ValueKind.MapValue, reference.Offset, reference.Map)
+                : RegisterValue.Pointer(ValueKind.MapPointer, map: reference.Map);
+            return pc + 2;
+        }
+
+        switch ((LoadImm64Source)insn.Src)
+        {
+            case LoadImm64Source.Immediate:
+                ulong value = (uint)insn.Immediate | ((ulong)(uint)_code[pc + 1].Immediate << 32);
+                regs[insn.Dst] = RegisterValue.Constant(value);
+                break;
+            case LoadImm64Source.Function:
+                int target = pc + insn.Immediate + 1;
+                int function = FunctionAt(target);
+                if (!_input.HasFuncInfo)
+                {
+                    throw new Rejection(pc, "missing btf func_info");
+                }
+
+                if (!IsStaticFunction(target))
+                {
+                    throw new Rejection(pc, "callback function not static");
+                }
+
+                regs[insn.Dst] = new RegisterValue(ValueKind.Function, ScalarRange.Zero, Subprogram: function);
+                break;
+            default:
+                regs[insn.Dst] = RegisterValue.Unmodelled;
+                break;
+        }
+
+        return pc + 2;
+    }
+
+    private bool IsStaticFunction(int startSlot)
+    {
+        foreach (var function in _input.Functions)
+        {
+            if (function.StartSlot == startSlot)
+            {
+                return function.IsStatic;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>ld_abs / ld_ind: the packet byte(s) in R0; R1–R5 are clobbered as by a call.</summary>
+    private int? LegacyPacketLoad(int pc, Instruction insn, VerifierState state)
+    {
+        RequireInitialized(pc, state, 6);
+        if ((insn.Opcode & 0xe0) == (byte)AccessMode.Ind)
+        {
+            RequireInitialized(pc, state, insn.Src);
+        }
+
+        int bytes = ((AccessSize)(insn.Opcode & 0x18)) switch { AccessSize.Byte => 1, AccessSize.Half => 2, _ => 4 };
+        var regs = state.Registers;
+        for (var r = 1; r <= 5; r++)
+        {
+            regs[r] = RegisterValue.NotInit;
+        }
+
+        regs[0] = RegisterValue.Scalar(ScalarRange.Bits(bytes * 8));
+        return pc + 1;
+    }
+
+    private static void RequireInitialized(int pc, VerifierState state, int register)
+    {
+        if (state.Registers[register].Kind == ValueKind.NotInit)
+        {
+            throw new Rejection(pc, $"R{register} !read_ok");
+        }
+    }
+
+    private static void CheckWritable(int pc, int register)
+    {
+        if (register == 10)
+        {
+            throw new Rejection(pc, "frame pointer is read only");
+        }
+    }
+}

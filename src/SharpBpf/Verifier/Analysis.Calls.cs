@@ -1,0 +1,364 @@
+using SharpBpf.Helpers;
+using SharpBpf.Isa;
+using SharpBpf.Maps;
+
+namespace SharpBpf.Verifier;
+
+internal sealed partial class Analysis
+{
+    private const int TimerSetCallback = 170, ForEachMapElem = 164, Loop = 181;
+
+    /// <summary>What earlier arguments of a helper call established for later ones (the kernel's <c>bpf_call_arg_meta</c>).</summary>
+    private sealed class CallMeta
+    {
+        public VerifierMap? Map;
+        public int MapUid;
+        public bool MapFromTimer;
+        public int? Callback;
+    }
+
+    private int? Exit(int pc, VerifierState state)
+    {
+        var frame = state.Current;
+        RequireInitialized(pc, state, 0);
+        var r0 = frame.Registers[0];
+        switch (frame.Exit)
+        {
+            case FrameExit.AsyncCallback:
+                CheckReturnRange(pc, r0, "At async callback return", 0, 0);
+                return null;
+            case FrameExit.SyncCallback:
+                if (_callbackReturnRange.TryGetValue(frame.Function, out var range) && range is { } bounds)
+                {
+                    if (r0.Kind is not (ValueKind.Scalar or ValueKind.Unknown))
+                    {
+                        throw new Rejection(pc, "R0 not a scalar value");
+                    }
+
+                    CheckReturnRange(pc, r0, "At callback return", bounds.Min, bounds.Max);
+                }
+
+                return null;
+        }
+
+        if (state.Frames.Count == 1)
+        {
+            return null;
+        }
+
+        state.Frames.RemoveAt(state.Frames.Count - 1);
+        var caller = state.Current.Registers;
+        caller[0] = r0;
+        for (var r = 1; r <= 5; r++)
+        {
+            caller[r] = RegisterValue.NotInit;
+        }
+
+        return frame.ReturnPc;
+    }
+
+    /// <summary>The kernel's retval_range_within and verbose_invalid_scalar.</summary>
+    private static void CheckReturnRange(int pc, RegisterValue r0, string context, long min, long max)
+    {
+        if (r0.Kind == ValueKind.Unknown)
+        {
+            return;
+        }
+
+        if (!r0.IsScalar)
+        {
+            throw new Rejection(pc, $"{context} the register R0 is not a known value ({r0.Kind.KernelName()})");
+        }
+
+        if (min <= r0.Range.SMin && r0.Range.SMax <= max)
+        {
+            return;
+        }
+
+        var text = new System.Text.StringBuilder($"{context} the register R0 has");
+        bool unknown = true;
+        if (r0.Range.SMin > long.MinValue)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $" smin={r0.Range.SMin}");
+            unknown = false;
+        }
+
+        if (r0.Range.SMax < long.MaxValue)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $" smax={r0.Range.SMax}");
+            unknown = false;
+        }
+
+        if (unknown)
+        {
+            text.Append(" unknown scalar value");
+        }
+
+        text.Append(System.Globalization.CultureInfo.InvariantCulture, $" should have been in [{min}, {max}]");
+        throw new Rejection(pc, text.ToString());
+    }
+
+    private int? Call(int pc, Instruction insn, VerifierState state)
+    {
+        switch ((CallSource)insn.Src)
+        {
+            case CallSource.Local:
+                return LocalCall(pc, insn, state);
+            case CallSource.Helper:
+                HelperCall(pc, insn.Immediate, state);
+                return pc + 1;
+            default:
+                ClobberCallerSaved(state, RegisterValue.Unmodelled);
+                return pc + 1;
+        }
+    }
+
+    private int? LocalCall(int pc, Instruction insn, VerifierState state)
+    {
+        if (state.Frames.Count >= MaxCallFrames)
+        {
+            throw new Rejection(pc, $"the call stack of {state.Frames.Count + 1} frames is too deep");
+        }
+
+        int target = pc + insn.Immediate + 1;
+        var callee = new FrameState(FunctionAt(target), pc + 1, FrameExit.ReturnToCaller);
+        for (var r = 1; r <= 5; r++)
+        {
+            callee.Registers[r] = state.Registers[r];
+        }
+
+        callee.Registers[10] = RegisterValue.Pointer(ValueKind.Stack, frame: state.Frames.Count);
+        state.Frames.Add(callee);
+        return target;
+    }
+
+    private void HelperCall(int pc, int id, VerifierState state)
+    {
+        if (!_input.Helpers.TryGetValue(id, out var signature))
+        {
+            ClobberCallerSaved(state, RegisterValue.Unmodelled);
+            return;
+        }
+
+        var meta = new CallMeta();
+        var regs = state.Registers;
+        var arguments = signature.Arguments;
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            int register = i + 1;
+            RequireInitialized(pc, state, register);
+            CheckArgument(pc, state, register, arguments, i, meta);
+        }
+
+        if (meta.Callback is { } callback)
+        {
+            ScheduleCallback(pc, id, callback, state, meta);
+        }
+
+        var result = signature.Returns switch
+        {
+            HelperReturnKind.Integer => RegisterValue.UnknownScalar,
+            HelperReturnKind.Void => RegisterValue.NotInit,
+            HelperReturnKind.MapValueOrNull when meta.Map is { Type: MapType.ArrayOfMaps or MapType.HashOfMaps, InnerMap: { } inner } =>
+                RegisterValue.Pointer(ValueKind.MapPointerOrNull, map: inner, mapUid: NewId(), id: NewId()),
+            HelperReturnKind.MapValueOrNull when meta.Map is not null =>
+                RegisterValue.Pointer(ValueKind.MapValueOrNull, map: meta.Map, mapUid: meta.MapUid, id: NewId()),
+            _ => RegisterValue.Unmodelled,
+        };
+        ClobberCallerSaved(state, result);
+        _ = regs;
+    }
+
+    private static void ClobberCallerSaved(VerifierState state, RegisterValue result)
+    {
+        var regs = state.Registers;
+        regs[0] = result;
+        for (var r = 1; r <= 5; r++)
+        {
+            regs[r] = RegisterValue.NotInit;
+        }
+    }
+
+    private void CheckArgument(int pc, VerifierState state, int register, System.Collections.Immutable.ImmutableArray<HelperArgument> arguments, int index, CallMeta meta)
+    {
+        var value = state.Registers[register];
+        if (value.Kind == ValueKind.Unknown)
+        {
+            return;
+        }
+
+        var argument = arguments[index];
+        switch (argument.Kind)
+        {
+            case HelperArgKind.ConstMapPointer:
+                RequireKind(pc, register, value, ValueKind.MapPointer, "map_ptr");
+                if (meta.MapFromTimer && (!ReferenceEquals(meta.Map, value.Map) || meta.MapUid != value.MapUid))
+                {
+                    throw new Rejection(pc, $"timer pointer in R1 map_uid={meta.MapUid} doesn't match map pointer in R2 map_uid={value.MapUid}");
+                }
+
+                meta.Map = value.Map;
+                meta.MapUid = value.MapUid;
+                break;
+            case HelperArgKind.Context:
+                RequireKind(pc, register, value, ValueKind.Context, "ctx");
+                break;
+            case HelperArgKind.CallbackFunction:
+                RequireKind(pc, register, value, ValueKind.Function, "func");
+                meta.Callback = value.Subprogram;
+                break;
+            case HelperArgKind.Timer:
+                CheckTimerArgument(pc, register, value, meta);
+                break;
+            case HelperArgKind.MapKey when meta.Map is not null:
+                CheckHelperMemory(pc, state, register, value, meta.Map.KeySize, write: false);
+                break;
+            case HelperArgKind.MapValue when meta.Map is not null:
+                CheckHelperMemory(pc, state, register, value, meta.Map.ValueSize, write: false);
+                break;
+            case HelperArgKind.UninitMapValue when meta.Map is not null:
+                CheckHelperMemory(pc, state, register, value, meta.Map.ValueSize, write: true);
+                break;
+            case HelperArgKind.ReadableMemory or HelperArgKind.ReadableMemoryOrNull
+                or HelperArgKind.WritableMemory or HelperArgKind.WritableMemoryOrNull:
+                if (value.IsScalar && argument.Kind is HelperArgKind.ReadableMemoryOrNull or HelperArgKind.WritableMemoryOrNull)
+                {
+                    break;
+                }
+
+                int? size = argument.FixedSize > 0 ? argument.FixedSize : SizeArgument(state, register + 1, arguments, index + 1);
+                if (size is { } bytes)
+                {
+                    bool write = argument.Kind is HelperArgKind.WritableMemory or HelperArgKind.WritableMemoryOrNull;
+                    CheckHelperMemory(pc, state, register, value, bytes, write);
+                }
+
+                break;
+        }
+    }
+
+    private static int? SizeArgument(VerifierState state, int register, System.Collections.Immutable.ImmutableArray<HelperArgument> arguments, int index)
+    {
+        if (index >= arguments.Length || arguments[index].Kind is not (HelperArgKind.ConstSize or HelperArgKind.ConstSizeOrZero))
+        {
+            return null;
+        }
+
+        var size = state.Registers[register];
+        return size.IsScalar && size.Range.UMax <= FrameState.StackSize * 16 ? (int)size.Range.UMax : null;
+    }
+
+    private static void RequireKind(int pc, int register, RegisterValue value, ValueKind kind, string expected)
+    {
+        if (value.Kind != kind)
+        {
+            throw new Rejection(pc, $"R{register} type={value.Kind.KernelName()} expected={expected}");
+        }
+    }
+
+    /// <summary>ARG_PTR_TO_TIMER: a map value pointer, at a constant offset, exactly at the map's bpf_timer (R37–R40).</summary>
+    private static void CheckTimerArgument(int pc, int register, RegisterValue value, CallMeta meta)
+    {
+        RequireKind(pc, register, value, ValueKind.MapValue, "map_value");
+        var map = value.Map!;
+        if (!value.HasConstantOffset)
+        {
+            throw new Rejection(pc, $"R{register} doesn't have constant offset. bpf_timer has to be at the constant offset");
+        }
+
+        if (map.TimerOffset is not { } timerOffset)
+        {
+            throw new Rejection(pc, $"map '{map.Name}' has no valid bpf_timer");
+        }
+
+        long at = value.Offset + (long)value.Range.Value;
+        if (at != timerOffset)
+        {
+            throw new Rejection(pc, $"off {at} doesn't point to 'struct bpf_timer' that is at {timerOffset}");
+        }
+
+        meta.Map = map;
+        meta.MapUid = value.MapUid;
+        meta.MapFromTimer = true;
+    }
+
+    /// <summary>A helper reads or writes <paramref name="size"/> bytes at the pointer (check_helper_mem_access).</summary>
+    private void CheckHelperMemory(int pc, VerifierState state, int register, RegisterValue value, int size, bool write)
+    {
+        switch (value.Kind)
+        {
+            case ValueKind.Stack:
+                StackAccess(pc, state, register, value, 0, Math.Max(size, 1), AccessSource.Helper, stored: null);
+                if (write && value.HasConstantOffset)
+                {
+                    var frame = state.Frames[Math.Min(value.Frame, state.CurrentFrameIndex)];
+                    frame.Clobber((int)(value.Offset + (long)value.Range.Value), size);
+                }
+
+                break;
+            case ValueKind.MapValue when size > 0:
+                CheckMapValueAccess(pc, register, value, 0, size, write ? AccessSource.Write : AccessSource.Helper);
+                break;
+            case ValueKind.MapKey when size > 0:
+                CheckRegion(pc, value, 0, size, value.Map?.KeySize, "map key, key_size");
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A callback handed to a helper is verified as the kernel does: a timer callback as its own root with
+    /// (map, key, value) in R1–R3 and 0 required at exit; bpf_loop and for_each_map_elem callbacks on top of the
+    /// caller's frames, returning 0 or 1.
+    /// </summary>
+    private void ScheduleCallback(int pc, int helper, int function, VerifierState state, CallMeta meta)
+    {
+        int start = _functionStarts[function];
+        if (helper == TimerSetCallback && meta.Map is { } timerMap)
+        {
+            _asyncCallbacks.Add(function);
+            var frame = new FrameState(function, -1, FrameExit.AsyncCallback);
+            frame.Registers[1] = RegisterValue.Pointer(ValueKind.MapPointer, map: timerMap, mapUid: meta.MapUid);
+            frame.Registers[2] = RegisterValue.Pointer(ValueKind.MapKey, map: timerMap, mapUid: meta.MapUid);
+            frame.Registers[3] = RegisterValue.Pointer(ValueKind.MapValue, map: timerMap, mapUid: meta.MapUid);
+            frame.Registers[10] = RegisterValue.Pointer(ValueKind.Stack, frame: 0);
+            _pending.Push((start, pc, new VerifierState(frame, inAsyncCallback: true)));
+            return;
+        }
+
+        if (state.Frames.Count >= MaxCallFrames)
+        {
+            throw new Rejection(pc, $"the call stack of {state.Frames.Count + 1} frames is too deep");
+        }
+
+        var callbackState = state.Clone();
+        var regs = state.Registers;
+        var callee = new FrameState(function, -1, FrameExit.SyncCallback);
+        switch (helper)
+        {
+            case Loop:
+                callee.Registers[1] = RegisterValue.Scalar(ScalarRange.Bits(32));
+                callee.Registers[2] = regs[3];
+                _callbackReturnRange[function] = (0, 1);
+                break;
+            case ForEachMapElem when meta.Map is { } map:
+                callee.Registers[1] = RegisterValue.Pointer(ValueKind.MapPointer, map: map, mapUid: meta.MapUid);
+                callee.Registers[2] = RegisterValue.Pointer(ValueKind.MapKey, map: map, mapUid: meta.MapUid);
+                callee.Registers[3] = RegisterValue.Pointer(ValueKind.MapValue, map: map, mapUid: meta.MapUid);
+                callee.Registers[4] = regs[3];
+                _callbackReturnRange[function] = (0, 1);
+                break;
+            default:
+                for (var r = 1; r <= 5; r++)
+                {
+                    callee.Registers[r] = RegisterValue.Unmodelled;
+                }
+
+                _callbackReturnRange.TryAdd(function, null);
+                break;
+        }
+
+        callee.Registers[10] = RegisterValue.Pointer(ValueKind.Stack, frame: callbackState.Frames.Count);
+        callbackState.Frames.Add(callee);
+        _pending.Push((start, pc, callbackState));
+    }
+}

@@ -1,0 +1,90 @@
+using SharpBpf.Isa;
+
+namespace SharpBpf.Verifier;
+
+internal sealed partial class Analysis
+{
+    private int? Jump(int pc, Instruction insn, VerifierState state)
+    {
+        var op = (JumpOperation)(insn.Opcode & 0xf0);
+        bool is32 = insn.Class == InstructionClass.Jmp32;
+        switch (op)
+        {
+            case JumpOperation.Ja:
+                return pc + 1 + (is32 ? insn.Immediate : insn.Offset);
+            case JumpOperation.Exit:
+                return Exit(pc, state);
+            case JumpOperation.Call:
+                return Call(pc, insn, state);
+        }
+
+        RequireInitialized(pc, state, insn.Dst);
+        bool fromRegister = (insn.Opcode & 0x08) != 0;
+        if (fromRegister)
+        {
+            RequireInitialized(pc, state, insn.Src);
+        }
+
+        var regs = state.Registers;
+        var left = regs[insn.Dst];
+        var right = fromRegister ? regs[insn.Src] : RegisterValue.Constant(is32 ? (uint)insn.Immediate : (ulong)(long)insn.Immediate);
+        int target = pc + 1 + insn.Offset;
+
+        var taken = state.Clone();
+        var (canTake, canFall) = Decide(op, is32, left, right, insn, taken, state, fromRegister);
+        if (canTake && canFall)
+        {
+            _pending.Push((target, pc, taken));
+            return pc + 1;
+        }
+
+        if (canTake)
+        {
+            // The fall-through is impossible: continue on the taken side with its refined state.
+            state.Frames.Clear();
+            state.Frames.AddRange(taken.Frames);
+            return target;
+        }
+
+        return canFall ? pc + 1 : null;
+    }
+
+    /// <summary>
+    /// Which sides of a conditional jump can happen, refining the registers on each side (<paramref name="taken"/> and
+    /// <paramref name="fall"/> are the two states) as the kernel's is_branch_taken and reg_set_min_max do.
+    /// </summary>
+    private static (bool Take, bool Fall) Decide(JumpOperation op, bool is32, RegisterValue left, RegisterValue right,
+        Instruction insn, VerifierState taken, VerifierState fall, bool fromRegister)
+    {
+        if (left.IsScalar && right.IsScalar)
+        {
+            return BranchRefinement.Refine(op, is32, left.Range, right.Range, insn.Dst, fromRegister ? insn.Src : -1, taken, fall);
+        }
+
+        if (op is not (JumpOperation.Jeq or JumpOperation.Jne))
+        {
+            return (true, true);
+        }
+
+        // A pointer compared with NULL.
+        var (pointer, other, register) = left.IsPointer ? (left, right, insn.Dst) : (right, left, insn.Src);
+        if (!pointer.IsPointer || !other.IsScalar || !other.Range.IsConstant || other.Range.Value != 0)
+        {
+            return (true, true);
+        }
+
+        if (pointer.Kind.IsNonNullPointer())
+        {
+            return op == JumpOperation.Jeq ? (false, true) : (true, false);
+        }
+
+        if (pointer.Id != 0)
+        {
+            taken.ResolveNullCheck(pointer.Id, isNull: op == JumpOperation.Jeq);
+            fall.ResolveNullCheck(pointer.Id, isNull: op == JumpOperation.Jne);
+        }
+
+        _ = register;
+        return (true, true);
+    }
+}

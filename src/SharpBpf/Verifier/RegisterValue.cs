@@ -1,0 +1,77 @@
+namespace SharpBpf.Verifier;
+
+/// <summary>
+/// The verifier's knowledge of one register (the kernel's <c>struct bpf_reg_state</c>, reduced): its kind; for a
+/// scalar its range; for a pointer the fixed offset and the range of its variable offset, the map it points
+/// into (and the inner-map instance, <see cref="MapUid"/>), the stack frame it addresses, the id shared by copies
+/// of one maybe-NULL pointer, or the subprogram a function pointer names.
+/// </summary>
+internal readonly record struct RegisterValue(
+    ValueKind Kind,
+    ScalarRange Range,
+    long Offset = 0,
+    VerifierMap? Map = null,
+    int MapUid = 0,
+    int Id = 0,
+    int Frame = 0,
+    int Subprogram = 0)
+{
+    public static RegisterValue NotInit { get; } = new(ValueKind.NotInit, ScalarRange.Unbounded);
+
+    public static RegisterValue UnknownScalar { get; } = new(ValueKind.Scalar, ScalarRange.Unbounded);
+
+    public static RegisterValue Unmodelled { get; } = new(ValueKind.Unknown, ScalarRange.Unbounded);
+
+    public static RegisterValue Scalar(ScalarRange range) => new(ValueKind.Scalar, range);
+
+    public static RegisterValue Constant(ulong value) => new(ValueKind.Scalar, ScalarRange.Constant(value));
+
+    public static RegisterValue Pointer(ValueKind kind, long offset = 0, VerifierMap? map = null, int mapUid = 0, int id = 0, int frame = 0) =>
+        new(kind, ScalarRange.Zero, offset, map, mapUid, id, frame);
+
+    public bool IsScalar => Kind == ValueKind.Scalar;
+
+    public bool IsPointer => Kind.IsPointer();
+
+    /// <summary>A pointer whose variable part is known exactly (zero): its offset is a constant.</summary>
+    public bool HasConstantOffset => Range.IsConstant;
+
+    /// <summary>
+    /// Whether every concrete value this one could be is also one <paramref name="other"/> could be, so a path
+    /// already verified with this state covers one with <paramref name="other"/> (used to prune explored states).
+    /// An uninitialized register covers anything: the path that had it never read it.
+    /// </summary>
+    public bool Covers(RegisterValue other)
+    {
+        if (Kind == ValueKind.NotInit)
+        {
+            return true;
+        }
+
+        if (Kind != other.Kind)
+        {
+            return false;
+        }
+
+        return Kind switch
+        {
+            ValueKind.Scalar => Range.Contains(other.Range),
+            ValueKind.Unknown => true,
+            ValueKind.Function => Subprogram == other.Subprogram,
+            _ => Offset == other.Offset && Range.Contains(other.Range) && ReferenceEquals(Map, other.Map)
+                && MapUid == other.MapUid && Frame == other.Frame,
+        };
+    }
+
+    public override string ToString() => Kind switch
+    {
+        ValueKind.Scalar => Range.ToString(),
+        ValueKind.NotInit => "?",
+        ValueKind.Function => $"func(subprog={Subprogram})",
+        _ => Range.IsConstant && Range.Value == 0
+            ? $"{Kind.KernelName()}(off={Offset}{MapSuffix()})"
+            : $"{Kind.KernelName()}(off={Offset},var={Range}{MapSuffix()})",
+    };
+
+    private string MapSuffix() => Map is null ? "" : $",map={Map.Name}";
+}

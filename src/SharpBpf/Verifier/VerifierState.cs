@@ -1,0 +1,85 @@
+namespace SharpBpf.Verifier;
+
+/// <summary>The state of one path: the call stack of frames, innermost last (the kernel's <c>bpf_verifier_state</c>).</summary>
+internal sealed class VerifierState
+{
+    public VerifierState(FrameState root, bool inAsyncCallback)
+    {
+        Frames.Add(root);
+        InAsyncCallback = inAsyncCallback;
+    }
+
+    private VerifierState(VerifierState other)
+    {
+        foreach (var frame in other.Frames)
+        {
+            Frames.Add(frame.Clone());
+        }
+
+        InAsyncCallback = other.InAsyncCallback;
+    }
+
+    public List<FrameState> Frames { get; } = [];
+
+    /// <summary>The path runs a timer callback: its R0 must be 0 at exit and it is its own stack root (R22, R25).</summary>
+    public bool InAsyncCallback { get; }
+
+    public FrameState Current => Frames[^1];
+
+    public int CurrentFrameIndex => Frames.Count - 1;
+
+    public RegisterValue[] Registers => Current.Registers;
+
+    public VerifierState Clone() => new(this);
+
+    public bool Covers(VerifierState other)
+    {
+        if (Frames.Count != other.Frames.Count || InAsyncCallback != other.InAsyncCallback)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < Frames.Count; i++)
+        {
+            if (!Frames[i].Covers(other.Frames[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Every register and spill, in every frame, that is a copy of the maybe-NULL pointer <paramref name="id"/>.</summary>
+    public void ResolveNullCheck(int id, bool isNull)
+    {
+        foreach (var frame in Frames)
+        {
+            for (var r = 0; r < FrameState.RegisterCount; r++)
+            {
+                frame.Registers[r] = Resolve(frame.Registers[r], id, isNull);
+            }
+
+            foreach (var at in frame.Spills.Keys.ToArray())
+            {
+                var spill = frame.Spills[at];
+                frame.Spills[at] = (Resolve(spill.Value, id, isNull), spill.Size);
+            }
+        }
+    }
+
+    private static RegisterValue Resolve(RegisterValue value, int id, bool isNull)
+    {
+        if (value.Id != id || value.Kind is not (ValueKind.MapValueOrNull or ValueKind.MapPointerOrNull))
+        {
+            return value;
+        }
+
+        if (isNull)
+        {
+            return RegisterValue.Constant(0);
+        }
+
+        return value with { Kind = value.Kind == ValueKind.MapValueOrNull ? ValueKind.MapValue : ValueKind.MapPointer, Id = 0 };
+    }
+}
