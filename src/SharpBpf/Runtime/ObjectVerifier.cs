@@ -35,12 +35,25 @@ public static class ObjectVerifier
         return ProgramVerifier.Verify(InputFor(collection, program, helpers), options);
     }
 
-    /// <summary>Signatures of every helper a registry knows with one.</summary>
-    internal static FrozenDictionary<int, HelperSignature> SignaturesOf(HelperRegistry registry) =>
-        registry.Snapshot().Where(h => h.Signature is not null).ToFrozenDictionary(h => h.Id, h => h.Signature!);
+    /// <summary>
+    /// The built-in helpers' signatures (timer helpers included, whether or not a registry binds them), overridden
+    /// by any signature <paramref name="registry"/> gives.
+    /// </summary>
+    internal static FrozenDictionary<int, HelperSignature> SignaturesOf(HelperRegistry? registry)
+    {
+        var signatures = Helpers.BuiltIn.BuiltInHelpers.Signatures.ToDictionary(s => (int)s.Key, s => s.Value);
+        foreach (var helper in registry?.Snapshot() ?? [])
+        {
+            if (helper.Signature is not null)
+            {
+                signatures[helper.Id] = helper.Signature;
+            }
+        }
 
-    private static readonly Lazy<FrozenDictionary<int, HelperSignature>> DefaultSignatures =
-        new(() => SignaturesOf(Helpers.BuiltIn.BuiltInHelpers.CreateRegistry(new HelperEnvironment())));
+        return signatures.ToFrozenDictionary();
+    }
+
+    private static readonly Lazy<FrozenDictionary<int, HelperSignature>> DefaultSignatures = new(() => SignaturesOf(null));
 
     internal static VerifierInput InputFor(CollectionSpec collection, ProgramSpec program, FrozenDictionary<int, HelperSignature> helpers)
     {
