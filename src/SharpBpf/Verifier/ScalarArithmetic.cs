@@ -17,7 +17,9 @@ internal static class ScalarArithmetic
 
         if (!is64)
         {
-            return Apply32(op, dst.Truncated32(), src.Truncated32());
+            return signed && op is AluOperation.Div or AluOperation.Mod
+                ? ScalarRange.Bits(32)
+                : Apply32(op, dst.Truncated32(), src.Truncated32());
         }
 
         return op switch
