@@ -161,6 +161,7 @@ internal sealed partial class Analysis
             HelperReturnKind.Void => RegisterValue.NotInit,
             HelperReturnKind.MapValueOrNull when meta.Map is { Type: MapType.ArrayOfMaps or MapType.HashOfMaps, InnerMap: { } inner } =>
                 RegisterValue.Pointer(ValueKind.MapPointerOrNull, map: inner, mapUid: NewId(), id: NewId()),
+            HelperReturnKind.MapValueOrNull when meta.Map is { Type: MapType.ArrayOfMaps or MapType.HashOfMaps } => RegisterValue.Unmodelled,
             HelperReturnKind.MapValueOrNull when meta.Map is not null =>
                 RegisterValue.Pointer(ValueKind.MapValueOrNull, map: meta.Map, mapUid: meta.MapUid, id: NewId()),
             _ => RegisterValue.Unmodelled,

@@ -240,6 +240,13 @@ internal sealed partial class Analysis
     /// <summary>Loads of data / data_end / data_meta give packet pointers; other fields are numbers.</summary>
     private RegisterValue ContextAccess(int pc, int register, RegisterValue pointer, int offset, int size, AccessSource source)
     {
+        var layout = _input.Context;
+        if (layout.DataOffset is null && layout.DataEndOffset is null)
+        {
+            // A context this verifier does not model (tracing arguments, BTF-typed pointers…): its fields may be pointers.
+            return RegisterValue.Unmodelled;
+        }
+
         if (pointer.Offset != 0 || !pointer.HasConstantOffset || !pointer.Range.IsConstant || pointer.Range.Value != 0)
         {
             throw new Rejection(pc, $"dereference of modified ctx ptr R{register} off={pointer.Offset + (long)pointer.Range.SMin} disallowed");
@@ -250,7 +257,6 @@ internal sealed partial class Analysis
             return RegisterValue.NotInit;
         }
 
-        var layout = _input.Context;
         if (offset == layout.DataOffset)
         {
             return RegisterValue.Pointer(ValueKind.Packet);

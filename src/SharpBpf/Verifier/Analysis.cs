@@ -30,13 +30,15 @@ internal sealed partial class Analysis
     private readonly List<string> _path = [];
     private int _processed;
     private int _nextId = 1;
+    private int _currentPc;
 
     public Analysis(VerifierInput input, VerifierOptions options)
     {
         _input = input;
         _options = options;
         _code = [.. input.Instructions];
-        var starts = input.Functions.Select(f => f.StartSlot).Append(0).Distinct().Order().ToArray();
+        // Like the kernel's add_subprog: every call and callback target starts a function, named in the input or not.
+        var starts = input.Functions.Select(f => f.StartSlot).Append(0).Concat(CallTargets(_code)).Distinct().Order().ToArray();
         _functionStarts = starts;
         _stackDepth = new int[starts.Length];
         _explored = new List<VerifierState>?[_code.Length];
@@ -68,6 +70,11 @@ internal sealed partial class Analysis
         catch (Rejection rejection)
         {
             return Rejected(rejection.Pc, rejection.Reason);
+        }
+        catch (Exception bug) when (bug is not InvalidInstructionException)
+        {
+            // A fault in the analysis itself must not take the host down, nor let the program through unexamined.
+            return Rejected(_currentPc, $"verifier bug: {bug.GetType().Name}: {bug.Message}");
         }
 
         _log.Append(CultureInfo.InvariantCulture, $"processed {_processed} insns (limit {_options.InstructionLimit})\n");
@@ -114,6 +121,7 @@ internal sealed partial class Analysis
                 throw new Rejection(pc, $"BPF program is too large. Processed {_processed} insn");
             }
 
+            _currentPc = pc;
             var insn = _code[pc];
             Trace($"{pc}: ({insn.Opcode:x2}) {Format(pc)}");
             int? next = Step(pc, insn, state);
@@ -198,6 +206,26 @@ internal sealed partial class Analysis
     }
 
     private int NewId() => _nextId++;
+
+    private static IEnumerable<int> CallTargets(Instruction[] code)
+    {
+        for (var pc = 0; pc < code.Length; pc++)
+        {
+            var insn = code[pc];
+            bool isCall = insn.Opcode == Opcodes.Call && insn.Src == (byte)CallSource.Local;
+            bool isCallback = insn.IsLoadImm64 && insn.Src == (byte)LoadImm64Source.Function;
+            int target = pc + insn.Immediate + 1;
+            if ((isCall || isCallback) && (uint)target < (uint)code.Length)
+            {
+                yield return target;
+            }
+
+            if (insn.IsLoadImm64)
+            {
+                pc++;
+            }
+        }
+    }
 
     private static bool[] FindPrunePoints(Instruction[] code)
     {

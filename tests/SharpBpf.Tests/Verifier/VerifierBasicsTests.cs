@@ -200,4 +200,21 @@ public class VerifierBasicsTests
         Assert.Contains("1: (bf) r0 = r5", result.Log, StringComparison.Ordinal);
         Assert.Contains("R5 !read_ok", result.Log, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Packet_pointers_come_from_the_context_and_other_fields_are_numbers()
+    {
+        var packet = Verify("ldxw %r2, [%r1+0]\nldxb %r0, [%r2+0]\nexit");
+        Assert.True(packet.Accepted, packet.Log);
+        var number = Verify("ldxw %r2, [%r1+12]\nldxb %r0, [%r2+0]\nexit");
+        Assert.Equal(("R2 invalid mem access 'scalar'", (int?)1), (number.Error, number.InstructionIndex));
+    }
+
+    [Fact]
+    public void A_context_it_does_not_model_may_hold_pointers()
+    {
+        // A tracing program's argument can be a kernel pointer the kernel lets it read through.
+        var result = Verify("ldxdw %r2, [%r1+8]\nldxw %r0, [%r2+16]\nexit", [], [TimerMap], context: ContextLayout.Opaque(0));
+        Assert.True(result.Accepted, result.Log);
+    }
 }

@@ -27,7 +27,7 @@ internal static class VerifierHarness
         Verify(main, functions, [TimerMap, OtherTimerMap, PlainMap]);
 
     public static VerificationResult Verify(string main, string[] functions, VerifierMap[] maps,
-        bool staticFunctions = true, bool funcInfo = true, VerifierOptions? options = null)
+        bool staticFunctions = true, bool funcInfo = true, VerifierOptions? options = null, ContextLayout? context = null)
     {
         var parts = new[] { main }.Concat(functions).Select(Assembler.Assemble).ToArray();
         var starts = new int[parts.Length];
@@ -66,7 +66,7 @@ internal static class VerifierHarness
             Instructions = [.. code],
             Functions = [.. starts.Select((s, i) => new VerifierFunction(i == 0 ? "main" : $"f{i}", s, i > 0 && staticFunctions))],
             MapReferences = references.ToFrozenDictionary(),
-            Context = new ContextLayout(24, 0, 4, 8),
+            Context = context ?? new ContextLayout(24, 0, 4, 8),
             Helpers = Signatures,
             HasFuncInfo = funcInfo,
         };
