@@ -181,6 +181,14 @@ public sealed class CliVerifyTests
     }
 
     [Fact]
+    public void An_object_without_programs_says_so_and_exits_0()
+    {
+        var path = Path.Combine(TestPaths.TestData, "asm", "all-rows.o");
+        Assert.Empty(ObjectLoader.LoadFile(path).Programs);
+        Assert.Equal((0, "all-rows.o: no programs\n", ""), CliRunner.Run("verify", path));
+    }
+
+    [Fact]
     public void The_verdicts_match_loading_the_object()
     {
         // verify must say what BpfObject.Load would do: the first rejected program is the one Load names.
