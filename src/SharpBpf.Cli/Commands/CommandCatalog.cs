@@ -10,6 +10,7 @@ internal static class CommandCatalog
         yield return AsmCommand.Create(console);
         yield return ShowCommand.Create(console);
         yield return DisasmCommand.Create(console);
+        yield return VerifyCommand.Create(console);
         yield return RunCommand.Create(console);
         yield return ConformanceCommand.Create(console);
     }

@@ -63,7 +63,22 @@ public sealed record TimerDump(
     [property: JsonPropertyName("expires_ns")] long ExpiresNs,
     [property: JsonPropertyName("callback")] string Callback);
 
+/// <summary><c>verify --json</c> for one program. error and insn are null (not absent) for an accepted program.</summary>
+public sealed record VerifyVerdict(
+    [property: JsonPropertyName("program")] string Program,
+    [property: JsonPropertyName("accepted")] bool Accepted,
+    [property: JsonPropertyName("error"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Error,
+    [property: JsonPropertyName("insn"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? Insn,
+    [property: JsonPropertyName("log")] string Log);
+
+/// <summary><c>verify --json</c> without --prog: every program's verdict, and whether all were accepted.</summary>
+public sealed record VerifyReport(
+    [property: JsonPropertyName("accepted")] bool Accepted,
+    [property: JsonPropertyName("programs")] IReadOnlyList<VerifyVerdict> Programs);
+
 [JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ShowReport))]
 [JsonSerializable(typeof(RunReport))]
+[JsonSerializable(typeof(VerifyVerdict))]
+[JsonSerializable(typeof(VerifyReport))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

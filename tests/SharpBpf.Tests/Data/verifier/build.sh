@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Rebuilds the verifier test objects with clang-19 (objects are committed; tests do not need clang).
+# Each object holds one program that breaks one verifier rule of the timer spec (or an accepted neighbour, ok_*).
+set -euo pipefail
+cd "$(dirname "$0")"
+command -v clang-19 >/dev/null || { echo "clang-19 is needed (apt-get install clang-19)" >&2; exit 1; }
+for source in *.c; do
+  clang-19 -O2 -g -target bpf -mcpu=v3 -Wall -Werror -I/usr/include/"$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)" \
+    -fdebug-prefix-map="$PWD"=. -c "$source" -o "${source%.c}.o"
+done
+# R43 without func info: the same callback program with .BTF.ext removed, so the kernel gets no func_info.
+command -v llvm-objcopy-19 >/dev/null || { echo "llvm-objcopy-19 is needed (apt-get install llvm-19)" >&2; exit 1; }
+llvm-objcopy-19 --remove-section=.BTF.ext r43_no_func_info.o
