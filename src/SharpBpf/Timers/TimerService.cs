@@ -39,7 +39,7 @@ public sealed partial class TimerService : IDisposable
     private long _fireCount;
     private bool _disposed;
     private RealTimeDriver? _driver;
-    private int _realTimeSchedulingPriority;
+    private int _realTimeSchedulingPriority = DefaultRealTimeSchedulingPriority;
     private int _schedulingResult = int.MinValue;
 
     public TimerService(IBpfClock clock)
@@ -64,10 +64,15 @@ public sealed partial class TimerService : IDisposable
     /// covers the ~25 µs wake-up latency measured with a 1 ns timer slack.</summary>
     public long RealTimeSpinNanoseconds { get; set; } = 50_000;
 
+    /// <summary>The driver thread's SCHED_FIFO priority unless told otherwise: low among real-time threads, above every normal one.</summary>
+    public const int DefaultRealTimeSchedulingPriority = 10;
+
     /// <summary>
-    /// SCHED_FIFO priority (1-99) for the real-time driver thread, or 0 (the default) for normal scheduling. On a
-    /// loaded machine a normal thread can wake milliseconds late; a real-time one wakes like the kernel's hrtimers.
-    /// Needs CAP_SYS_NICE (or an RLIMIT_RTPRIO); read when the driver thread starts, at the first real-time arm.
+    /// SCHED_FIFO priority (1-99) for the real-time driver thread, or 0 for normal scheduling. By default the driver
+    /// asks for <see cref="DefaultRealTimeSchedulingPriority"/>: the kernel fires hrtimers from interrupt context, ahead
+    /// of every thread, and on a busy machine a normal thread that slept waits milliseconds for a time slice. Needs
+    /// CAP_SYS_NICE (or an RLIMIT_RTPRIO); without it the thread silently runs normally and
+    /// <see cref="RealTimeSchedulingError"/> says why. Read when the driver thread starts, at the first real-time arm.
     /// </summary>
     public int RealTimeSchedulingPriority
     {

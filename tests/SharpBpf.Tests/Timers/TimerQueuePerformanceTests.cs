@@ -171,15 +171,24 @@ public sealed class TimerQueuePerformanceTests
         Assert.Null(service.RealTimeSchedulingError);
     }
 
-    [Fact]
-    public void The_driver_thread_runs_under_SCHED_FIFO_when_asked_and_permitted()
+    [Theory]
+    [InlineData(null)]
+    [InlineData(1)]
+    [InlineData(0)]
+    public void The_driver_thread_runs_under_SCHED_FIFO_by_default_when_permitted_and_normally_when_told(int? priority)
     {
         if (!OperatingSystem.IsLinux())
         {
             return; // the real-time driver is Linux only
         }
 
-        using var service = new TimerService(SystemClock.Instance) { RealTimeSchedulingPriority = 1 };
+        using var service = new TimerService(SystemClock.Instance);
+        if (priority is { } asked)
+        {
+            service.RealTimeSchedulingPriority = asked;
+        }
+
+        Assert.Equal(priority ?? TimerService.DefaultRealTimeSchedulingPriority, service.RealTimeSchedulingPriority);
         using var map = new FakeTimerMap("rt", 1);
         var policy = -1;
         using var fired = new ManualResetEventSlim();
@@ -196,8 +205,16 @@ public sealed class TimerQueuePerformanceTests
         Assert.Equal(0, service.Start(map.Timer(0), 100_000, 0));
         Assert.True(fired.Wait(TimeSpan.FromSeconds(5)), "the driver did not fire a 100 µs timer");
 
-        // As root (the project machine) the policy is applied; without the privilege the error says why.
         var error = service.RealTimeSchedulingError;
+        if (priority == 0)
+        {
+            // Normal scheduling asked for: nothing is attempted.
+            Assert.Null(error);
+            Assert.Equal(LinuxTimerNative.SCHED_OTHER, policy);
+            return;
+        }
+
+        // As root (the project machine) the policy is applied; without the privilege the error says why.
         Assert.NotNull(error);
         Assert.Equal(error == 0 ? LinuxTimerNative.SCHED_FIFO : LinuxTimerNative.SCHED_OTHER, policy);
         if (Environment.UserName == "root")
