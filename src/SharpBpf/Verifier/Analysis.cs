@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using SharpBpf.Asm;
 using SharpBpf.Isa;
 
 namespace SharpBpf.Verifier;
@@ -123,7 +122,7 @@ internal sealed partial class Analysis
 
             _currentPc = pc;
             var insn = _code[pc];
-            Trace($"{pc}: ({insn.Opcode:x2}) {Format(pc)}");
+            Trace($"{pc}: {Format(pc)}");
             int? next = Step(pc, insn, state);
             if (next is null)
             {
@@ -277,8 +276,9 @@ internal sealed partial class Analysis
         }
     }
 
-    private string Format(int pc) =>
-        LlvmSyntaxFormatter.Instance.Format(_code[pc], pc + 1 < _code.Length ? _code[pc + 1] : null, pc);
+    private string Format(int pc) => KernelInstructionFormatter.Format(
+        _code[pc], pc + 1 < _code.Length ? _code[pc + 1] : null,
+        slot => _input.MapReferences.TryGetValue(slot, out var reference) ? reference.Map.Name : null, pc);
 
     private void Trace(string line)
     {

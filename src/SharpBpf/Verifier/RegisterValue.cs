@@ -63,15 +63,33 @@ internal readonly record struct RegisterValue(
         };
     }
 
-    public override string ToString() => Kind switch
+    /// <summary>The kernel log's spelling: <c>fp-16</c>, <c>ctx()</c>, <c>map_value(map=timers,ks=4,vs=24,off=8)</c>, <c>7</c>.</summary>
+    public override string ToString()
     {
-        ValueKind.Scalar => Range.ToString(),
-        ValueKind.NotInit => "?",
-        ValueKind.Function => $"func(subprog={Subprogram})",
-        _ => Range.IsConstant && Range.Value == 0
-            ? $"{Kind.KernelName()}(off={Offset}{MapSuffix()})"
-            : $"{Kind.KernelName()}(off={Offset},var={Range}{MapSuffix()})",
-    };
+        var details = new List<string>(4);
+        if (Map is not null)
+        {
+            details.Add($"map={Map.Name},ks={Map.KeySize},vs={Map.ValueSize}");
+        }
 
-    private string MapSuffix() => Map is null ? "" : $",map={Map.Name}";
+        if (Offset != 0)
+        {
+            details.Add($"off={Offset}");
+        }
+
+        if (!Range.IsConstant || Range.Value != 0)
+        {
+            details.Add($"var={Range}");
+        }
+
+        return Kind switch
+        {
+            ValueKind.Scalar => Range.ToString(),
+            ValueKind.NotInit => "?",
+            ValueKind.Function => $"func(subprog={Subprogram})",
+            ValueKind.Stack when Range.IsConstant => $"fp{Offset + (long)Range.Value}",
+            _ => $"{Kind.KernelName()}({string.Join(",", details)})",
+        };
+    }
+
 }

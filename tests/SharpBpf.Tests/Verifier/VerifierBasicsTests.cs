@@ -188,7 +188,7 @@ public class VerifierBasicsTests
     {
         var result = Verify("mov %r0, 7\nexit", [], [TimerMap], options: new VerifierOptions { LogLevel = 2 });
         Assert.True(result.Accepted);
-        Assert.Contains("0: (b7) r0 = 0x7", result.Log, StringComparison.Ordinal);
+        Assert.Contains("0: (b7) r0 = 7", result.Log, StringComparison.Ordinal);
         Assert.Contains("R0=7", result.Log, StringComparison.Ordinal);
         Assert.Contains("processed 2 insns", result.Log, StringComparison.Ordinal);
     }
