@@ -151,7 +151,7 @@ internal sealed partial class Analysis
 
         if (seen.Count >= StatesBeforeWidening)
         {
-            Widen(state);
+            Widen(state, seen);
             foreach (var old in seen)
             {
                 if (old.Covers(state))
@@ -165,14 +165,21 @@ internal sealed partial class Analysis
         return false;
     }
 
-    /// <summary>Forgets scalar bounds so a loop whose counter keeps changing reaches a state that covers the next.</summary>
-    private static void Widen(VerifierState state)
+    /// <summary>
+    /// Forgets the bounds of the scalars that keep changing at this instruction (a loop counter), so a later state is
+    /// covered and the loop ends; scalars every earlier state agrees on (a return value set before the loop) keep
+    /// their value.
+    /// </summary>
+    private static void Widen(VerifierState state, List<VerifierState> seen)
     {
-        foreach (var frame in state.Frames)
+        var alike = seen.Where(old => old.Frames.Count == state.Frames.Count).ToList();
+        for (var f = 0; f < state.Frames.Count; f++)
         {
+            var frame = state.Frames[f];
             for (var r = 0; r < FrameState.RegisterCount; r++)
             {
-                if (frame.Registers[r].IsScalar)
+                var value = frame.Registers[r];
+                if (value.IsScalar && !alike.All(old => old.Frames[f].Registers[r] == value))
                 {
                     frame.Registers[r] = RegisterValue.UnknownScalar;
                 }
@@ -180,7 +187,8 @@ internal sealed partial class Analysis
 
             foreach (var at in frame.Spills.Keys.ToArray())
             {
-                if (frame.Spills[at].Value.IsScalar)
+                var spill = frame.Spills[at];
+                if (spill.Value.IsScalar && !alike.All(old => old.Frames[f].Spills.TryGetValue(at, out var theirs) && theirs == spill))
                 {
                     frame.Spills.Remove(at);
                 }

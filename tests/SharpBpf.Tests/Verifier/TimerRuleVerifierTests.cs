@@ -274,4 +274,21 @@ public class TimerRuleVerifierTests
         var result = Verify(main, "stdw [%r10-512], 0\nmov %r0, 0\nexit");
         Assert.True(result.Accepted, result.Log);
     }
+
+    [Fact]
+    public void R22_a_zero_set_before_a_long_loop_is_still_zero_at_exit()
+    {
+        // The loop runs long enough for the verifier to stop following each iteration: the counter's bounds are
+        // forgotten, the return value set before the loop is not.
+        var callback = """
+            mov %r6, 0
+            mov %r7, 0
+            add %r7, 1
+            jlt %r7, 1000, -2
+            mov %r0, %r6
+            exit
+            """;
+        var result = Verify(InitAndArm, callback);
+        Assert.True(result.Accepted, result.Error + "\n" + result.Log);
+    }
 }
