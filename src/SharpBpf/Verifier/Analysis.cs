@@ -179,22 +179,40 @@ internal sealed partial class Analysis
             for (var r = 0; r < FrameState.RegisterCount; r++)
             {
                 var value = frame.Registers[r];
-                if (value.IsScalar && !alike.All(old => old.Frames[f].Registers[r] == value))
+                if (!alike.All(old => old.Frames[f].Registers[r] == value))
                 {
-                    frame.Registers[r] = RegisterValue.UnknownScalar;
+                    frame.Registers[r] = Widened(value);
                 }
             }
 
             foreach (var at in frame.Spills.Keys.ToArray())
             {
                 var spill = frame.Spills[at];
-                if (spill.Value.IsScalar && !alike.All(old => old.Frames[f].Spills.TryGetValue(at, out var theirs) && theirs == spill))
+                if (!alike.All(old => old.Frames[f].Spills.TryGetValue(at, out var theirs) && theirs == spill))
                 {
-                    frame.Spills.Remove(at);
+                    if (spill.Value.IsScalar)
+                    {
+                        frame.Spills.Remove(at);
+                    }
+                    else
+                    {
+                        frame.Spills[at] = (Widened(spill.Value), spill.Size);
+                    }
                 }
             }
         }
     }
+
+    /// <summary>A scalar loses its bounds; a pointer walking through memory (a loop's cursor) keeps its kind and
+    /// region but not its position.</summary>
+    private static RegisterValue Widened(RegisterValue value) => value.Kind switch
+    {
+        ValueKind.Scalar => RegisterValue.UnknownScalar,
+        ValueKind.Stack or ValueKind.MapValue or ValueKind.MapKey or ValueKind.Packet or ValueKind.PacketMeta =>
+            value with { Offset = 0, Range = ScalarRange.Unbounded },
+        ValueKind.Context => RegisterValue.Unmodelled,
+        _ => value,
+    };
 
     /// <summary>Executes one instruction on the abstract state; the next pc, or null when the path ends here.</summary>
     private int? Step(int pc, Instruction insn, VerifierState state) => insn.Class switch

@@ -58,12 +58,15 @@ internal readonly record struct RegisterValue(
             ValueKind.Scalar => Range.Contains(other.Range),
             ValueKind.Unknown => true,
             ValueKind.Function => Subprogram == other.Subprogram,
-            _ => Offset == other.Offset && Range.Contains(other.Range) && ReferenceEquals(Map, other.Map)
-                && MapUid == other.MapUid && Frame == other.Frame,
+            _ => CoversPosition(other) && ReferenceEquals(Map, other.Map) && MapUid == other.MapUid && Frame == other.Frame,
         };
     }
 
     /// <summary>The kernel log's spelling: <c>fp-16</c>, <c>ctx()</c>, <c>map_value(map=timers,ks=4,vs=24,off=8)</c>, <c>7</c>.</summary>
+    // A pointer whose position was widened (unbounded variable part) covers every position in its region.
+    private bool CoversPosition(RegisterValue other) =>
+        Range == ScalarRange.Unbounded || (Offset == other.Offset && Range.Contains(other.Range));
+
     public override string ToString()
     {
         var details = new List<string>(4);

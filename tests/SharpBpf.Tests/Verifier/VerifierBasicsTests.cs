@@ -217,4 +217,22 @@ public class VerifierBasicsTests
         var result = Verify("ldxdw %r2, [%r1+8]\nldxw %r0, [%r2+16]\nexit", [], [TimerMap], context: ContextLayout.Opaque(0));
         Assert.True(result.Accepted, result.Log);
     }
+
+    [Fact]
+    public void A_cursor_walking_a_stack_buffer_in_a_long_loop_is_not_followed_out_of_it()
+    {
+        // for (p = buf; i < 100; i++, p += 4) *p = 0;  with buf 400 bytes on the stack.
+        var result = Verify("""
+            mov %r1, %r10
+            add %r1, -400
+            mov %r2, 0
+            stw [%r1+0], 0
+            add %r1, 4
+            add %r2, 1
+            jlt %r2, 100, -4
+            mov %r0, 0
+            exit
+            """);
+        Assert.True(result.Accepted, result.Error + "\n" + result.Log);
+    }
 }
