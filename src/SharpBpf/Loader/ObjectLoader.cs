@@ -48,7 +48,6 @@ public static class ObjectLoader
         MapCollector.Collect(context);
         RelocationCollector.Collect(context);
         var programs = ProgramLinker.LinkAll(context, license);
-        TimerMapCheck.Check(context, programs);
 
         return new CollectionSpec(context.ObjectName, fileName, license, kernelVersion, programs,
             [.. context.Maps], context.Btf, context.BtfExt, [.. context.Notes]);

@@ -90,7 +90,8 @@ public static class ObjectVerifier
         spec.SpecialFields.TimerOffset is { } timer ? (int)timer : null,
         [.. spec.SpecialFields.Fields.Select(f => ((int)f.Offset, (int)f.Size, f.Kind.ToString()))],
         spec.IsReadOnly,
-        spec.InnerMap is null ? null : ToVerifierMap(spec.InnerMap));
+        spec.InnerMap is null ? null : ToVerifierMap(spec.InnerMap),
+        spec.HasBtf);
 
     private static ContextLayout ContextFor(ProgramType type) => type switch
     {

@@ -160,7 +160,7 @@ internal sealed partial class Analysis
             HelperReturnKind.Integer => RegisterValue.UnknownScalar,
             HelperReturnKind.Void => RegisterValue.NotInit,
             HelperReturnKind.MapValueOrNull when meta.Map is { Type: MapType.ArrayOfMaps or MapType.HashOfMaps, InnerMap: { } inner } =>
-                RegisterValue.Pointer(ValueKind.MapPointerOrNull, map: inner, mapUid: NewId(), id: NewId()),
+                InnerMapPointer(inner, NewId()),
             HelperReturnKind.MapValueOrNull when meta.Map is { Type: MapType.ArrayOfMaps or MapType.HashOfMaps } => RegisterValue.Unmodelled,
             HelperReturnKind.MapValueOrNull when meta.Map is not null =>
                 RegisterValue.Pointer(ValueKind.MapValueOrNull, map: meta.Map, mapUid: meta.MapUid, id: NewId()),
@@ -169,6 +169,10 @@ internal sealed partial class Analysis
         ClobberCallerSaved(state, result);
         _ = regs;
     }
+
+    // The kernel names an inner-map instance by the id of the lookup that produced it (map_uid = id).
+    private static RegisterValue InnerMapPointer(VerifierMap inner, int id) =>
+        RegisterValue.Pointer(ValueKind.MapPointerOrNull, map: inner, mapUid: id, id: id);
 
     private static void ClobberCallerSaved(VerifierState state, RegisterValue result)
     {
@@ -265,6 +269,11 @@ internal sealed partial class Analysis
         if (!value.HasConstantOffset)
         {
             throw new Rejection(pc, $"R{register} doesn't have constant offset. bpf_timer has to be at the constant offset");
+        }
+
+        if (!map.HasBtf)
+        {
+            throw new Rejection(pc, $"map '{map.Name}' has to have BTF in order to use bpf_timer");
         }
 
         if (map.TimerOffset is not { } timerOffset)

@@ -14,6 +14,7 @@ internal sealed partial class Analysis
 {
     private const int MaxCallFrames = 8;
     private const int StatesBeforeWidening = 16;
+    private const int HullsBeforeLimits = 8;
 
     private readonly VerifierInput _input;
     private readonly VerifierOptions _options;
@@ -30,6 +31,8 @@ internal sealed partial class Analysis
     private int _processed;
     private int _nextId = 1;
     private int _currentPc;
+    private readonly long[] _signedThresholds;
+    private readonly ulong[] _unsignedThresholds;
 
     public Analysis(VerifierInput input, VerifierOptions options)
     {
@@ -42,6 +45,7 @@ internal sealed partial class Analysis
         _stackDepth = new int[starts.Length];
         _explored = new List<VerifierState>?[_code.Length];
         _isPrunePoint = FindPrunePoints(_code);
+        (_signedThresholds, _unsignedThresholds) = FindThresholds(_code);
     }
 
     public VerificationResult Run()
@@ -151,7 +155,8 @@ internal sealed partial class Analysis
 
         if (seen.Count >= StatesBeforeWidening)
         {
-            Widen(state, seen);
+            // Hulls first (a flag settles at [0, 1]); only bounds that still move after that jump to their limits.
+            Widen(state, seen, _signedThresholds, _unsignedThresholds, toLimits: seen.Count >= StatesBeforeWidening + HullsBeforeLimits);
             foreach (var old in seen)
             {
                 if (old.Covers(state))
@@ -166,11 +171,12 @@ internal sealed partial class Analysis
     }
 
     /// <summary>
-    /// Forgets the bounds of the scalars that keep changing at this instruction (a loop counter), so a later state is
-    /// covered and the loop ends; scalars every earlier state agrees on (a return value set before the loop) keep
-    /// their value.
+    /// Joins a state with those already seen at a busy instruction (a loop head), so that a later state is covered
+    /// and the loop ends: a scalar takes the hull of every value seen there, and a bound still moving (a loop counter)
+    /// goes to its limit; a flag that only ever was 0 or 1 stays [0, 1], a value set before the loop stays exact.
+    /// A pointer whose position keeps changing (a cursor) keeps its kind and region but not its position.
     /// </summary>
-    private static void Widen(VerifierState state, List<VerifierState> seen)
+    private static void Widen(VerifierState state, List<VerifierState> seen, long[] signedThresholds, ulong[] unsignedThresholds, bool toLimits)
     {
         var alike = seen.Where(old => old.Frames.Count == state.Frames.Count).ToList();
         for (var f = 0; f < state.Frames.Count; f++)
@@ -179,16 +185,26 @@ internal sealed partial class Analysis
             for (var r = 0; r < FrameState.RegisterCount; r++)
             {
                 var value = frame.Registers[r];
-                if (!alike.All(old => old.Frames[f].Registers[r] == value))
-                {
-                    frame.Registers[r] = Widened(value);
-                }
+                var previous = alike.Select(old => old.Frames[f].Registers[r]).ToList();
+                frame.Registers[r] = Join(value, previous, signedThresholds, unsignedThresholds, toLimits);
             }
 
             foreach (var at in frame.Spills.Keys.ToArray())
             {
                 var spill = frame.Spills[at];
-                if (!alike.All(old => old.Frames[f].Spills.TryGetValue(at, out var theirs) && theirs == spill))
+                var previous = new List<RegisterValue>(alike.Count);
+                foreach (var old in alike)
+                {
+                    if (!old.Frames[f].Spills.TryGetValue(at, out var theirs) || theirs.Size != spill.Size)
+                    {
+                        previous = null;
+                        break;
+                    }
+
+                    previous.Add(theirs.Value);
+                }
+
+                if (previous is null)
                 {
                     if (spill.Value.IsScalar)
                     {
@@ -198,9 +214,82 @@ internal sealed partial class Analysis
                     {
                         frame.Spills[at] = (Widened(spill.Value), spill.Size);
                     }
+
+                    continue;
                 }
+
+                frame.Spills[at] = (Join(spill.Value, previous, signedThresholds, unsignedThresholds, toLimits), spill.Size);
             }
         }
+    }
+
+    private static RegisterValue Join(RegisterValue value, List<RegisterValue> previous, long[] signedThresholds, ulong[] unsignedThresholds, bool toLimits)
+    {
+        if (previous.All(old => old == value))
+        {
+            return value;
+        }
+
+        if (!value.IsScalar || !previous.All(old => old.IsScalar))
+        {
+            return Widened(value);
+        }
+
+        var hull = previous[0].Range;
+        foreach (var old in previous)
+        {
+            hull = hull.Hull(old.Range);
+        }
+
+        var now = value.Range;
+        if (!toLimits)
+        {
+            return RegisterValue.Scalar(hull.Hull(now));
+        }
+
+        // Widening with thresholds: a bound still moving jumps to the next constant the program compares or
+        // computes with (a loop's limit), and only past the last one to the type's limit.
+        var joined = new ScalarRange(
+            now.SMin < hull.SMin ? Below(signedThresholds, now.SMin) : hull.SMin,
+            now.SMax > hull.SMax ? Above(signedThresholds, now.SMax) : hull.SMax,
+            now.UMin < hull.UMin ? Below(unsignedThresholds, now.UMin) : hull.UMin,
+            now.UMax > hull.UMax ? Above(unsignedThresholds, now.UMax) : hull.UMax);
+        return RegisterValue.Scalar(joined);
+    }
+
+    private static T Above<T>(T[] sorted, T value) where T : IComparable<T>
+    {
+        int index = Array.BinarySearch(sorted, value);
+        return sorted[index >= 0 ? index : ~index];
+    }
+
+    private static T Below<T>(T[] sorted, T value) where T : IComparable<T>
+    {
+        int index = Array.BinarySearch(sorted, value);
+        return sorted[index >= 0 ? index : ~index - 1];
+    }
+
+    /// <summary>Every immediate of the program and its neighbours, plus the types' limits (always first and last).</summary>
+    private static (long[] Signed, ulong[] Unsigned) FindThresholds(Instruction[] code)
+    {
+        var values = new HashSet<long> { long.MinValue, long.MaxValue, int.MinValue, int.MaxValue, uint.MaxValue, -1, 0, 1 };
+        for (var pc = 0; pc < code.Length; pc++)
+        {
+            long imm = code[pc].Immediate;
+            if (code[pc].IsLoadImm64)
+            {
+                pc++;
+                continue;
+            }
+
+            values.Add(imm);
+            values.Add(imm - 1);
+            values.Add(imm + 1);
+        }
+
+        var signed = values.Order().ToArray();
+        var unsigned = values.Select(v => (ulong)v).Append(0UL).Append(ulong.MaxValue).Distinct().Order().ToArray();
+        return (signed, unsigned);
     }
 
     /// <summary>A scalar loses its bounds; a pointer walking through memory (a loop's cursor) keeps its kind and

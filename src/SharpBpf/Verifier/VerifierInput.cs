@@ -38,7 +38,8 @@ public readonly record struct VerifierFunction(string Name, int StartSlot, bool 
 
 /// <summary>A map as the verifier sees it: what the kernel's <c>struct bpf_map</c> tells its checks.</summary>
 public sealed record VerifierMap(string Name, MapType Type, int KeySize, int ValueSize, int? TimerOffset,
-    ImmutableArray<(int Offset, int Size, string Kind)> SpecialFields, bool IsReadOnly = false, VerifierMap? InnerMap = null);
+    ImmutableArray<(int Offset, int Size, string Kind)> SpecialFields, bool IsReadOnly = false, VerifierMap? InnerMap = null,
+    bool HasBtf = true);
 
 /// <summary>An lddw that loads a map (<see cref="IsValue"/> false) or the address of its value plus an offset (global data).</summary>
 public readonly record struct VerifierMapReference(VerifierMap Map, bool IsValue, int Offset);

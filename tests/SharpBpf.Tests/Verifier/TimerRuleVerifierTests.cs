@@ -291,4 +291,19 @@ public class TimerRuleVerifierTests
         var result = Verify(InitAndArm, callback);
         Assert.True(result.Accepted, result.Error + "\n" + result.Log);
     }
+
+    [Fact]
+    public void R4_a_map_without_btf_cannot_hold_a_timer()
+    {
+        var legacy = TimerMap with { Name = "legacy", HasBtf = false, TimerOffset = null, SpecialFields = [] };
+        var result = Verify(LookupIntoR6 + """
+
+            mov %r1, %r6
+            add %r1, 8
+            call 172
+            mov %r0, 0
+            exit
+            """, [], [legacy]);
+        Assert.Equal(("map 'legacy' has to have BTF in order to use bpf_timer", (int?)12), (result.Error, result.InstructionIndex));
+    }
 }

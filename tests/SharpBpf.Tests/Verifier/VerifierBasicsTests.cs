@@ -235,4 +235,32 @@ public class VerifierBasicsTests
             """);
         Assert.True(result.Accepted, result.Error + "\n" + result.Log);
     }
+
+    [Fact]
+    public void A_flag_set_inside_a_long_loop_keeps_its_bounds()
+    {
+        // found = 0; for (i = 0; i < 40; i++) if (sample() > limit) found = 1; return found;  as a bpf_loop callback.
+        var callback = """
+            mov %r6, 0
+            mov %r7, 0
+            call 7
+            jle %r0, 100, +1
+            mov %r6, 1
+            add %r7, 1
+            jlt %r7, 40, -5
+            mov %r0, %r6
+            exit
+            """;
+        var main = """
+            mov %r1, 10
+            lddw %r2, func 1
+            mov %r3, 0
+            mov %r4, 0
+            call 181
+            mov %r0, 0
+            exit
+            """;
+        var result = Verify(main, callback);
+        Assert.True(result.Accepted, result.Error + "\n" + result.Log);
+    }
 }
