@@ -134,7 +134,7 @@ int conn_state(struct xdp_md *ctx)
 			c->transitions++;
 			c->state = state;
 			if (state == SYN_SENT || state == SYN_RCVD || state == FIN_WAIT || state == LAST_ACK)
-				bpf_timer_start(&c->rto, 300000, 0);
+				bpf_timer_start(&c->rto, 20000000, 0);
 			else if (state == ESTABLISHED || state == CLOSED)
 				bpf_timer_cancel(&c->rto);
 		}

@@ -90,7 +90,7 @@ int proto_timers(struct __sk_buff *skb)
 	s->last_len = skb->len;
 	s->last_mark = skb->mark;
 	s->ifindex = skb->ifindex;
-	bpf_timer_start(&s->report, 200000, 0);
+	bpf_timer_start(&s->report, 20000000, 0);
 	return TC_ACT_OK;
 }
 

@@ -12,7 +12,7 @@
 #include <bpf/bpf_endian.h>
 
 #define CLOCK_MONOTONIC 1
-#define IDLE_NS 1000000
+#define IDLE_NS 20000000
 
 struct vlan_hdr {
 	__be16 tci;
