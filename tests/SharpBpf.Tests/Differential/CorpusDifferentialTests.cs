@@ -88,11 +88,12 @@ public class CorpusDifferentialTests
         var clock = new VirtualClock();
         using var ours = BpfObject.Load(path, new BpfObjectOptions { Clock = clock });
 
-        var runs = ours.Programs.SelectMany(program => Inputs(program).Select(input => (Program: program, input.Name, input.Packet))).ToList();
+        // Context out is compared where a context went in: without one, Linux's packet test runs return none.
+        var runs = ours.Programs.SelectMany(program => Inputs(program).Select(input => (Program: program, input.Name, input.Packet, input.Context))).ToList();
         // Linux first, all in a row: its timers run in real time, and a deadline passing between two runs would
         // change what the next run sees. The long delays (20 ms) of the packet programs outlast this loop.
-        var linux = runs.Select(r => Outcome(() => kernel.Programs[r.Program.Name].Run(r.Packet).ReturnValue)).ToList();
-        var sharp = runs.Select(r => Outcome(() => (uint)r.Program.Run(r.Packet).ReturnValue)).ToList();
+        var linux = runs.Select(r => Outcome(() => kernel.Programs[r.Program.Name].Run(r.Packet, r.Context) is var k ? (k.ReturnValue, r.Context.Length > 0 ? k.ContextOut : []) : default)).ToList();
+        var sharp = runs.Select(r => Outcome(() => r.Program.Run(r.Packet, r.Context) is var o ? ((uint)o.ReturnValue, r.Context.Length > 0 ? o.ContextOut : []) : default)).ToList();
         Assert.NotEmpty(runs);
         Assert.All(Enumerable.Range(0, runs.Count), i =>
             Assert.True(linux[i] == sharp[i], $"{runs[i].Program.Name} on {runs[i].Name}: kernel {linux[i]}, SharpBpf {sharp[i]}"));
@@ -106,16 +107,28 @@ public class CorpusDifferentialTests
         Assert.True(differing.Count == 0, string.Join("\n", differing.Select(k => $"{k}: kernel {expected.GetValueOrDefault(k) ?? "absent"}, SharpBpf {actual.GetValueOrDefault(k) ?? "absent"}")));
     }
 
-    private static IEnumerable<(string Name, byte[] Packet)> Inputs(BpfProgram program) =>
-        program.Type == ProgramType.Xdp ? [.. CorpusPackets.Frames, .. CorpusPackets.MessageBatches]
-        : program.IsPacketProgram ? CorpusPackets.Frames
-        : [("no input", [])];
+    /// <summary>
+    /// Packet programs get the corpus packets (XDP also the raw message batches). ok_syscall_args's control reads
+    /// its context as <c>struct args</c> (slot, op, delay) and gets four; every other syscall program runs once
+    /// (with a zeroed context it ignores), since a second run would race Linux's real-time timers against the first.
+    /// </summary>
+    private static IEnumerable<(string Name, byte[] Packet, byte[] Context)> Inputs(BpfProgram program) =>
+        program.Type == ProgramType.Xdp ? [.. CorpusPackets.Frames.Concat(CorpusPackets.MessageBatches).Select(p => (p.Name, p.Bytes, Array.Empty<byte>()))]
+        : program.IsPacketProgram ? [.. CorpusPackets.Frames.Select(p => (p.Name, p.Bytes, Array.Empty<byte>()))]
+        : program.Name == "control"
+            ? [("arm slot 1", [], SyscallArgs(1, 0, 20_000_000)), ("arm slot 2", [], SyscallArgs(2, 0, 20_000_000)),
+               ("cancel slot 2", [], SyscallArgs(2, 1, 0)), ("arm slot 9", [], SyscallArgs(9, 0, 1))]
+            : [("once", [], SyscallArgs(0, 0, 0))];
 
-    private static string Outcome(Func<uint> run)
+    private static byte[] SyscallArgs(uint slot, uint op, ulong delay) =>
+        [.. BitConverter.GetBytes(slot), .. BitConverter.GetBytes(op), .. BitConverter.GetBytes(delay), .. new byte[8]];
+
+    private static string Outcome(Func<(uint Retval, byte[] ContextOut)> run)
     {
         try
         {
-            return $"retval {run()}";
+            var (retval, contextOut) = run();
+            return $"retval {retval}, context out {Convert.ToHexStringLower(contextOut)}";
         }
         catch (Exception e) when (e is KernelCallException or ProgramInputException)
         {
