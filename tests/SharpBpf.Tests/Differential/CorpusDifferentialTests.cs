@@ -72,7 +72,9 @@ public class CorpusDifferentialTests
         var expected = Corpus.Rejected[objectName];
         var spec = ObjectLoader.LoadFile(Corpus.PathOf(objectName));
         var result = ObjectVerifier.Verify(spec, spec.FindProgram(expected.Program)!, new VerifierOptions { LogLevel = 1 });
-        Assert.Equal((expected.Program, false, expected.Error, expected.Instruction), (result.Program, result.Accepted, result.Error, (int?)result.InstructionIndex));
+        Assert.Equal((expected.Program, false, expected.Error), (result.Program, result.Accepted, result.Error));
+        // Where the kernel's log names no instruction (the combined-stack check) the index is SharpBpf's choice.
+        if (expected.Instruction is { } instruction) Assert.Equal(instruction, result.InstructionIndex);
 
         var error = Assert.Throws<VerificationException>(() => BpfObject.Load(Corpus.PathOf(objectName)));
         Assert.Equal((expected.Program, expected.Error), (error.Program, error.Summary));
