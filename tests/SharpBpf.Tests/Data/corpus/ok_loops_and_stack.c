@@ -120,6 +120,29 @@ int walk_windows(void *ctx)
 	return 0;
 }
 
+/* bpf_loop over the windows: stop once any of the first 30 samples of a window is over 100. */
+static int any_over(__u32 index, struct window **first)
+{
+	struct window *w = *first;
+	int stop = 0;
+
+	for (int i = 0; i < 30; i++)
+		stop |= w->samples[i] > 100;
+	return stop;
+}
+
+SEC("syscall")
+int scan_first_window(void *ctx)
+{
+	__u32 key = 0;
+	struct window *w = bpf_map_lookup_elem(&windows, &key);
+
+	if (!w)
+		return 1;
+	put(4, bpf_loop(4, any_over, &w, 0));
+	return 0;
+}
+
 SEC("syscall")
 int padded_key(void *ctx)
 {
