@@ -48,15 +48,15 @@ static int arm(__u32 key, __u32 peer, __u64 delay)
 SEC("syscall")
 int send_request(void *ctx)
 {
-	int err = arm(0, 1, 100000);
+	int err = arm(0, 1, 5000000);
 
 	if (err)
 		return err;
-	err = arm(1, 0, 5000000);
+	err = arm(1, 0, 30000000);
 	if (err)
 		return 10 + err;
 	/* A pair where the peer is not armed: cancelling an initialised, idle timer. */
-	err = arm(2, 3, 200000);
+	err = arm(2, 3, 10000000);
 	if (err)
 		return 20 + err;
 	{

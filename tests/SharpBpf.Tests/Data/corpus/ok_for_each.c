@@ -56,7 +56,7 @@ int open_and_sweep(void *ctx)
 		struct conn *c;
 
 		key = i;
-		fresh.deadline = i * 100000;
+		fresh.deadline = i * 5000000; /* ms apart: none fires before the sweep below ends */
 		if (bpf_map_update_elem(&conns, &key, &fresh, BPF_ANY))
 			return 1;
 		c = bpf_map_lookup_elem(&conns, &key);
