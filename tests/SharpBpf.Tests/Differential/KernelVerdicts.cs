@@ -5,7 +5,7 @@ using SharpBpf.Tests.Support;
 namespace SharpBpf.Tests.Differential;
 
 /// <summary>
-/// What Linux 6.18 said about each object of Data/verifier, measured once and kept in Data/verifier/expected.txt
+/// What Linux 6.18 said about each object of Data/verifier and Data/corpus, measured once and kept in their expected.txt
 /// (<c>object program insn error</c>): the program it rejected, the index of the last instruction its log printed
 /// before the error, and the error line itself (the log's last line before the "processed N insns" statistics).
 /// </summary>
@@ -14,26 +14,52 @@ internal static partial class KernelVerdicts
     /// <summary>One rejection; <see cref="Instruction"/> is null where the kernel's log names no instruction.</summary>
     public sealed record Verdict(string Object, string Program, int? Instruction, string Error);
 
-    public static string Folder => Path.Combine(TestPaths.TestData, "verifier");
+    /// <summary>The timer rule breakers and their accepted neighbours (one rule per object).</summary>
+    public static VerdictTable Verifier { get; } = new("verifier");
 
-    public static string PathOf(string objectName) => Path.Combine(Folder, objectName);
+    /// <summary>Realistic programs (ok_*) and realistic mistakes (bad_*), each built for cpu v3 and v4.</summary>
+    public static VerdictTable Corpus { get; } = new("corpus");
 
-    public static IReadOnlyDictionary<string, Verdict> Rejected => Table.Value;
+    public static string Folder => Verifier.Folder;
+
+    public static string PathOf(string objectName) => Verifier.PathOf(objectName);
+
+    public static IReadOnlyDictionary<string, Verdict> Rejected => Verifier.Rejected;
 
     /// <summary>The objects the kernel accepts on purpose: neighbours of the rules that prove nothing is over-rejected.</summary>
-    public static IEnumerable<string> Accepted =>
-        Directory.EnumerateFiles(Folder, "ok_*.o").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);
+    public static IEnumerable<string> Accepted => Verifier.Accepted;
 
     public static TheoryData<string> RejectedObjects => [.. Rejected.Keys.Order(StringComparer.Ordinal)];
 
     public static TheoryData<string> AcceptedObjects => [.. Accepted];
 
-    private static readonly Lazy<IReadOnlyDictionary<string, Verdict>> Table = new(Read);
+    /// <summary>Whether a committed object (path relative to the repository) is one that Linux rejects on purpose.</summary>
+    public static bool IsRejectedOnPurpose(string relativePath) =>
+        new[] { Verifier, Corpus }.Any(table => table.Holds(relativePath) && table.Rejected.ContainsKey(Path.GetFileName(relativePath)));
 
-    private static Dictionary<string, Verdict> Read()
+    /// <summary>One folder of Data with its expected.txt: <c>object program insn error</c> per line.</summary>
+    internal sealed class VerdictTable(string folderName)
+    {
+        private readonly Lazy<IReadOnlyDictionary<string, Verdict>> table = new(() => Read(Path.Combine(TestPaths.TestData, folderName, "expected.txt")));
+
+        public string Folder => Path.Combine(TestPaths.TestData, folderName);
+
+        public string PathOf(string objectName) => Path.Combine(Folder, objectName);
+
+        public IReadOnlyDictionary<string, Verdict> Rejected => table.Value;
+
+        /// <summary>The objects of the folder Linux accepts: ok_*.o.</summary>
+        public IEnumerable<string> Accepted =>
+            Directory.EnumerateFiles(Folder, "ok_*.o").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);
+
+        public bool Holds(string relativePath) =>
+            relativePath.StartsWith($"tests/SharpBpf.Tests/Data/{folderName}/", StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, Verdict> Read(string expectedFile)
     {
         var verdicts = new Dictionary<string, Verdict>(StringComparer.Ordinal);
-        foreach (var line in File.ReadLines(Path.Combine(Folder, "expected.txt")))
+        foreach (var line in File.ReadLines(expectedFile))
         {
             if (line.Length == 0 || line.StartsWith('#')) continue;
             var fields = line.Split(' ', 4);

@@ -30,7 +30,7 @@ public class NoFalseRejectionTests
     };
 
     /// <summary>Every committed object Linux loads: examples/*.o and tests/SharpBpf.Tests/Data/**/*.o, less the refused ones.</summary>
-    public static TheoryData<string> AcceptedByLinux => [.. CommittedObjects().Where(o => !RefusedByLinux.ContainsKey(o) && !IsVerifierRuleBreaker(o))];
+    public static TheoryData<string> AcceptedByLinux => [.. CommittedObjects().Where(o => !RefusedByLinux.ContainsKey(o) && !KernelVerdicts.IsRejectedOnPurpose(o))];
 
     public static TheoryData<string> Refused => [.. RefusedByLinux.Keys.Order(StringComparer.Ordinal)];
 
@@ -65,11 +65,6 @@ public class NoFalseRejectionTests
 
     /// <summary>libbpf does not load optional programs (<c>SEC("?...")</c>), so Linux has no verdict on them.</summary>
     private static IEnumerable<ProgramSpec> JudgedByLinux(CollectionSpec spec) => spec.Programs.Where(p => !p.IsOptional);
-
-    /// <summary>Data/verifier holds one rule breaker per spec rule (r*.o); VerifierDifferentialTests covers them.</summary>
-    private static bool IsVerifierRuleBreaker(string relativePath) =>
-        relativePath.StartsWith("tests/SharpBpf.Tests/Data/verifier/", StringComparison.Ordinal)
-        && KernelVerdicts.Rejected.ContainsKey(Path.GetFileName(relativePath));
 
     private static IEnumerable<string> CommittedObjects() =>
         Directory.EnumerateFiles(Path.Combine(TestPaths.RepoRoot, "examples"), "*.o")
