@@ -242,7 +242,10 @@ internal sealed partial class Analysis
         }
 
         var now = value.Range;
-        if (!toLimits)
+        // Only a value that was already moving (a counter) jumps; one that held still until now (a flag that just
+        // became 1 after a long loop) takes the hull.
+        bool moving = previous.Any(old => old.Range != previous[0].Range);
+        if (!toLimits || !moving)
         {
             return RegisterValue.Scalar(hull.Hull(now));
         }
