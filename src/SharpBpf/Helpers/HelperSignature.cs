@@ -41,6 +41,8 @@ public enum HelperArgKind
     StackOrNull,
     /// <summary>A <c>struct bpf_timer</c> inside a map value (<c>ARG_PTR_TO_TIMER</c>).</summary>
     Timer,
+    /// <summary>A <c>struct bpf_spin_lock</c> inside a map value (<c>ARG_PTR_TO_SPIN_LOCK</c>).</summary>
+    SpinLock,
     /// <summary>A ring buffer record from bpf_ringbuf_reserve, released by the call (<c>ARG_PTR_TO_RINGBUF_MEM | OBJ_RELEASE</c>).</summary>
     RingbufMemory,
     /// <summary>A NUL-terminated string in read-only map memory (<c>ARG_PTR_TO_CONST_STR</c>).</summary>

@@ -6,7 +6,7 @@ namespace SharpBpf.Verifier;
 
 internal sealed partial class Analysis
 {
-    private const int TimerSetCallback = 170, ForEachMapElem = 164, Loop = 181;
+    private const int TimerSetCallback = 170, ForEachMapElem = 164, Loop = 181, SpinLock = 93, SpinUnlock = 94;
 
     /// <summary>What earlier arguments of a helper call established for later ones (the kernel's <c>bpf_call_arg_meta</c>).</summary>
     private sealed class CallMeta
@@ -25,6 +25,11 @@ internal sealed partial class Analysis
         if (frame.Exit != FrameExit.ReturnToCaller || state.Frames.Count == 1)
         {
             RequireInitialized(pc, state, 0);
+        }
+
+        if (state.HoldsSpinLock && state.Frames.Count == 1)
+        {
+            throw new Rejection(pc, "BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region");
         }
 
         var r0 = frame.Registers[0];
@@ -106,6 +111,13 @@ internal sealed partial class Analysis
 
     private int? Call(int pc, Instruction insn, VerifierState state)
     {
+        // Static subprograms may run under the lock; helpers (but the unlock) and kfuncs may not.
+        bool unlocks = insn.Src == (byte)CallSource.Helper && insn.Immediate == SpinUnlock;
+        if (state.HoldsSpinLock && insn.Src != (byte)CallSource.Local && !unlocks)
+        {
+            throw new Rejection(pc, "function calls are not allowed while holding a lock");
+        }
+
         switch ((CallSource)insn.Src)
         {
             case CallSource.Local:
@@ -154,6 +166,21 @@ internal sealed partial class Analysis
             int register = i + 1;
             RequireInitialized(pc, state, register);
             CheckArgument(pc, state, register, arguments, i, meta);
+        }
+
+        if (id == SpinLock)
+        {
+            // A second lock while holding one never gets here: Call refuses every helper but the unlock.
+            state.HoldsSpinLock = true;
+        }
+        else if (id == SpinUnlock)
+        {
+            if (!state.HoldsSpinLock)
+            {
+                throw new Rejection(pc, "bpf_spin_unlock without taking a lock");
+            }
+
+            state.HoldsSpinLock = false;
         }
 
         if (meta.Callback is { } callback)
@@ -220,6 +247,9 @@ internal sealed partial class Analysis
                 break;
             case HelperArgKind.Timer:
                 CheckTimerArgument(pc, register, value, meta);
+                break;
+            case HelperArgKind.SpinLock:
+                CheckSpinLockArgument(pc, register, value);
                 break;
             case HelperArgKind.MapKey when meta.Map is not null:
                 CheckHelperMemory(pc, state, register, value, meta.Map.KeySize, write: false);
@@ -296,6 +326,37 @@ internal sealed partial class Analysis
         meta.Map = map;
         meta.MapUid = value.MapUid;
         meta.MapFromTimer = true;
+    }
+
+    /// <summary>ARG_PTR_TO_SPIN_LOCK: a map value pointer, at a constant offset, exactly at the map's bpf_spin_lock.</summary>
+    private static void CheckSpinLockArgument(int pc, int register, RegisterValue value)
+    {
+        RequireKind(pc, register, value, ValueKind.MapValue, "map_value");
+        var map = value.Map!;
+        if (!value.HasConstantOffset)
+        {
+            throw new Rejection(pc, $"R{register} doesn't have constant offset. bpf_spin_lock has to be at the constant offset");
+        }
+
+        int? lockOffset = null;
+        foreach (var (offset, _, kind) in map.SpecialFields)
+        {
+            if (kind == "SpinLock")
+            {
+                lockOffset = offset;
+            }
+        }
+
+        if (lockOffset is not { } at)
+        {
+            throw new Rejection(pc, $"map '{map.Name}' has no valid bpf_spin_lock");
+        }
+
+        long pointer = value.Offset + (long)value.Range.Value;
+        if (pointer != at)
+        {
+            throw new Rejection(pc, $"off {pointer} doesn't point to 'struct bpf_spin_lock' that is at {at}");
+        }
     }
 
     /// <summary>A helper reads or writes <paramref name="size"/> bytes at the pointer (check_helper_mem_access).</summary>

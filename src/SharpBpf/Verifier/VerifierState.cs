@@ -17,12 +17,16 @@ internal sealed class VerifierState
         }
 
         InAsyncCallback = other.InAsyncCallback;
+        HoldsSpinLock = other.HoldsSpinLock;
     }
 
     public List<FrameState> Frames { get; } = [];
 
     /// <summary>The path runs a timer callback: its R0 must be 0 at exit and it is its own stack root (R22, R25).</summary>
     public bool InAsyncCallback { get; }
+
+    /// <summary>Between bpf_spin_lock and bpf_spin_unlock (the kernel's active lock).</summary>
+    public bool HoldsSpinLock { get; set; }
 
     public FrameState Current => Frames[^1];
 
@@ -34,7 +38,7 @@ internal sealed class VerifierState
 
     public bool Covers(VerifierState other)
     {
-        if (Frames.Count != other.Frames.Count || InAsyncCallback != other.InAsyncCallback)
+        if (Frames.Count != other.Frames.Count || InAsyncCallback != other.InAsyncCallback || HoldsSpinLock != other.HoldsSpinLock)
         {
             return false;
         }

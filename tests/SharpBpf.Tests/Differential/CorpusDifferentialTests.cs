@@ -28,14 +28,12 @@ public class CorpusDifferentialTests
         ["bad_outer_map_init"] = "the loader's timer-map check refuses first, with other words ('declared without BTF'), not the verifier's map_uid line",
         ["bad_ringbuf_from_packet"] = "helper memory arguments are not checked against the helper's packet-access permission",
         ["bad_ringbuf_leak"] = "references (ring buffer records) are not tracked (docs/verifier.md: not proven yet)",
-        ["bad_timer_under_lock"] = "spin locks are not tracked (docs/verifier.md: not proven yet)",
         ["bad_xdp_unchecked_udp"] = "packet bounds are not proven (docs/verifier.md: checked mode guards them at run time)",
     };
 
     /// <summary>Accepted programs SharpBpf cannot run yet, and why. Deleting an entry turns it into a failing run.</summary>
     private static readonly Dictionary<string, string> NotYetRunnable = new(StringComparer.Ordinal)
     {
-        ["ok_lock_and_timer"] = "bpf_spin_lock/bpf_spin_unlock (helpers 93/94) are not built-in helpers: the run faults with 'unknown helper 93'",
         ["ok_loops_and_stack"] = "bpf_for_each_map_elem over a HASH map visits elements in SharpBpf's order, not the kernel's bucket order: walk_windows records the first hot key (Linux 1, SharpBpf 0)",
     };
 

@@ -263,4 +263,26 @@ public class VerifierBasicsTests
         var result = Verify(main, callback);
         Assert.True(result.Accepted, result.Error + "\n" + result.Log);
     }
+
+    private static readonly SharpBpf.Verifier.VerifierMap LockedMap =
+        new("locked", SharpBpf.Maps.MapType.Hash, 4, 32, 8, [(8, 16, "Timer"), (24, 4, "SpinLock")]);
+
+    private static SharpBpf.Verifier.VerificationResult WithLock(string body) =>
+        Verify(LookupIntoR6 + "\n" + body, [], [LockedMap]);
+
+    [Fact]
+    public void A_spin_lock_must_be_released_before_exit_and_nothing_called_under_it()
+    {
+        const string Lock = "mov %r1, %r6\nadd %r1, 24\ncall 93\n";
+        const string Unlock = "mov %r1, %r6\nadd %r1, 24\ncall 94\n";
+        Assert.True(WithLock(Lock + "stw [%r6+0], 1\n" + Unlock + "mov %r0, 0\nexit").Accepted);
+        Assert.Equal(("function calls are not allowed while holding a lock", (int?)13),
+            (WithLock(Lock + "call 5\n" + Unlock + "mov %r0, 0\nexit") is var r1 ? (r1.Error, r1.InstructionIndex) : default));
+        Assert.Equal("BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region", WithLock(Lock + "mov %r0, 0\nexit").Error);
+        Assert.Equal("bpf_spin_unlock without taking a lock", WithLock(Unlock + "mov %r0, 0\nexit").Error);
+        Assert.Equal("function calls are not allowed while holding a lock", WithLock(Lock + Lock + "mov %r0, 0\nexit").Error);
+        Assert.Equal("off 20 doesn't point to 'struct bpf_spin_lock' that is at 24",
+            WithLock("mov %r1, %r6\nadd %r1, 20\ncall 93\nmov %r0, 0\nexit").Error);
+        Assert.Equal("bpf_spin_lock cannot be accessed directly by load/store", WithLock("ldxw %r0, [%r6+24]\nexit").Error);
+    }
 }

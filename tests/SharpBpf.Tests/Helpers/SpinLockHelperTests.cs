@@ -1,0 +1,30 @@
+using SharpBpf.Runtime;
+using SharpBpf.Tests.Support;
+
+namespace SharpBpf.Tests.Helpers;
+
+/// <summary>bpf_spin_lock/bpf_spin_unlock serialize programs on several threads, as in the kernel.</summary>
+public class SpinLockHelperTests
+{
+    [Fact]
+    public void Locked_increments_from_several_threads_lose_nothing()
+    {
+        // ok_lock_and_timer's take_token takes the lock, updates counters and unlocks; run it from four threads.
+        using var obj = BpfObject.Load(Path.Combine(TestPaths.TestData, "corpus", "ok_lock_and_timer_v4.o"));
+        var program = obj.Programs["take_token"];
+        const int PerThread = 2_000;
+        var threads = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        {
+            for (var i = 0; i < PerThread; i++)
+            {
+                program.Run(new byte[64]);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        // struct bucket { u64 tokens; bpf_spin_lock lock; u32 requests; ... }: requests counts every run.
+        var value = new byte[obj.Maps["buckets"].ValueSize];
+        Assert.Equal(SharpBpf.Maps.Errno.None, obj.Maps["buckets"].Lookup(BitConverter.GetBytes(42u), value));
+        Assert.Equal(4u * PerThread, BitConverter.ToUInt32(value, 12));
+    }
+}
