@@ -46,6 +46,16 @@ internal static partial class KernelVerdicts
 
         public string PathOf(string objectName) => Path.Combine(Folder, objectName);
 
+        /// <summary>Loads the object into Linux and checks it is refused with the measured error line and instruction.</summary>
+        public void AssertLinuxRejects(string objectName)
+        {
+            var expected = Rejected[objectName];
+            var error = Assert.Throws<SharpBpf.Kernel.KernelLoadException>(() => SharpBpf.Kernel.KernelObject.Open(PathOf(objectName)));
+            Assert.Equal(expected.Program, error.ProgramName);
+            Assert.NotNull(error.VerifierLog);
+            Assert.Equal((expected.Error, expected.Instruction), Parse(error.VerifierLog));
+        }
+
         public IReadOnlyDictionary<string, Verdict> Rejected => table.Value;
 
         /// <summary>The objects of the folder Linux accepts: ok_*.o.</summary>
