@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using SharpBpf.Time;
 
@@ -124,10 +125,11 @@ public sealed partial class TimerService
         }
     }
 
-    /// <summary>Real time: fires every due timer of every clock, most overdue first. Returns how many fired.</summary>
-    internal long FireDueTimers()
+    /// <summary>Real time: fires every due timer of every clock, most overdue first. True when nothing is left due;
+    /// false when <see cref="Stopwatch.GetTimestamp"/> reached <paramref name="stopAtTimestamp"/> with timers still due
+    /// (they stay queued, in order, for the next call).</summary>
+    internal bool FireDueTimers(long stopAtTimestamp = long.MaxValue)
     {
-        long fired = 0;
         Span<long> now = stackalloc long[ClockCount];
         while (true)
         {
@@ -136,7 +138,7 @@ public sealed partial class TimerService
             {
                 if (_disposed)
                 {
-                    return fired;
+                    return true;
                 }
 
                 BpfTimer? best = null;
@@ -160,14 +162,18 @@ public sealed partial class TimerService
 
                 if (best is null)
                 {
-                    return fired;
+                    return true;
+                }
+
+                if (Stopwatch.GetTimestamp() >= stopAtTimestamp)
+                {
+                    return false;
                 }
 
                 fire = BeginFire(best, now[best.ClockIndex]);
             }
 
             RunFire(fire);
-            fired++;
         }
     }
 
