@@ -29,7 +29,7 @@ public sealed class BpfObject : IDisposable
         Spec = spec;
         Options = options;
         Clock = options.Clock ?? new VirtualClock();
-        Timers = new TimerService(Clock);
+        Timers = new TimerService(Clock) { RealTimeSchedulingPriority = options.TimerSchedulingPriority };
         _traceSink = options.TraceSink;
         try
         {
