@@ -132,8 +132,8 @@ public sealed class BpfObject : IDisposable
             Clock = Clock,
             TraceSink = new TraceCollector(this),
             TailCallResolver = slot => ProgramFor(slot)?.Prepared,
-            Timers = TimerBindings.ForMaps(Timers, (running, slot) => new ProgramTimerCallback(
-                ProgramFor(running) ?? throw new InvalidOperationException("a timer callback from a program of another object"), slot)),
+            Timers = TimerBindings.ForMaps(Timers, (running, slot) =>
+                (ProgramFor(running) ?? throw new InvalidOperationException("a timer callback from a program of another object")).TimerCallbackAt(slot)),
         };
         var registry = BuiltInHelpers.CreateRegistry(environment);
         foreach (var helper in options.ExtraHelpers)
