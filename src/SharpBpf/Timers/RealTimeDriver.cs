@@ -176,7 +176,7 @@ internal sealed unsafe class RealTimeDriver : IDisposable
         }
 
         var budget = (long)(_service.RealTimeBusyBudgetNanoseconds * (double)Stopwatch.Frequency / 1e9);
-        if (_service.FireDueTimers(Stopwatch.GetTimestamp() + budget))
+        if (_service.FireDueTimers(budget))
         {
             return;
         }

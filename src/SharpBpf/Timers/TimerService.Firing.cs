@@ -126,10 +126,12 @@ public sealed partial class TimerService
     }
 
     /// <summary>Real time: fires every due timer of every clock, most overdue first. True when nothing is left due;
-    /// false when <see cref="Stopwatch.GetTimestamp"/> reached <paramref name="stopAtTimestamp"/> with timers still due
-    /// (they stay queued, in order, for the next call).</summary>
-    internal bool FireDueTimers(long stopAtTimestamp = long.MaxValue)
+    /// false when <paramref name="budgetTicks"/> (<see cref="Stopwatch"/> ticks) have passed since the first fire began
+    /// and timers are still due (they stay queued, in order, for the next call). The budget starts at the first fire,
+    /// so a thread that waited before it (for the lock, for a CPU) is not taken for an overloaded one.</summary>
+    internal bool FireDueTimers(long budgetTicks = long.MaxValue)
     {
+        var stopAt = long.MaxValue;
         Span<long> now = stackalloc long[ClockCount];
         while (true)
         {
@@ -165,9 +167,17 @@ public sealed partial class TimerService
                     return true;
                 }
 
-                if (Stopwatch.GetTimestamp() >= stopAtTimestamp)
+                if (budgetTicks != long.MaxValue)
                 {
-                    return false;
+                    var timestamp = Stopwatch.GetTimestamp();
+                    if (stopAt == long.MaxValue)
+                    {
+                        stopAt = timestamp + budgetTicks;
+                    }
+                    else if (timestamp >= stopAt)
+                    {
+                        return false;
+                    }
                 }
 
                 fire = BeginFire(best, now[best.ClockIndex]);
@@ -297,8 +307,8 @@ public sealed partial class TimerService
 
         // With many timers the next one to fire is a cache miss away (a million timer objects fill no cache); asking
         // for it now overlaps the miss with this callback. A hint only: it changes nothing if the order changes.
-        // In a sorted run the order is known further ahead: the pool slots of what fires 16 fires from now and the
-        // timer objects of what fires 8 from now are requested too.
+        // In a sorted run the order is known further ahead: the pool slots and queue positions of what fires 16 fires
+        // from now and the timer objects of what fires 8 from now are requested too.
         private unsafe void PrefetchNextHeads()
         {
             if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
@@ -324,6 +334,7 @@ public sealed partial class TimerService
                     if (queue.RunAhead(16) is var far && far >= 0 && far < pool.Length)
                     {
                         System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref pool[far]));
+                        queue.PrefetchPosition(far);
                     }
 
                     if (queue.RunAhead(8) is var near && near >= 0 && pool[near] is { } soon)
