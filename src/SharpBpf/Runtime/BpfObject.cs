@@ -29,7 +29,7 @@ public sealed class BpfObject : IDisposable
         Spec = spec;
         Options = options;
         Clock = options.Clock ?? new VirtualClock();
-        Timers = new TimerService(Clock);
+        Timers = new TimerService(Clock) { RealTimeSchedulingPriority = options.TimerSchedulingPriority };
         _traceSink = options.TraceSink;
         try
         {
@@ -132,8 +132,8 @@ public sealed class BpfObject : IDisposable
             Clock = Clock,
             TraceSink = new TraceCollector(this),
             TailCallResolver = slot => ProgramFor(slot)?.Prepared,
-            Timers = TimerBindings.ForMaps(Timers, (running, slot) => new ProgramTimerCallback(
-                ProgramFor(running) ?? throw new InvalidOperationException("a timer callback from a program of another object"), slot)),
+            Timers = TimerBindings.ForMaps(Timers, (running, slot) =>
+                (ProgramFor(running) ?? throw new InvalidOperationException("a timer callback from a program of another object")).TimerCallbackAt(slot)),
         };
         var registry = BuiltInHelpers.CreateRegistry(environment);
         foreach (var helper in options.ExtraHelpers)

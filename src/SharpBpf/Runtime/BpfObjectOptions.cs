@@ -1,6 +1,7 @@
 using SharpBpf.Execution;
 using SharpBpf.Helpers;
 using SharpBpf.Time;
+using SharpBpf.Timers;
 
 namespace SharpBpf.Runtime;
 
@@ -9,6 +10,13 @@ public sealed class BpfObjectOptions
 {
     /// <summary>The runtime's time: timers, deadlines and every time helper read it. Default: a new <see cref="VirtualClock"/>.</summary>
     public IBpfClock? Clock { get; init; }
+
+    /// <summary>
+    /// SCHED_FIFO priority (1-99) of the thread that fires timers on a real clock, or 0 for normal scheduling. By
+    /// default <see cref="TimerService.DefaultRealTimeSchedulingPriority"/>, applied when the process may (root or
+    /// CAP_SYS_NICE) and silently not otherwise; see <see cref="TimerService.RealTimeSchedulingPriority"/>.
+    /// </summary>
+    public int TimerSchedulingPriority { get; init; } = TimerService.DefaultRealTimeSchedulingPriority;
 
     /// <summary>The JIT by default; the interpreter where dynamic code is unavailable.</summary>
     public EngineKind Engine { get; init; } = EngineKind.Jit;

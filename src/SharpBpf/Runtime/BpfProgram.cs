@@ -16,6 +16,7 @@ public sealed class BpfProgram : ITimerProgram
 {
     private readonly PreparedProgram _prepared;
     private readonly HashSet<int> _functionEntries;
+    private ProgramTimerCallback? _lastTimerCallback;
     private long _timerReferences;
 
     internal BpfProgram(BpfObject owner, ProgramSpec spec, PreparedProgram prepared)
@@ -110,6 +111,22 @@ public sealed class BpfProgram : ITimerProgram
     }
 
     internal bool IsFunctionEntry(int slot) => _functionEntries.Contains(slot);
+
+    /// <summary>The callback object for the subprogram at <paramref name="slot"/>. bpf_timer_set_callback runs on every
+    /// arm in the usual pattern (cancel unregisters it, R17), so the last one is reused instead of allocated each time;
+    /// the object holds only (program, slot), so sharing it is invisible.</summary>
+    internal ProgramTimerCallback TimerCallbackAt(int slot)
+    {
+        var last = Volatile.Read(ref _lastTimerCallback);
+        if (last is not null && last.Slot == slot)
+        {
+            return last;
+        }
+
+        var created = new ProgramTimerCallback(this, slot);
+        Volatile.Write(ref _lastTimerCallback, created);
+        return created;
+    }
 
     internal string FunctionNameAt(int slot) => Spec.FunctionAt(slot).Name;
 

@@ -1,3 +1,4 @@
+using Stopwatch = System.Diagnostics.Stopwatch;
 using System.Runtime.InteropServices;
 using SharpBpf.Time;
 using static SharpBpf.Timers.LinuxTimerNative;
@@ -22,6 +23,7 @@ internal sealed unsafe class RealTimeDriver : IDisposable
     private readonly int _stopFd;
     private readonly Thread _thread;
     private volatile bool _stopping;
+    private bool _fifo;
 
     public RealTimeDriver(TimerService service)
     {
@@ -108,7 +110,7 @@ internal sealed unsafe class RealTimeDriver : IDisposable
         fds[LinuxClockIds.Length] = new PollFd { Fd = _stopFd, Events = POLLIN };
         while (!_stopping)
         {
-            _service.FireDueTimers();
+            FireWithinBudget();
             lock (_service.Gate)
             {
                 for (var i = 0; i < LinuxClockIds.Length; i++)
@@ -147,7 +149,7 @@ internal sealed unsafe class RealTimeDriver : IDisposable
 
     // The kernel fires hrtimers from interrupt context, ahead of every thread; on a busy machine a normal thread
     // waits for its time slice instead (milliseconds). SCHED_FIFO, when asked for and permitted, puts this thread
-    // ahead of normal ones. Callbacks are verified BPF and terminate, and the kernel's RT throttling still applies.
+    // ahead of normal ones; without the privilege it silently stays normal (RealTimeSchedulingError says why).
     private void ApplySchedulingPriority()
     {
         var priority = _service.RealTimeSchedulingPriority;
@@ -156,11 +158,42 @@ internal sealed unsafe class RealTimeDriver : IDisposable
             return;
         }
 
-        var errno = sched_setscheduler(0, SCHED_FIFO, &priority) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        var errno = _service.SchedulingPolicySetter(SCHED_FIFO, priority);
+        _fifo = errno == 0;
         _service.ReportSchedulingResult(errno);
     }
 
-    // Woken up a little early on purpose: spin until the earliest head is due, for at most the spin margin.
+    // A SCHED_FIFO thread that never sleeps keeps normal threads off its CPU. The kernel's softirq runs expired timers
+    // for at most 2 ms and hands the rest to ksoftirqd, a normal thread; likewise the driver, after firing for the
+    // budget without catching up, drops to normal scheduling and keeps firing (same order, same callbacks), and asks
+    // for SCHED_FIFO again once nothing is due, before it sleeps.
+    private void FireWithinBudget()
+    {
+        if (!_fifo)
+        {
+            _service.FireDueTimers();
+            return;
+        }
+
+        var budget = (long)(_service.RealTimeBusyBudgetNanoseconds * (double)Stopwatch.Frequency / 1e9);
+        if (_service.FireDueTimers(budget))
+        {
+            return;
+        }
+
+        // Lowering one's own priority is always permitted; should it fail, the thread simply stays as it was.
+        _service.SchedulingPolicySetter(SCHED_OTHER, 0);
+        _service.FireDueTimers();
+        _fifo = _service.SchedulingPolicySetter(SCHED_FIFO, _service.RealTimeSchedulingPriority) == 0;
+    }
+
+    /// <summary>sched_setscheduler on the calling thread: 0, or the errno (EPERM without CAP_SYS_NICE).</summary>
+    internal static int SetOwnSchedulingPolicy(int policy, int priority) =>
+        sched_setscheduler(0, policy, &priority) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    // Woken up a little early on purpose: spin until the earliest head is due. The spin is bounded by the margin in
+    // monotonic time, not by the timer's clock: a REALTIME clock set back during the spin must not keep a SCHED_FIFO
+    // thread spinning.
     private void SpinUntilDue()
     {
         var margin = _service.RealTimeSpinNanoseconds;
@@ -173,24 +206,37 @@ internal sealed unsafe class RealTimeDriver : IDisposable
                 deadline = _service.HeadDeadline(i);
             }
 
-            if (deadline is not { } due)
+            if (deadline is { } due && !_stopping)
             {
-                continue;
-            }
-
-            var clockId = (ClockId)LinuxClockIds[i];
-            var now = clock.GetTime(clockId);
-            if (due - now > margin)
-            {
-                continue;
-            }
-
-            while (now < due && !_stopping)
-            {
-                Thread.SpinWait(8);
-                now = clock.GetTime(clockId);
+                SpinUntil(clock, (ClockId)LinuxClockIds[i], due, margin);
             }
         }
+    }
+
+    /// <summary>Spins until <paramref name="clockId"/> reaches <paramref name="due"/>, when that is at most
+    /// <paramref name="margin"/> away, and for at most <paramref name="margin"/> ns of monotonic time whatever the clock
+    /// does. True when the clock reached the deadline.</summary>
+    internal static bool SpinUntil(IBpfClock clock, ClockId clockId, long due, long margin)
+    {
+        var now = clock.GetTime(clockId);
+        if (due - now > margin)
+        {
+            return false;
+        }
+
+        var giveUpAt = Stopwatch.GetTimestamp() + (long)(margin * (double)Stopwatch.Frequency / 1e9);
+        while (now < due)
+        {
+            if (Stopwatch.GetTimestamp() >= giveUpAt)
+            {
+                return false;
+            }
+
+            Thread.SpinWait(8);
+            now = clock.GetTime(clockId);
+        }
+
+        return true;
     }
 
     private void CloseAll()

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using SharpBpf.Time;
 
@@ -124,10 +125,13 @@ public sealed partial class TimerService
         }
     }
 
-    /// <summary>Real time: fires every due timer of every clock, most overdue first. Returns how many fired.</summary>
-    internal long FireDueTimers()
+    /// <summary>Real time: fires every due timer of every clock, most overdue first. True when nothing is left due;
+    /// false when <paramref name="budgetTicks"/> (<see cref="Stopwatch"/> ticks) have passed since the first fire began
+    /// and timers are still due (they stay queued, in order, for the next call). The budget starts at the first fire,
+    /// so a thread that waited before it (for the lock, for a CPU) is not taken for an overloaded one.</summary>
+    internal bool FireDueTimers(long budgetTicks = long.MaxValue)
     {
-        long fired = 0;
+        var stopAt = long.MaxValue;
         Span<long> now = stackalloc long[ClockCount];
         while (true)
         {
@@ -136,7 +140,7 @@ public sealed partial class TimerService
             {
                 if (_disposed)
                 {
-                    return fired;
+                    return true;
                 }
 
                 BpfTimer? best = null;
@@ -160,14 +164,26 @@ public sealed partial class TimerService
 
                 if (best is null)
                 {
-                    return fired;
+                    return true;
+                }
+
+                if (budgetTicks != long.MaxValue)
+                {
+                    var timestamp = Stopwatch.GetTimestamp();
+                    if (stopAt == long.MaxValue)
+                    {
+                        stopAt = timestamp + budgetTicks;
+                    }
+                    else if (timestamp >= stopAt)
+                    {
+                        return false;
+                    }
                 }
 
                 fire = BeginFire(best, now[best.ClockIndex]);
             }
 
             RunFire(fire);
-            fired++;
         }
     }
 
@@ -291,8 +307,8 @@ public sealed partial class TimerService
 
         // With many timers the next one to fire is a cache miss away (a million timer objects fill no cache); asking
         // for it now overlaps the miss with this callback. A hint only: it changes nothing if the order changes.
-        // In a sorted run the order is known further ahead: the pool slots of what fires 16 fires from now and the
-        // timer objects of what fires 8 from now are requested too.
+        // In a sorted run the order is known further ahead: the pool slots and queue positions of what fires 16 fires
+        // from now and the timer objects of what fires 8 from now are requested too.
         private unsafe void PrefetchNextHeads()
         {
             if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
@@ -310,7 +326,7 @@ public sealed partial class TimerService
 
                 if (pool[queue.Head.Timer] is { } next)
                 {
-                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref next.Deadline));
+                    PrefetchObject(next);
                 }
 
                 if (queue.HasRun)
@@ -318,14 +334,23 @@ public sealed partial class TimerService
                     if (queue.RunAhead(16) is var far && far >= 0 && far < pool.Length)
                     {
                         System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref pool[far]));
+                        queue.PrefetchPosition(far);
                     }
 
                     if (queue.RunAhead(8) is var near && near >= 0 && pool[near] is { } soon)
                     {
-                        System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref soon.Deadline));
+                        PrefetchObject(soon);
                     }
                 }
             }
+        }
+
+        // A timer object is about 80 bytes, so most straddle two cache lines; a fire reads fields in both.
+        private static unsafe void PrefetchObject(BpfTimer timer)
+        {
+            var address = (byte*)Unsafe.As<BpfTimer, nint>(ref timer);
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(address);
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(address + 64);
         }
 
         // Under the lock. The limit is the advance's target on each queue's clock (saturating); which entries go to

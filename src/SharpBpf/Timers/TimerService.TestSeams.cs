@@ -65,4 +65,12 @@ public sealed partial class TimerService
             }
         }
     }
+
+    /// <summary>How the driver thread changes its own scheduling: (policy, priority) to 0 or an errno. A seam so the
+    /// fallback without the privilege, and the drop to normal priority when overloaded, are testable as root.</summary>
+    internal Func<int, int, int> SchedulingPolicySetter { get; set; } = RealTimeDriver.SetOwnSchedulingPolicy;
+
+    /// <summary>How long the driver fires without catching up before it gives up SCHED_FIFO (ns): the kernel's
+    /// MAX_SOFTIRQ_TIME, after which softirq work goes to ksoftirqd, a normal thread.</summary>
+    internal long RealTimeBusyBudgetNanoseconds { get; set; } = 2_000_000;
 }

@@ -40,6 +40,7 @@ public sealed partial class TimerService : IDisposable
     private bool _disposed;
     private RealTimeDriver? _driver;
     private int _realTimeSchedulingPriority = DefaultRealTimeSchedulingPriority;
+    private long _realTimeSpinNanoseconds = 50_000;
     private int _schedulingResult = int.MinValue;
 
     public TimerService(IBpfClock clock)
@@ -60,9 +61,23 @@ public sealed partial class TimerService : IDisposable
 
     public IBpfClock Clock => _clock;
 
-    /// <summary>How long before a real-time deadline the driver thread wakes up and then spins (ns). The default
-    /// covers the ~25 µs wake-up latency measured with a 1 ns timer slack.</summary>
-    public long RealTimeSpinNanoseconds { get; set; } = 50_000;
+    /// <summary>The longest <see cref="RealTimeSpinNanoseconds"/> may be: the spin runs under SCHED_FIFO by default,
+    /// where a long spin would keep normal threads off that CPU.</summary>
+    public const long MaxRealTimeSpinNanoseconds = 1_000_000;
+
+    /// <summary>How long before a real-time deadline the driver thread wakes up and then spins (ns, at most
+    /// <see cref="MaxRealTimeSpinNanoseconds"/>). The default covers the ~25 µs wake-up latency measured with a 1 ns
+    /// timer slack. The spin never lasts longer than this much monotonic time, whatever the clocks do.</summary>
+    public long RealTimeSpinNanoseconds
+    {
+        get => _realTimeSpinNanoseconds;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxRealTimeSpinNanoseconds);
+            _realTimeSpinNanoseconds = value;
+        }
+    }
 
     /// <summary>The driver thread's SCHED_FIFO priority unless told otherwise: low among real-time threads, above every normal one.</summary>
     public const int DefaultRealTimeSchedulingPriority = 10;
@@ -73,6 +88,9 @@ public sealed partial class TimerService : IDisposable
     /// of every thread, and on a busy machine a normal thread that slept waits milliseconds for a time slice. Needs
     /// CAP_SYS_NICE (or an RLIMIT_RTPRIO); without it the thread silently runs normally and
     /// <see cref="RealTimeSchedulingError"/> says why. Read when the driver thread starts, at the first real-time arm.
+    /// Like the kernel's softirq, which hands what is left to the normal-priority ksoftirqd after 2 ms, the driver
+    /// drops to normal scheduling when it has fired for 2 ms without catching up (a callback re-arming itself with
+    /// 0 ns, a burst of due timers), and takes SCHED_FIFO again once nothing is due: it cannot hold a CPU.
     /// </summary>
     public int RealTimeSchedulingPriority
     {

@@ -31,4 +31,15 @@ public class BpfObjectLoadTests
         obj.Dispose();
         Assert.Equal(0, clock.Advance(TimeSpan.FromSeconds(10)));
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(0)]
+    [InlineData(42)]
+    public void The_timer_driver_priority_comes_from_the_options_and_is_SCHED_FIFO_10_by_default(int? priority)
+    {
+        var options = priority is { } asked ? new BpfObjectOptions { TimerSchedulingPriority = asked } : new BpfObjectOptions();
+        using var obj = BpfObject.Load(Timers("timer_rules.o"), options);
+        Assert.Equal(priority ?? 10, obj.Timers.RealTimeSchedulingPriority);
+    }
 }
