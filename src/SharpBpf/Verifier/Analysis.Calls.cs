@@ -159,7 +159,6 @@ internal sealed partial class Analysis
         }
 
         var meta = new CallMeta();
-        var regs = state.Registers;
         var arguments = signature.Arguments;
         for (var i = 0; i < arguments.Length; i++)
         {
@@ -200,7 +199,6 @@ internal sealed partial class Analysis
             _ => RegisterValue.Unmodelled,
         };
         ClobberCallerSaved(state, result);
-        _ = regs;
     }
 
     // The kernel names an inner-map instance by the id of the lookup that produced it (map_uid = id).

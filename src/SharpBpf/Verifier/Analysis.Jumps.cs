@@ -67,7 +67,7 @@ internal sealed partial class Analysis
         }
 
         // A pointer compared with NULL.
-        var (pointer, other, register) = left.IsPointer ? (left, right, insn.Dst) : (right, left, insn.Src);
+        var (pointer, other) = left.IsPointer ? (left, right) : (right, left);
         if (!pointer.IsPointer || !other.IsScalar || !other.Range.IsConstant || other.Range.Value != 0)
         {
             return (true, true);
@@ -84,7 +84,6 @@ internal sealed partial class Analysis
             fall.ResolveNullCheck(pointer.Id, isNull: op == JumpOperation.Jne);
         }
 
-        _ = register;
         return (true, true);
     }
 }
