@@ -43,6 +43,26 @@ public enum SpecialFieldMask
     MapValue = SpinLock | ResSpinLock | Timer | Kptr | ListHead | RbRoot | Refcount | Workqueue | Uptr | TaskWork,
 }
 
+/// <summary>The kernel's names of the special field kinds.</summary>
+public static class SpecialFieldKinds
+{
+    /// <summary>The struct that declares a field of this kind (<c>bpf_timer</c>); also the kernel's btf_field_type_name.</summary>
+    public static string StructName(this SpecialFieldKind kind) => kind switch
+    {
+        SpecialFieldKind.SpinLock => "bpf_spin_lock",
+        SpecialFieldKind.ResSpinLock => "bpf_res_spin_lock",
+        SpecialFieldKind.Timer => "bpf_timer",
+        SpecialFieldKind.Workqueue => "bpf_wq",
+        SpecialFieldKind.TaskWork => "bpf_task_work",
+        SpecialFieldKind.ListHead => "bpf_list_head",
+        SpecialFieldKind.ListNode => "bpf_list_node",
+        SpecialFieldKind.RbRoot => "bpf_rb_root",
+        SpecialFieldKind.RbNode => "bpf_rb_node",
+        SpecialFieldKind.Refcount => "bpf_refcount",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+}
+
 /// <summary>One special field: its kind, byte offset from the start of the map value, and size.</summary>
 public readonly record struct SpecialField(SpecialFieldKind Kind, uint Offset, uint Size);
 

@@ -61,16 +61,16 @@ public static class SpecialFieldLocator
 
         private static readonly (SpecialFieldKind Kind, SpecialFieldMask Mask, string Name, bool Unique)[] Named =
         [
-            (SpecialFieldKind.SpinLock, SpecialFieldMask.SpinLock, "bpf_spin_lock", true),
-            (SpecialFieldKind.ResSpinLock, SpecialFieldMask.ResSpinLock, "bpf_res_spin_lock", true),
-            (SpecialFieldKind.Timer, SpecialFieldMask.Timer, "bpf_timer", true),
-            (SpecialFieldKind.Workqueue, SpecialFieldMask.Workqueue, "bpf_wq", true),
-            (SpecialFieldKind.TaskWork, SpecialFieldMask.TaskWork, "bpf_task_work", true),
-            (SpecialFieldKind.ListHead, SpecialFieldMask.ListHead, "bpf_list_head", false),
-            (SpecialFieldKind.ListNode, SpecialFieldMask.ListNode, "bpf_list_node", false),
-            (SpecialFieldKind.RbRoot, SpecialFieldMask.RbRoot, "bpf_rb_root", false),
-            (SpecialFieldKind.RbNode, SpecialFieldMask.RbNode, "bpf_rb_node", false),
-            (SpecialFieldKind.Refcount, SpecialFieldMask.Refcount, "bpf_refcount", false),
+            (SpecialFieldKind.SpinLock, SpecialFieldMask.SpinLock, SpecialFieldKind.SpinLock.StructName(), true),
+            (SpecialFieldKind.ResSpinLock, SpecialFieldMask.ResSpinLock, SpecialFieldKind.ResSpinLock.StructName(), true),
+            (SpecialFieldKind.Timer, SpecialFieldMask.Timer, SpecialFieldKind.Timer.StructName(), true),
+            (SpecialFieldKind.Workqueue, SpecialFieldMask.Workqueue, SpecialFieldKind.Workqueue.StructName(), true),
+            (SpecialFieldKind.TaskWork, SpecialFieldMask.TaskWork, SpecialFieldKind.TaskWork.StructName(), true),
+            (SpecialFieldKind.ListHead, SpecialFieldMask.ListHead, SpecialFieldKind.ListHead.StructName(), false),
+            (SpecialFieldKind.ListNode, SpecialFieldMask.ListNode, SpecialFieldKind.ListNode.StructName(), false),
+            (SpecialFieldKind.RbRoot, SpecialFieldMask.RbRoot, SpecialFieldKind.RbRoot.StructName(), false),
+            (SpecialFieldKind.RbNode, SpecialFieldMask.RbNode, SpecialFieldKind.RbNode.StructName(), false),
+            (SpecialFieldKind.Refcount, SpecialFieldMask.Refcount, SpecialFieldKind.Refcount.StructName(), false),
         ];
 
         public static uint SizeOf(SpecialFieldKind kind) => kind switch

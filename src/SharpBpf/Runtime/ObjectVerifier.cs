@@ -87,8 +87,7 @@ public static class ObjectVerifier
 
     private static VerifierMap ToVerifierMap(MapSpec spec) => new(
         spec.Name, spec.Type, (int)spec.KeySize, (int)spec.ValueSize,
-        spec.SpecialFields.TimerOffset is { } timer ? (int)timer : null,
-        [.. spec.SpecialFields.Fields.Select(f => ((int)f.Offset, (int)f.Size, f.Kind.ToString()))],
+        spec.SpecialFields.Fields,
         spec.IsReadOnly,
         spec.InnerMap is null ? null : ToVerifierMap(spec.InnerMap),
         spec.HasBtf);

@@ -1,3 +1,6 @@
+using SharpBpf.Btf;
+using SpecialField = SharpBpf.Btf.SpecialField;
+using SpecialFieldKind = SharpBpf.Btf.SpecialFieldKind;
 using SharpBpf.Helpers;
 using SharpBpf.Isa;
 using SharpBpf.Maps;
@@ -310,7 +313,7 @@ internal sealed partial class Analysis
             throw new Rejection(pc, $"map '{map.Name}' has to have BTF in order to use bpf_timer");
         }
 
-        if (map.TimerOffset is not { } timerOffset)
+        if (map.OffsetOf(SpecialFieldKind.Timer) is not { } timerOffset)
         {
             throw new Rejection(pc, $"map '{map.Name}' has no valid bpf_timer");
         }
@@ -336,16 +339,7 @@ internal sealed partial class Analysis
             throw new Rejection(pc, $"R{register} doesn't have constant offset. bpf_spin_lock has to be at the constant offset");
         }
 
-        int? lockOffset = null;
-        foreach (var (offset, _, kind) in map.SpecialFields)
-        {
-            if (kind == "SpinLock")
-            {
-                lockOffset = offset;
-            }
-        }
-
-        if (lockOffset is not { } at)
+        if (map.OffsetOf(SpecialFieldKind.SpinLock) is not { } at)
         {
             throw new Rejection(pc, $"map '{map.Name}' has no valid bpf_spin_lock");
         }

@@ -1,3 +1,4 @@
+using SharpBpf.Btf;
 using SharpBpf.Isa;
 
 namespace SharpBpf.Verifier;
@@ -135,22 +136,14 @@ internal sealed partial class Analysis
 
         long first = pointer.Offset + offset + pointer.Range.SMin;
         long end = pointer.Offset + offset + (long)pointer.Range.UMax + size;
-        foreach (var (fieldOffset, fieldSize, kind) in map.SpecialFields)
+        foreach (var field in map.SpecialFields)
         {
-            if (first < fieldOffset + fieldSize && fieldOffset < end)
+            if (first < field.Offset + field.Size && field.Offset < end)
             {
-                throw new Rejection(pc, $"{SpecialFieldName(kind)} cannot be accessed directly by load/store");
+                throw new Rejection(pc, $"{field.Kind.StructName()} cannot be accessed directly by load/store");
             }
         }
     }
-
-    private static string SpecialFieldName(string kind) => kind switch
-    {
-        "Timer" => "bpf_timer",
-        "SpinLock" => "bpf_spin_lock",
-        "Workqueue" => "bpf_wq",
-        _ => kind,
-    };
 
     /// <summary>A constant-offset access must lie inside a region of known size ("invalid access to map value, …").</summary>
     private static void CheckRegion(int pc, RegisterValue pointer, int offset, int size, int? regionSize, string what)

@@ -1,5 +1,8 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using SharpBpf.Btf;
+using SpecialField = SharpBpf.Btf.SpecialField;
+using SpecialFieldKind = SharpBpf.Btf.SpecialFieldKind;
 using SharpBpf.Helpers;
 using SharpBpf.Isa;
 using SharpBpf.Maps;
@@ -37,9 +40,24 @@ public sealed record VerifierInput
 public readonly record struct VerifierFunction(string Name, int StartSlot, bool IsStatic);
 
 /// <summary>A map as the verifier sees it: what the kernel's <c>struct bpf_map</c> tells its checks.</summary>
-public sealed record VerifierMap(string Name, MapType Type, int KeySize, int ValueSize, int? TimerOffset,
-    ImmutableArray<(int Offset, int Size, string Kind)> SpecialFields, bool IsReadOnly = false, VerifierMap? InnerMap = null,
-    bool HasBtf = true);
+public sealed record VerifierMap(string Name, MapType Type, int KeySize, int ValueSize,
+    ImmutableArray<SpecialField> SpecialFields, bool IsReadOnly = false, VerifierMap? InnerMap = null, bool HasBtf = true)
+{
+    /// <summary>Offset of the (last, as the kernel caches it) special field of this kind, or null.</summary>
+    public int? OffsetOf(SpecialFieldKind kind)
+    {
+        int? offset = null;
+        foreach (var field in SpecialFields)
+        {
+            if (field.Kind == kind)
+            {
+                offset = (int)field.Offset;
+            }
+        }
+
+        return offset;
+    }
+}
 
 /// <summary>An lddw that loads a map (<see cref="IsValue"/> false) or the address of its value plus an offset (global data).</summary>
 public readonly record struct VerifierMapReference(VerifierMap Map, bool IsValue, int Offset);

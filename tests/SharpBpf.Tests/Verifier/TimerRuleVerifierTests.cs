@@ -295,7 +295,7 @@ public class TimerRuleVerifierTests
     [Fact]
     public void R4_a_map_without_btf_cannot_hold_a_timer()
     {
-        var legacy = TimerMap with { Name = "legacy", HasBtf = false, TimerOffset = null, SpecialFields = [] };
+        var legacy = TimerMap with { Name = "legacy", HasBtf = false, SpecialFields = [] };
         var result = Verify(LookupIntoR6 + """
 
             mov %r1, %r6

@@ -265,7 +265,7 @@ public class VerifierBasicsTests
     }
 
     private static readonly SharpBpf.Verifier.VerifierMap LockedMap =
-        new("locked", SharpBpf.Maps.MapType.Hash, 4, 32, 8, [(8, 16, "Timer"), (24, 4, "SpinLock")]);
+        new("locked", SharpBpf.Maps.MapType.Hash, 4, 32, [new(SharpBpf.Btf.SpecialFieldKind.Timer, 8, 16), new(SharpBpf.Btf.SpecialFieldKind.SpinLock, 24, 4)]);
 
     private static SharpBpf.Verifier.VerificationResult WithLock(string body) =>
         Verify(LookupIntoR6 + "\n" + body, [], [LockedMap]);

@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using SharpBpf.Asm;
+using SpecialField = SharpBpf.Btf.SpecialField;
+using SpecialFieldKind = SharpBpf.Btf.SpecialFieldKind;
 using SharpBpf.Helpers.BuiltIn;
 using SharpBpf.Isa;
 using SharpBpf.Maps;
@@ -16,9 +18,9 @@ namespace SharpBpf.Tests.Verifier;
 /// </summary>
 internal static class VerifierHarness
 {
-    public static readonly VerifierMap TimerMap = new("timers", MapType.Hash, 4, 24, 8, [(8, 16, "Timer")]);
-    public static readonly VerifierMap OtherTimerMap = new("other", MapType.Array, 4, 24, 8, [(8, 16, "Timer")]);
-    public static readonly VerifierMap PlainMap = new("plain", MapType.Hash, 4, 24, null, []);
+    public static readonly VerifierMap TimerMap = new("timers", MapType.Hash, 4, 24, [new SpecialField(SpecialFieldKind.Timer, 8, 16)]);
+    public static readonly VerifierMap OtherTimerMap = new("other", MapType.Array, 4, 24, [new SpecialField(SpecialFieldKind.Timer, 8, 16)]);
+    public static readonly VerifierMap PlainMap = new("plain", MapType.Hash, 4, 24, []);
 
     private static readonly FrozenDictionary<int, SharpBpf.Helpers.HelperSignature> Signatures =
         ObjectVerifier.SignaturesOf(null);
