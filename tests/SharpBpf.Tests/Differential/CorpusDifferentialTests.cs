@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SharpBpf.Kernel;
 using SharpBpf.Loader;
 using SharpBpf.Runtime;
@@ -12,13 +13,13 @@ namespace SharpBpf.Tests.Differential;
 /// each (bad_*) whose kernel verdicts are in Data/corpus/expected.txt. SharpBpf must accept the first (also checked by
 /// NoFalseRejectionTests), reject the second with the kernel's words and instruction, and run the first as Linux
 /// does: every program on every corpus packet, then the timers fire (50 ms real in Linux, virtual here), and every
-/// return value and every map must match.
+/// return value and every map must match. What SharpBpf cannot do yet is a skipped test with its reason.
 /// </summary>
 public class CorpusDifferentialTests
 {
     /// <summary>
-    /// Mistakes Linux refuses that SharpBpf does not (yet) refuse as Linux does, and why. Deleting an entry turns its
-    /// object into a failing test of SharpBpf's verdict.
+    /// Mistakes Linux refuses that SharpBpf does not (yet) refuse as Linux does, and why: each is reported as a
+    /// skipped test with this reason. Deleting an entry turns its object into a failing test of SharpBpf's verdict.
     /// </summary>
     private static readonly Dictionary<string, string> NotYetAsLinux = new(StringComparer.Ordinal)
     {
@@ -30,19 +31,29 @@ public class CorpusDifferentialTests
         ["bad_xdp_unchecked_udp"] = "packet bounds are not proven (docs/verifier.md: checked mode guards them at run time)",
     };
 
-    /// <summary>Accepted programs SharpBpf cannot run yet, and why. Deleting an entry turns it into a failing run.</summary>
+    /// <summary>
+    /// Accepted programs SharpBpf cannot run as Linux does yet, and why: each is a skipped test with this reason.
+    /// Deleting an entry turns it into a failing run.
+    /// </summary>
     private static readonly Dictionary<string, string> NotYetRunnable = new(StringComparer.Ordinal)
     {
         ["ok_loops_and_stack"] = "bpf_for_each_map_elem over a HASH map visits elements in SharpBpf's order, not the kernel's bucket order: walk_windows records the first hot key (Linux 1, SharpBpf 0)",
     };
 
+    /// <summary>
+    /// Below this, a kernel run loop is too short for any timer of the corpus to fire inside it; a difference is then
+    /// a real one at once, while above it the difference may come from a timer that fired late under load, and the
+    /// comparison is tried again.
+    /// </summary>
+    private static readonly TimeSpan QuietLoop = TimeSpan.FromMilliseconds(10);
+
+    private const int Attempts = 3;
+
     private static KernelVerdicts.VerdictTable Corpus => KernelVerdicts.Corpus;
 
-    public static TheoryData<string> Runnable => [.. Corpus.Accepted.Where(o => !NotYetRunnable.ContainsKey(Source(o)))];
+    public static TheoryData<string> Accepted => [.. Corpus.Accepted];
 
     public static TheoryData<string> Rejected => [.. Corpus.Rejected.Keys.Order(StringComparer.Ordinal)];
-
-    public static TheoryData<string> RejectedAsLinux => [.. Corpus.Rejected.Keys.Where(o => !NotYetAsLinux.ContainsKey(Source(o))).Order(StringComparer.Ordinal)];
 
     [Fact]
     public void Every_bad_object_has_a_kernel_verdict_and_every_source_both_builds()
@@ -54,53 +65,91 @@ public class CorpusDifferentialTests
         Assert.All(NotYetAsLinux.Keys.Concat(NotYetRunnable.Keys), source => Assert.Contains($"{source}_v3.o", objects));
     }
 
-    [KernelTheory]
+    [RecordedKernelTheory(RecordedOn = KernelVerdicts.RecordedOn)]
     [MemberData(nameof(Rejected))]
     public void Linux_rejects_each_mistake_with_the_measured_error(string objectName)
         => Corpus.AssertLinuxRejects(objectName);
 
-    [Theory]
-    [MemberData(nameof(RejectedAsLinux))]
+    [SkippableTheory]
+    [MemberData(nameof(Rejected))]
     public void SharpBpf_rejects_each_mistake_as_Linux_does(string objectName)
     {
+        Skip.If(NotYetAsLinux.TryGetValue(Source(objectName), out var gap), gap);
         var expected = Corpus.Rejected[objectName];
         var spec = ObjectLoader.LoadFile(Corpus.PathOf(objectName));
         var result = ObjectVerifier.Verify(spec, spec.FindProgram(expected.Program)!, new VerifierOptions { LogLevel = 1 });
-        Assert.Equal((expected.Program, false, expected.Error), (result.Program, result.Accepted, result.Error));
-        // Where the kernel's log names no instruction (the combined-stack check) the index is SharpBpf's choice.
-        if (expected.Instruction is { } instruction) Assert.Equal(instruction, result.InstructionIndex);
+        Assert.False(result.Accepted, $"{objectName}: SharpBpf accepts what Linux rejects with '{expected.Error}'");
+        Corpus.AssertSameRejection(objectName, result.Program, result.Error, result.InstructionIndex);
 
         var error = Assert.Throws<VerificationException>(() => BpfObject.Load(Corpus.PathOf(objectName)));
-        Assert.Equal((expected.Program, expected.Error), (error.Program, error.Summary));
+        Corpus.AssertSameRejection(objectName, error.Program, error.Summary, error.InstructionIndex);
     }
 
+    /// <summary>
+    /// Linux runs first, all in a row; SharpBpf's virtual clock then follows the kernel's clock: before each run it
+    /// stands where the kernel's run began, and at the end where the kernel's wait ended. A timer that fired between
+    /// two kernel runs therefore fires between the same two runs here, however slow the machine was. A slow, busy
+    /// machine can still fire a kernel timer late; a difference after a slow loop is tried again.
+    /// </summary>
     [KernelTheory]
-    [MemberData(nameof(Runnable))]
+    [MemberData(nameof(Accepted))]
     public void Each_program_runs_as_in_Linux(string objectName)
     {
+        Skip.If(NotYetRunnable.TryGetValue(Source(objectName), out var gap), gap);
         var path = Corpus.PathOf(objectName);
         using var pinned = CpuPinning.PinToCpu0();
-        using var kernel = KernelObject.Open(path);
+        for (var attempt = 1; ; attempt++)
+        {
+            var (differences, loop) = CompareOnce(path);
+            if (differences.Count == 0) return;
+            if (loop < QuietLoop || attempt == Attempts)
+            {
+                Assert.Fail($"attempt {attempt}, kernel loop {loop.TotalMilliseconds:F1} ms:\n" + string.Join("\n", differences));
+            }
+        }
+    }
+
+    private static (List<string> Differences, TimeSpan Loop) CompareOnce(string path)
+    {
+        using var kernel = KernelBuildDifferences.OpenOrSkip(path);
         var clock = new VirtualClock();
         using var ours = BpfObject.Load(path, new BpfObjectOptions { Clock = clock });
 
         // Context out is compared where a context went in: without one, Linux's packet test runs return none.
         var runs = ours.Programs.SelectMany(program => Inputs(program).Select(input => (Program: program, input.Name, input.Packet, input.Context))).ToList();
-        // Linux first, all in a row: its timers run in real time, and a deadline passing between two runs would
-        // change what the next run sees. The long delays (20 ms) of the packet programs outlast this loop.
-        var linux = runs.Select(r => Outcome(() => kernel.Programs[r.Program.Name].Run(r.Packet, r.Context) is var k ? (k.ReturnValue, r.Context.Length > 0 ? k.ContextOut : []) : default)).ToList();
-        var sharp = runs.Select(r => Outcome(() => r.Program.Run(r.Packet, r.Context) is var o ? ((uint)o.ReturnValue, r.Context.Length > 0 ? o.ContextOut : []) : default)).ToList();
         Assert.NotEmpty(runs);
-        Assert.All(Enumerable.Range(0, runs.Count), i =>
-            Assert.True(linux[i] == sharp[i], $"{runs[i].Program.Name} on {runs[i].Name}: kernel {linux[i]}, SharpBpf {sharp[i]}"));
+        var began = new long[runs.Count];
+        var origin = Stopwatch.GetTimestamp();
+        var linux = new List<string>(runs.Count);
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var r = runs[i];
+            began[i] = Nanoseconds(Stopwatch.GetElapsedTime(origin));
+            linux.Add(Outcome(() => kernel.Programs[r.Program.Name].Run(r.Packet, r.Context) is var k ? (k.ReturnValue, r.Context.Length > 0 ? k.ContextOut : []) : default));
+        }
 
+        var loop = Stopwatch.GetElapsedTime(origin);
         // No comparison before the timers fire: Linux's sub-millisecond timers may already have run by now.
         kernel.WaitRealTime(TimeSpan.FromMilliseconds(50));
-        clock.Advance(TimeSpan.FromMilliseconds(50));
+        var waited = Nanoseconds(Stopwatch.GetElapsedTime(origin));
+
+        var sharp = new List<string>(runs.Count);
+        var zero = clock.Now;
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var r = runs[i];
+            clock.AdvanceTo(zero + began[i] - began[0]);
+            sharp.Add(Outcome(() => r.Program.Run(r.Packet, r.Context) is var o ? ((uint)o.ReturnValue, r.Context.Length > 0 ? o.ContextOut : []) : default));
+        }
+
+        clock.AdvanceTo(zero + waited - began[0]);
+        var differences = Enumerable.Range(0, runs.Count).Where(i => linux[i] != sharp[i])
+            .Select(i => $"{runs[i].Program.Name} on {runs[i].Name}: kernel {linux[i]}, SharpBpf {sharp[i]}").ToList();
         var expected = MapContents.Of(kernel.Maps);
         var actual = MapContents.Of(ours.Maps);
-        var differing = expected.Keys.Union(actual.Keys).Where(k => expected.GetValueOrDefault(k) != actual.GetValueOrDefault(k)).ToList();
-        Assert.True(differing.Count == 0, string.Join("\n", differing.Select(k => $"{k}: kernel {expected.GetValueOrDefault(k) ?? "absent"}, SharpBpf {actual.GetValueOrDefault(k) ?? "absent"}")));
+        differences.AddRange(expected.Keys.Union(actual.Keys).Where(k => expected.GetValueOrDefault(k) != actual.GetValueOrDefault(k))
+            .Select(k => $"{k}: kernel {expected.GetValueOrDefault(k) ?? "absent"}, SharpBpf {actual.GetValueOrDefault(k) ?? "absent"}"));
+        return (differences, loop);
     }
 
     /// <summary>
@@ -131,6 +180,8 @@ public class CorpusDifferentialTests
             return "refused";
         }
     }
+
+    private static long Nanoseconds(TimeSpan elapsed) => elapsed.Ticks * 100;
 
     /// <summary>bad_memcpy_timer_v4.o → bad_memcpy_timer.</summary>
     private static string Source(string objectName) => Path.GetFileNameWithoutExtension(objectName)[..^3];
