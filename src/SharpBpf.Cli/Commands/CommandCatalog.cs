@@ -12,6 +12,7 @@ internal static class CommandCatalog
         yield return DisasmCommand.Create(console);
         yield return VerifyCommand.Create(console);
         yield return RunCommand.Create(console);
+        yield return ReplayCommand.Create(console);
         yield return ConformanceCommand.Create(console);
     }
 }

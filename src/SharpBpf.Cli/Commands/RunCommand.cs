@@ -63,7 +63,7 @@ internal static class RunCommand
                 parse.GetValue(showTimers) ? session.Timers() : null);
             if (parse.GetValue(json))
             {
-                console.Out.WriteLine(JsonSerializer.Serialize(report, CliJsonContext.Default.RunReport));
+                console.Out.WriteLine(JsonSerializer.Serialize(report, CliJsonContext.Relaxed.RunReport));
             }
             else
             {

@@ -23,7 +23,7 @@ internal static class ShowCommand
             var report = Report(spec);
             if (parse.GetValue(json))
             {
-                console.Out.WriteLine(JsonSerializer.Serialize(report, CliJsonContext.Default.ShowReport));
+                console.Out.WriteLine(JsonSerializer.Serialize(report, CliJsonContext.Relaxed.ShowReport));
             }
             else
             {

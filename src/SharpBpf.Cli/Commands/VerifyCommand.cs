@@ -64,8 +64,8 @@ internal static class VerifyCommand
     {
         var verdicts = results.Select(r => new VerifyVerdict(r.Program, r.Accepted, r.Error, r.InstructionIndex, r.Log)).ToList();
         writer.WriteLine(single
-            ? JsonSerializer.Serialize(verdicts[0], CliJsonContext.Default.VerifyVerdict)
-            : JsonSerializer.Serialize(new VerifyReport(verdicts.All(v => v.Accepted), verdicts), CliJsonContext.Default.VerifyReport));
+            ? JsonSerializer.Serialize(verdicts[0], CliJsonContext.Relaxed.VerifyVerdict)
+            : JsonSerializer.Serialize(new VerifyReport(verdicts.All(v => v.Accepted), verdicts), CliJsonContext.Relaxed.VerifyReport));
     }
 
     /// <summary>

@@ -76,9 +76,41 @@ public sealed record VerifyReport(
     [property: JsonPropertyName("accepted")] bool Accepted,
     [property: JsonPropertyName("programs")] IReadOnlyList<VerifyVerdict> Programs);
 
+/// <summary><c>replay --json</c>: CLI.md's shape; <c>error</c> is present only when the replay stopped early.</summary>
+public sealed record ReplayReport(
+    [property: JsonPropertyName("engine")] string Engine,
+    [property: JsonPropertyName("clock")] string Clock,
+    [property: JsonPropertyName("program")] string Program,
+    [property: JsonPropertyName("packets")] long Packets,
+    [property: JsonPropertyName("bytes")] long Bytes,
+    [property: JsonPropertyName("verdicts")] IReadOnlyDictionary<string, long> Verdicts,
+    [property: JsonPropertyName("timers")] ReplayTimers Timers,
+    [property: JsonPropertyName("capture_ns")] long CaptureNs,
+    [property: JsonPropertyName("elapsed_ns")] long ElapsedNs,
+    [property: JsonPropertyName("packets_per_second")] long PacketsPerSecond,
+    [property: JsonPropertyName("packets_written")] long? PacketsWritten,
+    [property: JsonPropertyName("maps")] IReadOnlyDictionary<string, MapDump>? Maps,
+    [property: JsonPropertyName("armed_timers")] IReadOnlyList<TimerDump>? ArmedTimers,
+    [property: JsonPropertyName("error")] string? Error);
+
+public sealed record ReplayTimers(
+    [property: JsonPropertyName("fired")] long Fired,
+    [property: JsonPropertyName("armed_at_end")] int ArmedAtEnd);
+
 [JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ShowReport))]
 [JsonSerializable(typeof(RunReport))]
 [JsonSerializable(typeof(VerifyVerdict))]
 [JsonSerializable(typeof(VerifyReport))]
-internal sealed partial class CliJsonContext : JsonSerializerContext;
+[JsonSerializable(typeof(ReplayReport))]
+internal sealed partial class CliJsonContext : JsonSerializerContext
+{
+    /// <summary>The same shapes with characters written as they are (<c>'</c>, not <c>\u0027</c>): the output is JSON for
+    /// scripts, never embedded in HTML.</summary>
+    public static CliJsonContext Relaxed { get; } = new(new System.Text.Json.JsonSerializerOptions
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -17,36 +17,40 @@ internal static class RunPrinter
             writer.WriteLine(result.DataOut is null ? line : $"{line}, data_out {result.DataOut}");
         }
 
-        if (report.Maps is not null)
-        {
-            foreach (var (name, map) in report.Maps)
-            {
-                var table = new Table().Title(Markup.Escape(name)).Caption(Markup.Escape($"{map.Type}, key {map.KeySize} B, value {map.ValueSize} B"))
-                    .AddColumns("key", "value", "as its BTF types");
-                foreach (var entry in map.Entries)
-                {
-                    table.AddRow(entry.Key, entry.Value ?? string.Join(" | ", entry.Values ?? []), Markup.Escape(describe(name, entry) ?? ""));
-                }
-
-                console.Write(table);
-            }
-        }
-
-        if (report.Timers is not null)
-        {
-            var timers = new Table().Title("armed timers").AddColumns("map", "key", "clock", "expires (ns)", "callback");
-            foreach (var timer in report.Timers)
-            {
-                timers.AddRow(Markup.Escape(timer.Map), timer.Key, timer.Clock,
-                    timer.ExpiresNs < 0 ? "never" : timer.ExpiresNs.ToString(CultureInfo.InvariantCulture), Markup.Escape(timer.Callback));
-            }
-
-            console.Write(timers);
-        }
-
+        WriteMaps(console, report.Maps, describe);
+        WriteTimers(console, report.Timers);
         foreach (var line in report.Trace ?? [])
         {
             writer.WriteLine(line);
         }
+    }
+
+    /// <summary>One table per map: key, value, and the value as its BTF types.</summary>
+    public static void WriteMaps(IAnsiConsole console, IReadOnlyDictionary<string, MapDump>? maps, Func<string, MapEntryDump, string?> describe)
+    {
+        foreach (var (name, map) in maps ?? new Dictionary<string, MapDump>())
+        {
+            var table = new Table().Title(Markup.Escape(name)).Caption(Markup.Escape($"{map.Type}, key {map.KeySize} B, value {map.ValueSize} B"))
+                .AddColumns("key", "value", "as its BTF types");
+            foreach (var entry in map.Entries)
+            {
+                table.AddRow(entry.Key, entry.Value ?? string.Join(" | ", entry.Values ?? []), Markup.Escape(describe(name, entry) ?? ""));
+            }
+
+            console.Write(table);
+        }
+    }
+
+    public static void WriteTimers(IAnsiConsole console, IReadOnlyList<TimerDump>? timers)
+    {
+        if (timers is null) return;
+        var table = new Table().Title("armed timers").AddColumns("map", "key", "clock", "expires (ns)", "callback");
+        foreach (var timer in timers)
+        {
+            table.AddRow(Markup.Escape(timer.Map), timer.Key, timer.Clock,
+                timer.ExpiresNs < 0 ? "never" : timer.ExpiresNs.ToString(CultureInfo.InvariantCulture), Markup.Escape(timer.Callback));
+        }
+
+        console.Write(table);
     }
 }

@@ -11,6 +11,8 @@ internal sealed class SharpBpfSession(BpfObject obj, string engine) : IRunSessio
 {
     public string Engine { get; } = engine;
 
+    public BpfObject Object => obj;
+
     public IReadOnlyList<string> ProgramNames => [.. obj.Programs.Select(p => p.Name)];
 
     public RunResult Run(string program, byte[] data, byte[] context, int repeat)

@@ -27,8 +27,9 @@ public partial class DependencyRulesTests
         ["Interpreter"] = ["Execution", "Helpers", "Isa"],
         ["Jit"] = ["Execution", "Helpers", "Isa"],
         ["Kernel"] = ["Loader"],
+        ["Capture"] = [],
         ["Runtime"] = ["Isa", "Asm", "Elf", "Btf", "Loader", "Maps", "Time", "Timers", "Helpers", "Verifier",
-            "Execution", "Interpreter", "Jit", "Kernel"],
+            "Execution", "Interpreter", "Jit", "Kernel", "Capture"],
     };
 
     [GeneratedRegex(@"\bSharpBpf\.(?<folder>[A-Z][A-Za-z]*)\b")]
