@@ -132,11 +132,19 @@ public static class CaptureReplay
             }
 
             // Real time: wait until the capture's gap (scaled) has passed since the replay began.
+            // A timed wait may end up to a millisecond early; the last stretch yields until the packet's time.
             var due = TimeSpan.FromTicks((long)(captureNs / options.Speed / 100));
-            var wait = due - _elapsed.Elapsed;
-            if (wait > TimeSpan.Zero)
+            for (var wait = due - _elapsed.Elapsed; wait > TimeSpan.Zero; wait = due - _elapsed.Elapsed)
             {
-                options.Cancellation.WaitHandle.WaitOne(wait);
+                options.Cancellation.ThrowIfCancellationRequested();
+                if (wait > TimeSpan.FromMilliseconds(2))
+                {
+                    options.Cancellation.WaitHandle.WaitOne(wait - TimeSpan.FromMilliseconds(1));
+                }
+                else
+                {
+                    Thread.Yield();
+                }
             }
         }
 
