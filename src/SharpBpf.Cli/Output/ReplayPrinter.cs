@@ -9,9 +9,8 @@ internal static class ReplayPrinter
     public static void Write(TextWriter writer, ReplayReport report, Func<string, MapEntryDump, string?> describe)
     {
         var console = Human.Console(writer);
-        var table = new Table().Title(Markup.Escape($"replay of {report.Program} ({report.Engine}, {report.Clock} clock)"))
-            .AddColumns("", "")
-            .HideHeaders();
+        writer.WriteLine($"replay of {report.Program} ({report.Engine}, {report.Clock} clock)");
+        var table = new Table().AddColumns("", "").HideHeaders();
         table.AddRow("packets", Number(report.Packets));
         table.AddRow("bytes", Number(report.Bytes));
         foreach (var (verdict, count) in report.Verdicts)

@@ -184,8 +184,8 @@ public static class CaptureReplay
         private void Report(bool force)
         {
             if (options.Progress is not { } progress) return;
-            // Reading the clock costs more than a short program's run: look at it every 256 packets.
-            if (!force && ((_packets & 255) != 0 || _elapsed.Elapsed < _nextProgress)) return;
+            // In virtual time reading the clock costs more than a short program's run: look at it every 256 packets.
+            if (!force && ((_virtual is not null && (_packets & 255) != 0) || _elapsed.Elapsed < _nextProgress)) return;
             _nextProgress = _elapsed.Elapsed + options.ProgressInterval;
             progress(new ReplayProgress(_packets, _bytes, capture.Position, [.. _verdicts], obj.Timers.FireCount - _firesBefore,
                 obj.Timers.ArmedCount, _sampledMaps.ToDictionary(m => m.Name, m => m.Count), _elapsed.Elapsed));
