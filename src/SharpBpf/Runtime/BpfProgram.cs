@@ -52,6 +52,9 @@ public sealed class BpfProgram : ITimerProgram
         return IsPacketProgram ? RunOnPacket(data, context, repeat) : RunOnRawContext(context, repeat);
     }
 
+    /// <summary>A runner for many packets through this XDP program, each a test run, with one prepared context.</summary>
+    public PacketRunner CreatePacketRunner() => new(this);
+
     private ProgramRunResult RunOnPacket(ReadOnlySpan<byte> data, ReadOnlySpan<byte> context, int repeat)
     {
         using var packet = Type == ProgramType.Xdp
@@ -130,7 +133,7 @@ public sealed class BpfProgram : ITimerProgram
 
     internal string FunctionNameAt(int slot) => Spec.FunctionAt(slot).Name;
 
-    private RunContext NewRunContext(RunHost host)
+    internal RunContext NewRunContext(RunHost host)
     {
         var run = new RunContext { HostState = host };
         foreach (var region in Owner.GlobalDataRegions)

@@ -107,6 +107,37 @@ internal sealed unsafe class PacketContext : IPacketContext, IDisposable
         return context;
     }
 
+    /// <summary>
+    /// Makes this XDP context hold <paramref name="packet"/> as a fresh test run's would: the frame zeroed (the kernel
+    /// allocates it zeroed, and the last packet must leave nothing behind), the packet at the usual headroom, the
+    /// xdp_md fields as a run without ctx_in sets them. What a stream of packets costs instead of a new frame each.
+    /// </summary>
+    public void ResetXdp(ReadOnlySpan<byte> packet, string program)
+    {
+        if (Kind != PacketKind.Xdp) throw new InvalidOperationException("only an XDP context is reset for a new packet");
+        RequireEthernet(packet, program);
+        var maxData = ContextLayouts.FrameSize - ContextLayouts.XdpHeadroom - ContextLayouts.SharedInfoTailroom;
+        if (packet.Length > maxData)
+        {
+            throw new ProgramInputException(program, $"packet of {packet.Length} bytes exceeds the {maxData}-byte linear frame");
+        }
+
+        new Span<byte>(_frame, ContextLayouts.FrameSize).Clear();
+        var data = _frame + ContextLayouts.XdpHeadroom;
+        packet.CopyTo(new Span<byte>(data, packet.Length));
+        _data = (nint)data;
+        _dataEnd = (nint)(data + packet.Length);
+        _dataMeta = _data;
+        Redirect = null;
+        var bytes = ContextBytes;
+        bytes.Clear();
+        WriteBounds();
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes[ContextLayouts.XdpIngressIfindex..], 1);
+    }
+
+    /// <summary>The visible packet (what data_out holds for XDP), valid until the context changes.</summary>
+    public ReadOnlySpan<byte> Visible => new((void*)_data, (int)(_dataEnd - _data));
+
     public static PacketContext ForSkb(ReadOnlySpan<byte> packet, ReadOnlySpan<byte> contextIn, bool socketFilter, string program)
     {
         RequireEthernet(packet, program);

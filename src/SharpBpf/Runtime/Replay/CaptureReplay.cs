@@ -51,6 +51,7 @@ public static class CaptureReplay
         private readonly long[] _verdicts = new long[XdpVerdicts.Names.Count];
         private readonly List<ReplaySample> _samples = [];
         private readonly Stopwatch _elapsed = new();
+        private readonly PacketRunner _runner = program.CreatePacketRunner();
         private readonly long _firesBefore = obj.Timers.FireCount;
         private long _packets;
         private long _bytes;
@@ -102,6 +103,7 @@ public static class CaptureReplay
             }
 
             _elapsed.Stop();
+            _runner.Dispose();
             Sample(force: true);
             Report(force: true);
             return new ReplaySummary
@@ -150,8 +152,7 @@ public static class CaptureReplay
 
         private void RunOne(in CapturedPacket packet)
         {
-            var result = program.Run(packet.Data.Span);
-            var verdict = XdpVerdicts.Classify(result.ReturnValue);
+            var verdict = XdpVerdicts.Classify(_runner.Run(packet.Data.Span));
             _verdicts[verdict]++;
             _packets++;
             _bytes += packet.Data.Length;
@@ -159,7 +160,7 @@ public static class CaptureReplay
             {
                 // A capture cut at its snap length keeps saying how long the packet really was.
                 var missing = packet.OriginalLength - packet.Data.Length;
-                output.Write(packet.TimestampNs, result.DataOut, result.DataOut.Length + Math.Max(missing, 0));
+                output.Write(packet.TimestampNs, _runner.DataOut, _runner.DataOut.Length + Math.Max(missing, 0));
             }
         }
 
