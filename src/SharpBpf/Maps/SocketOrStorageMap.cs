@@ -9,7 +9,7 @@ namespace SharpBpf.Maps;
 /// ones Linux 6.18 gives for an empty map of the type (measured): sockmap lookup -ENOSPC with 4-byte values (a
 /// socket cookie needs 8) else -ENOENT, delete -EINVAL, get_next_key walks indexes; sockhash lookup -ENOSPC/-ENOENT,
 /// delete and get_next_key -ENOENT; cgroup storage lookup, update and get_next_key -ENOENT, delete -EINVAL;
-/// sk_storage (keys are socket fds) -EBADF. Updates that would need a socket are -EBADF: SharpBpf has no fds.
+/// sk_storage (keys are socket fds) -EBADF, get_next_key -ENOTSUPP. Updates that would need a socket are -EBADF: SharpBpf has no fds.
 /// </summary>
 public sealed class SocketOrStorageMap : BpfMap
 {
@@ -42,7 +42,7 @@ public sealed class SocketOrStorageMap : BpfMap
     public override Errno GetNextKey(ReadOnlySpan<byte> key, Span<byte> nextKey)
     {
         ThrowIfDisposed();
-        if (Type != MapType.Sockmap) return Type == MapType.SkStorage ? Errno.EOPNOTSUPP : Errno.ENOENT;
+        if (Type != MapType.Sockmap) return Type == MapType.SkStorage ? Errno.ENOTSUPP : Errno.ENOENT;
         if (nextKey.Length < KeySize) ThrowHelper.BufferTooSmall(nameof(nextKey), KeySize, nextKey.Length);
         var index = key.Length >= KeySize ? BinaryPrimitives.ReadUInt32LittleEndian(key) : uint.MaxValue;
         uint next;
