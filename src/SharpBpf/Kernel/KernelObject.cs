@@ -8,7 +8,9 @@ namespace SharpBpf.Kernel;
 /// verified by the kernel's verifier and loaded. Programs run through BPF_PROG_TEST_RUN; maps are read and
 /// written through the bpf(2) map commands. This is the "kernel" engine: the same object the SharpBpf runtime
 /// loads, executed by Linux, for differential tests and <c>sharpbpf run --engine kernel</c>.
-/// <para>It does not attach programs to hooks, pin anything in bpffs, read BTF, or run without root
+/// <para>Maps declared with <c>LIBBPF_PIN_BY_NAME</c> are pinned in a private bpffs directory made for this object
+/// (<see cref="PinDirectory"/>) and unpinned when it is disposed or its maps released, so every object starts from
+/// fresh maps and nothing outlives it. It does not attach programs to hooks, read BTF, or run without root
 /// (see <see cref="KernelAvailability"/>). libbpf's log never reaches the console: it is captured and
 /// carried by <see cref="KernelLoadException"/>. Instances are not thread-safe.</para>
 /// </summary>
@@ -16,6 +18,7 @@ public sealed class KernelObject : IDisposable
 {
     private nint _libBpfObject;
     private readonly List<int> _ownedProgramFds = [];
+    private PrivatePinDirectory? _pins;
     private bool _disposed;
 
     private KernelObject(string name, string? fileName)
@@ -38,6 +41,11 @@ public sealed class KernelObject : IDisposable
     /// <summary>The object's maps in object order, global-data maps included under libbpf's names.</summary>
     public KernelNamedCollection<KernelMap> Maps { get; private set; }
 
+    /// <summary>The private bpffs directory libbpf pins <c>LIBBPF_PIN_BY_NAME</c> maps in (its <c>pin_root_path</c>);
+    /// null when bpffs could not be used, and removed with every pin in it on <see cref="Dispose"/> and
+    /// <see cref="ReleaseMaps"/>.</summary>
+    public string? PinDirectory => _pins?.Path;
+
     /// <summary>True after <see cref="ReleaseMaps"/>.</summary>
     public bool MapsReleased { get; private set; }
 
@@ -51,18 +59,25 @@ public sealed class KernelObject : IDisposable
         if (!File.Exists(path)) throw new FileNotFoundException($"object file '{path}' not found", path);
         string fileName = Path.GetFileName(path);
         using var log = LibBpfLog.Capture();
+        var pins = PrivatePinDirectory.TryCreate();
         nint handle;
         int errno;
         unsafe
         {
             byte[] pathBytes = NullTerminated(path);
+            byte[]? pinRootBytes = pins is null ? null : NullTerminated(pins.Path);
             BpfObjectOpenOptions options = default;
             options.Size = BpfObjectOpenOptions.StructSize;
             fixed (byte* pathPointer = pathBytes)
+            fixed (byte* pinRootPointer = pinRootBytes)
+            {
+                // libbpf copies the pin root at open, so the buffer need not outlive this call.
+                options.PinRootPath = (nint)pinRootPointer;
                 handle = LibBpf.ObjectOpenFile(pathPointer, &options);
+            }
             errno = handle == 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : 0;
         }
-        return Load(handle, errno, fileName, log);
+        return Load(handle, errno, fileName, log, pins);
     }
 
     /// <summary>Opens and loads an object from its bytes. <paramref name="objectName"/> plays the role of the
@@ -73,23 +88,27 @@ public sealed class KernelObject : IDisposable
         if (elf.IsEmpty) throw new ArgumentException("the object is empty", nameof(elf));
         KernelAvailability.ThrowIfUnavailable();
         using var log = LibBpfLog.Capture();
+        var pins = PrivatePinDirectory.TryCreate();
         nint handle;
         int errno;
         unsafe
         {
             byte[] nameBytes = NullTerminated(objectName);
+            byte[]? pinRootBytes = pins is null ? null : NullTerminated(pins.Path);
             fixed (byte* elfPointer = elf)
             fixed (byte* namePointer = nameBytes)
+            fixed (byte* pinRootPointer = pinRootBytes)
             {
                 BpfObjectOpenOptions options = default;
                 options.Size = BpfObjectOpenOptions.StructSize;
                 options.ObjectName = (nint)namePointer;
+                options.PinRootPath = (nint)pinRootPointer;
                 // libbpf keeps no pointer into the buffer after open: it copies the ELF image.
                 handle = LibBpf.ObjectOpenMemory(elfPointer, (nuint)elf.Length, &options);
             }
             errno = handle == 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : 0;
         }
-        return Load(handle, errno, objectName, log);
+        return Load(handle, errno, objectName, log, pins);
     }
 
     /// <summary>
@@ -104,8 +123,8 @@ public sealed class KernelObject : IDisposable
     /// <item>A map's user count is held by map fds (including by-id fds), bpffs pins, and mmap()s of the map
     /// (the mapping keeps the map's file open). A program's use of a map holds only the plain refcount.</item>
     /// <item>This object holds map fds only through libbpf: its own fds per map, plus the mmap()s libbpf makes
-    /// of global-data (.data/.bss) maps. Nothing is pinned (no pin_root_path, no <c>pinning</c> honoured into a
-    /// bpffs this engine never mounts). <c>bpf_object__close</c> munmaps and closes all of them, and the BTF fd.</item>
+    /// of global-data (.data/.bss) maps. <c>bpf_object__close</c> munmaps and closes all of them, and the BTF fd.
+    /// Maps pinned by name are pinned only in this object's private directory, whose pins are unlinked too.</item>
     /// <item>Before closing, each program fd is dup()ed: a program fd holds the program, and the program holds
     /// its maps (refcount, not user count), so programs stay runnable and their maps stay alive.</item>
     /// <item>Maps no program uses are freed entirely by the close.</item>
@@ -135,6 +154,8 @@ public sealed class KernelObject : IDisposable
         using (LibBpfLog.Capture())
             LibBpf.ObjectClose(_libBpfObject);
         _libBpfObject = 0;
+        // A pin is a user reference like an fd; the directory goes with it.
+        RemovePins();
         for (int i = 0; i < Programs.Count; i++) Programs[i].Fd = duplicates[i];
         _ownedProgramFds.AddRange(duplicates);
         MapsReleased = true;
@@ -199,19 +220,33 @@ public sealed class KernelObject : IDisposable
         }
         foreach (int fd in _ownedProgramFds) LibC.Close(fd);
         _ownedProgramFds.Clear();
+        RemovePins();
     }
 
-    private static KernelObject Load(nint handle, int openErrno, string displayName, LibBpfLog.Scope log)
+    private void RemovePins()
+    {
+        _pins?.Remove();
+        _pins = null;
+    }
+
+    private static KernelObject Load(nint handle, int openErrno, string displayName, LibBpfLog.Scope log, PrivatePinDirectory? pins)
     {
         string? fileName = displayName;
         if (handle == 0)
+        {
+            pins?.Remove();
             throw new KernelLoadException("libbpf cannot open the object", fileName, null, openErrno, log.Text);
+        }
 
+        // Without a private directory libbpf would pin into the shared bpffs root; not pinning at all is the only
+        // way then to keep a run from reusing (and outliving into) another run's maps.
+        if (pins is null) DisablePinning(handle);
         int loaded = LibBpf.ObjectLoad(handle);
         if (loaded < 0)
         {
             string text = log.Text;
             LibBpf.ObjectClose(handle);
+            pins?.Remove();
             string? program = KernelLoadException.FindFailedProgram(text);
             string summary = program is not null ? "rejected by the kernel" : "libbpf cannot load the object";
             throw new KernelLoadException(summary, fileName, program, -loaded, text);
@@ -220,6 +255,7 @@ public sealed class KernelObject : IDisposable
         var result = new KernelObject(LibBpf.ToText(LibBpf.ObjectName(handle)) ?? displayName, fileName)
         {
             _libBpfObject = handle,
+            _pins = pins,
         };
         try
         {
@@ -231,6 +267,12 @@ public sealed class KernelObject : IDisposable
             throw;
         }
         return result;
+    }
+
+    private static unsafe void DisablePinning(nint handle)
+    {
+        for (nint map = LibBpf.ObjectNextMap(handle, 0); map != 0; map = LibBpf.ObjectNextMap(handle, map))
+            LibBpf.MapSetPinPath(map, null);
     }
 
     private unsafe void Describe()

@@ -44,6 +44,13 @@ public abstract unsafe class BpfMap : IDisposable
                 MapType.Ringbuf => new RingBufferMap(definition, options),
                 MapType.ArrayOfMaps => new ArrayOfMapsMap(definition, options),
                 MapType.HashOfMaps => new HashOfMapsMap(definition, options),
+                MapType.LpmTrie => new LpmTrieMap(definition, options),
+                MapType.BloomFilter => new BloomFilterMap(definition, options),
+                MapType.Devmap or MapType.Cpumap or MapType.Xskmap => new RedirectArrayMap(definition, options),
+                MapType.DevmapHash => new DevmapHashMap(definition, options),
+                MapType.PerfEventArray => new PerfEventArrayMap(definition, options),
+                MapType.Sockmap or MapType.Sockhash or MapType.CgroupStorage or MapType.PercpuCgroupStorage or
+                    MapType.SkStorage => new SocketOrStorageMap(definition, options),
                 _ => throw new MapCreateException(definition.Name, Errno.EOPNOTSUPP, "unsupported map type"),
             };
         }

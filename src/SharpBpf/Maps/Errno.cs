@@ -14,10 +14,13 @@ public enum Errno
     EFAULT = 14,
     EBUSY = 16,
     EEXIST = 17,
+    ENODEV = 19,
     EINVAL = 22,
     ENOSPC = 28,
     ERANGE = 34,
     EDEADLK = 35,
+    EOVERFLOW = 75,
+    ENOTSOCK = 88,
     EOPNOTSUPP = 95,
     /// <summary>Kernel-internal ENOTSUPP (524), which BPF syscalls do leak to user space.</summary>
     ENOTSUPP = 524,

@@ -10,4 +10,7 @@ public sealed record MapCreateOptions
 
     /// <summary>The reclamation domain; every engine must enter runs on the same one (normally <see cref="EpochManager.Shared"/>).</summary>
     public EpochManager Epochs { get; init; } = EpochManager.Shared;
+
+    /// <summary>Whether a network interface index names a device (DEVMAP/DEVMAP_HASH updates); defaults to this machine's.</summary>
+    public Func<uint, bool> InterfaceExists { get; init; } = HostInterfaces.Exists;
 }

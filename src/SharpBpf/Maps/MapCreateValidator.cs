@@ -5,7 +5,7 @@ namespace SharpBpf.Maps;
 /// <c>map_alloc_check</c>, then <c>map_check_btf</c> for special fields. Does not check names (libbpf truncates
 /// them) nor privileges (the runtime is its own root).
 /// </summary>
-internal static class MapCreateValidator
+internal static partial class MapCreateValidator
 {
     /// <summary>KMALLOC_MAX_SIZE on x86-64 (order-10 pages).</summary>
     internal const ulong KmallocMaxSize = 1UL << 22;
@@ -64,6 +64,8 @@ internal static class MapCreateValidator
         var flags = def.Flags;
         if ((flags & (MapCreateFlags.Rdonly | MapCreateFlags.Wronly)) == (MapCreateFlags.Rdonly | MapCreateFlags.Wronly))
             return Fail(Errno.EINVAL, "BPF_F_RDONLY and BPF_F_WRONLY together", out reason);
+        if (def.MapExtra != 0 && def.Type is not MapType.BloomFilter)
+            return Fail(Errno.EINVAL, "map_extra is only for bloom_filter maps", out reason);
 
         var typeErrno = def.Type switch
         {
@@ -75,6 +77,15 @@ internal static class MapCreateValidator
                 : CheckHash(def, out reason),
             MapType.Queue or MapType.Stack => CheckQueueStack(def, out reason),
             MapType.Ringbuf => CheckRingbuf(def, out reason),
+            MapType.PerfEventArray => CheckFdArray(def, out reason),
+            MapType.LpmTrie => CheckLpmTrie(def, out reason),
+            MapType.BloomFilter => CheckBloomFilter(def, out reason),
+            MapType.Devmap or MapType.DevmapHash => CheckDevmap(def, out reason),
+            MapType.Cpumap => CheckCpumap(def, out reason),
+            MapType.Xskmap => CheckXskmap(def, out reason),
+            MapType.Sockmap or MapType.Sockhash => CheckSockmap(def, out reason),
+            MapType.CgroupStorage or MapType.PercpuCgroupStorage => CheckCgroupStorage(def, out reason),
+            MapType.SkStorage => CheckSkStorage(def, out reason),
             _ when Enum.IsDefined(def.Type) && def.Type != MapType.Unspec =>
                 Fail(Errno.EOPNOTSUPP, $"map type {def.Type.ToKernelName()} is not supported by SharpBpf", out reason),
             _ => Fail(Errno.EINVAL, $"unknown map type {(uint)def.Type}", out reason),

@@ -25,6 +25,10 @@ public sealed record MapDefinition
     public uint MaxEntries { get; init; }
     public MapCreateFlags Flags { get; init; }
 
+    /// <summary>BPF_MAP_CREATE's <c>map_extra</c>: for BLOOM_FILTER the number of hash functions in the low 4 bits
+    /// (0 means 5); must be 0 for the other types.</summary>
+    public ulong MapExtra { get; init; }
+
     /// <summary>For ARRAY_OF_MAPS/HASH_OF_MAPS: the template every inner map must match (the kernel's <c>inner_map_fd</c>).</summary>
     public MapDefinition? InnerMap { get; init; }
 
@@ -33,6 +37,9 @@ public sealed record MapDefinition
 
     /// <summary>Whether the value has BTF (<c>btf_value_type_id != 0</c>). Special fields exist only with BTF.</summary>
     public bool HasValueBtf { get; init; }
+
+    /// <summary>Whether the key has BTF (<c>btf_key_type_id != 0</c>); local-storage maps require it.</summary>
+    public bool HasKeyBtf { get; init; }
 
     public bool Has(SpecialFieldKind kind)
     {

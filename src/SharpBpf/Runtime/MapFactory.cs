@@ -18,6 +18,8 @@ internal static class MapFactory
             InnerMap = spec.InnerMap is { } inner ? Definition(inner) : null,
             SpecialFields = [.. spec.SpecialFields.Fields.Select(f => new SpecialField(Kind(f.Kind), (int)f.Offset, (int)f.Size))],
             HasValueBtf = spec.HasBtf,
+            HasKeyBtf = spec.KeyTypeId != 0,
+            MapExtra = spec.MapExtra,
         };
 
     private static SpecialFieldKind Kind(BtfKind kind) => kind switch

@@ -65,7 +65,8 @@ public class MapCreateTests
     [InlineData(MapType.ProgArray, 4u, 4u, 4u, MapCreateFlags.None, Errno.None)]
     [InlineData(MapType.ProgArray, 4u, 8u, 4u, MapCreateFlags.None, Errno.EINVAL)]
     [InlineData(MapType.ProgArray, 4u, 4u, 4u, MapCreateFlags.RdonlyProg, Errno.EINVAL)]
-    [InlineData(MapType.LpmTrie, 8u, 8u, 4u, MapCreateFlags.NoPrealloc, Errno.EOPNOTSUPP)]
+    [InlineData(MapType.LpmTrie, 8u, 8u, 4u, MapCreateFlags.NoPrealloc, Errno.None)]
+    [InlineData(MapType.StackTrace, 4u, 8u, 4u, MapCreateFlags.None, Errno.EOPNOTSUPP)]
     [InlineData((MapType)999, 4u, 8u, 4u, MapCreateFlags.None, Errno.EINVAL)]
     public void Attributes_are_checked_like_BPF_MAP_CREATE(MapType type, uint key, uint value, uint max, MapCreateFlags flags, Errno expected) =>
         Assert.Equal(expected, Try(type, key, value, max, flags));

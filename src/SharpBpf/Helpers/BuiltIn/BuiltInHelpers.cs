@@ -27,6 +27,7 @@ public static class BuiltInHelpers
         [HelperId.TailCall] = new(HelperReturnKind.Void, Context, ConstMapPointer, Anything),
         [HelperId.GetCurrentPidTgid] = NoArguments,
         [HelperId.GetCurrentComm] = new(HelperReturnKind.Integer, WritableMemory, ConstSize),
+        [HelperId.PerfEventOutput] = new(HelperReturnKind.Integer, Context, ConstMapPointer, Anything, ReadableMemory, ConstSizeOrZero),
         [HelperId.Redirect] = new(HelperReturnKind.Integer, Anything, Anything),
         [HelperId.SkbLoadBytes] = new(HelperReturnKind.Integer, Context, Anything, WritableMemory, ConstSize),
         [HelperId.CsumDiff] = new(HelperReturnKind.Integer, ReadableMemoryOrNull, ConstSizeOrZero, ReadableMemoryOrNull, ConstSizeOrZero, Anything),
@@ -95,6 +96,7 @@ public static class BuiltInHelpers
         var ring = new RingBufferHelpers(environment);
         var loops = new LoopHelpers(environment);
         var packet = new PacketHelpers(environment);
+        var perf = new PerfEventHelpers(environment);
         List<(HelperId, HelperFunction)> functions =
         [
             (HelperId.MapLookupElem, maps.Lookup),
@@ -108,6 +110,7 @@ public static class BuiltInHelpers
             (HelperId.TailCall, tail.TailCall),
             (HelperId.GetCurrentPidTgid, task.GetCurrentPidTgid),
             (HelperId.GetCurrentComm, task.GetCurrentComm),
+            (HelperId.PerfEventOutput, perf.Output),
             (HelperId.Redirect, packet.Redirect),
             (HelperId.SkbLoadBytes, packet.SkbLoadBytes),
             (HelperId.CsumDiff, ChecksumHelpers.CsumDiff),

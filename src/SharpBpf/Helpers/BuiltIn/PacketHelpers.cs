@@ -217,7 +217,9 @@ internal sealed unsafe class PacketHelpers(HelperEnvironment environment)
             context.Fault("bpf_redirect_map is only available to XDP programs");
         }
 
-        if ((r3 & ~(XdpActionMask | FlagBroadcast | FlagExcludeIngress)) != 0)
+        // Only device maps can broadcast; for cpumap and xskmap those flags are unknown bits, so the redirect aborts.
+        var allowedFlags = map.Type is MapType.Devmap or MapType.DevmapHash ? XdpActionMask | FlagBroadcast | FlagExcludeIngress : XdpActionMask;
+        if ((r3 & ~allowedFlags) != 0)
         {
             return XdpAborted;
         }

@@ -87,6 +87,10 @@ internal static unsafe partial class LibBpf
     [LibraryImport(Library, EntryPoint = "bpf_map__map_flags")]
     public static partial uint MapFlags(nint map);
 
+    /// <summary>Before load: where the map is pinned; NULL means the map is not pinned at all.</summary>
+    [LibraryImport(Library, EntryPoint = "bpf_map__set_pin_path")]
+    public static partial int MapSetPinPath(nint map, byte* path);
+
     [LibraryImport(Library, EntryPoint = "bpf_map__fd")]
     public static partial int MapFd(nint map);
 
