@@ -206,7 +206,7 @@ public class VerifierBasicsTests
     [Fact]
     public void Packet_pointers_come_from_the_context_and_other_fields_are_numbers()
     {
-        var packet = Verify("ldxw %r2, [%r1+0]\nldxw %r3, [%r1+4]\nmov %r4, %r2\nadd %r4, 1\njgt %r4, %r3, +1\nldxb %r0, [%r2+0]\nexit");
+        var packet = Verify("ldxw %r2, [%r1+0]\nldxw %r3, [%r1+4]\nmov %r0, 0\nmov %r4, %r2\nadd %r4, 1\njgt %r4, %r3, +1\nldxb %r0, [%r2+0]\nexit");
         Assert.True(packet.Accepted, packet.Log);
         var number = Verify("ldxw %r2, [%r1+12]\nldxb %r0, [%r2+0]\nexit");
         Assert.Equal(("R2 invalid mem access 'scalar'", (int?)1), (number.Error, number.InstructionIndex));
