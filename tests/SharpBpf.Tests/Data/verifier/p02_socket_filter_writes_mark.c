@@ -7,6 +7,9 @@ SEC("socket")
 int mark_in_filter(struct __sk_buff *skb)
 {
 	skb->cb[0] = skb->len;
+	skb->cb[1] = skb->protocol;
+	skb->cb[2] = skb->ifindex + 1;
+	asm volatile("" ::: "memory"); /* keep the allowed stores first */
 	skb->mark = 7;
 	return 0;
 }
