@@ -92,12 +92,5 @@ public static class ObjectVerifier
         spec.InnerMap is null ? null : ToVerifierMap(spec.InnerMap),
         spec.HasBtf);
 
-    private static ContextLayout ContextFor(ProgramType type) => type switch
-    {
-        ProgramType.Xdp => new ContextLayout(ContextLayouts.XdpMdSize, ContextLayouts.XdpData, ContextLayouts.XdpDataEnd, ContextLayouts.XdpDataMeta),
-        ProgramType.SchedCls or ProgramType.SchedAct or ProgramType.SocketFilter or ProgramType.CgroupSkb
-            or ProgramType.LwtIn or ProgramType.LwtOut or ProgramType.LwtXmit or ProgramType.SkSkb =>
-            new ContextLayout(ContextLayouts.SkBuffSize, ContextLayouts.SkbData, ContextLayouts.SkbDataEnd, ContextLayouts.SkbDataMeta),
-        _ => ContextLayout.Opaque(0),
-    };
+    private static ContextLayout ContextFor(ProgramType type) => VerifierContexts.For(type);
 }

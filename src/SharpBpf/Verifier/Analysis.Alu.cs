@@ -19,7 +19,7 @@ internal sealed partial class Analysis
             // Opcode 0xd7 (ALU64 class) is the unconditional bswap; in the ALU class the source bit picks be/le.
             bool toBigEndian = is64 || fromRegister;
             regs[insn.Dst] = value.IsScalar
-                ? RegisterValue.Scalar(ScalarArithmetic.ByteSwap(value.Range, toBigEndian, insn.Immediate))
+                ? value with { Range = ScalarArithmetic.ByteSwap(value.Range, toBigEndian, insn.Immediate) }
                 : RegisterValue.Unmodelled;
             return pc + 1;
         }
@@ -56,7 +56,7 @@ internal sealed partial class Analysis
     {
         if (insn.Offset is 8 or 16 or 32)
         {
-            return source.IsScalar ? RegisterValue.Scalar(ScalarArithmetic.SignExtend(source.Range, insn.Offset, is64)) : RegisterValue.Unmodelled;
+            return source.IsScalar ? source with { Range = ScalarArithmetic.SignExtend(source.Range, insn.Offset, is64) } : RegisterValue.Unmodelled;
         }
 
         if (is64)
@@ -66,7 +66,7 @@ internal sealed partial class Analysis
 
         return source.Kind switch
         {
-            ValueKind.Scalar => RegisterValue.Scalar(source.Range.Truncated32()),
+            ValueKind.Scalar => source with { Range = source.Range.Truncated32() },
             ValueKind.Unknown => RegisterValue.Unmodelled,
             // A privileged program may copy the low half of a pointer: it becomes a number.
             _ => RegisterValue.Scalar(ScalarRange.Bits(32)),
@@ -86,49 +86,10 @@ internal sealed partial class Analysis
             var range = op == AluOperation.Neg
                 ? ScalarArithmetic.Apply(AluOperation.Sub, is64, false, ScalarRange.Zero, dst.Range)
                 : ScalarArithmetic.Apply(op, is64, signed, dst.Range, src.Range);
-            return RegisterValue.Scalar(range);
+            return RegisterValue.Scalar(range) with { Approximate = dst.Approximate || src.Approximate };
         }
 
-        // A privileged program may subtract pointers at any width: the difference is a number (allow_ptr_leaks).
-        if (dst.IsPointer && src.IsPointer)
-        {
-            return op == AluOperation.Sub ? RegisterValue.UnknownScalar : RegisterValue.Unmodelled;
-        }
-
-        if (!is64)
-        {
-            if (op == AluOperation.Sub)
-            {
-                return RegisterValue.UnknownScalar;
-            }
-
-            throw new Rejection(pc, $"R{(dst.IsPointer ? insn.Dst : insn.Src)} 32-bit pointer arithmetic prohibited");
-        }
-
-        var (pointer, pointerRegister, offset) = dst.IsPointer ? (dst, insn.Dst, src) : (src, insn.Src, dst);
-        if (op is not (AluOperation.Add or AluOperation.Sub) || (op == AluOperation.Sub && !dst.IsPointer))
-        {
-            return RegisterValue.Unmodelled;
-        }
-
-        if (pointer.Kind is ValueKind.MapValueOrNull or ValueKind.MapPointerOrNull)
-        {
-            throw new Rejection(pc, $"R{pointerRegister} pointer arithmetic on {pointer.Kind.KernelName()} prohibited, null-check it first");
-        }
-
-        if (pointer.Kind is ValueKind.MapPointer or ValueKind.Function or ValueKind.PacketEnd)
-        {
-            return RegisterValue.Unmodelled;
-        }
-
-        if (offset.Range.IsConstant)
-        {
-            long delta = (long)offset.Range.Value;
-            return pointer with { Offset = op == AluOperation.Add ? pointer.Offset + delta : pointer.Offset - delta };
-        }
-
-        var variable = ScalarArithmetic.Apply(op, true, false, pointer.Range, offset.Range);
-        return pointer with { Range = variable };
+        return PointerArithmetic(pc, insn, op, is64, dst, src);
     }
 
     /// <summary>lddw: a 64-bit constant, a map, a map value's address, or a callback (R43's checks happen here).</summary>

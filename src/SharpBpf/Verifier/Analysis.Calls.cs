@@ -127,6 +127,11 @@ internal sealed partial class Analysis
                 return LocalCall(pc, insn, state);
             case CallSource.Helper:
                 HelperCall(pc, insn.Immediate, state);
+                if (PacketChangingHelpers.Contains(insn.Immediate))
+                {
+                    PacketChangingHelpers.Invalidate(state);
+                }
+
                 return pc + 1;
             default:
                 ClobberCallerSaved(state, RegisterValue.Unmodelled);
@@ -369,7 +374,7 @@ internal sealed partial class Analysis
                 CheckMapValueAccess(pc, register, value, 0, size, write ? AccessSource.Write : AccessSource.Helper);
                 break;
             case ValueKind.MapKey when size > 0:
-                CheckRegion(pc, value, 0, size, value.Map?.KeySize, "map key, key_size");
+                CheckRegion(pc, register, value, 0, size, value.Map?.KeySize, "map key, key_size");
                 break;
         }
     }

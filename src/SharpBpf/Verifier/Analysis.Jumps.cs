@@ -61,6 +61,17 @@ internal sealed partial class Analysis
             return BranchRefinement.Refine(op, is32, left.Range, right.Range, insn.Dst, fromRegister ? insn.Src : -1, taken, fall);
         }
 
+        if (fromRegister && !is32 && left.IsPacketAny() && right.IsPacketAny())
+        {
+            if (PacketComparison.KnownOutcome(op, left, right) is { } outcome)
+            {
+                return (outcome, !outcome);
+            }
+
+            PacketComparison.Learn(op, insn.Dst, insn.Src, left, right, taken, fall);
+            return (true, true);
+        }
+
         if (op is not (JumpOperation.Jeq or JumpOperation.Jne))
         {
             return (true, true);

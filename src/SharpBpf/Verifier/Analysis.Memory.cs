@@ -1,3 +1,4 @@
+using System.Globalization;
 using SharpBpf.Btf;
 using SharpBpf.Isa;
 
@@ -61,6 +62,12 @@ internal sealed partial class Analysis
             RequireInitialized(pc, state, 0);
         }
 
+        var target = state.Registers[insn.Dst];
+        if (target.Kind is ValueKind.Context or ValueKind.Packet or ValueKind.PacketMeta)
+        {
+            throw new Rejection(pc, $"BPF_ATOMIC stores into R{insn.Dst} {target.Kind.KernelName()} is not allowed");
+        }
+
         Access(pc, state, insn.Dst, insn.Offset, size, AccessSource.Read, stored: null);
         Access(pc, state, insn.Dst, insn.Offset, size, AccessSource.Write, RegisterValue.Scalar(ScalarRange.Bits(size * 8)));
         var old = RegisterValue.Scalar(ScalarRange.Bits(size * 8));
@@ -99,16 +106,22 @@ internal sealed partial class Analysis
                     throw new Rejection(pc, $"write to change key R{register} not allowed");
                 }
 
-                CheckRegion(pc, pointer, offset, size, pointer.Map?.KeySize, "map key, key_size");
+                CheckRegion(pc, register, pointer, offset, size, pointer.Map?.KeySize, "map key, key_size");
                 return ScalarOfSize(size);
             case ValueKind.Stack:
                 return StackAccess(pc, state, register, pointer, offset, size, source, stored);
             case ValueKind.Context:
                 return ContextAccess(pc, register, pointer, offset, size, source);
+            case ValueKind.Packet or ValueKind.PacketMeta:
+                if (source == AccessSource.Write && !_input.Context.PacketWritable)
+                {
+                    throw new Rejection(pc, "cannot write into packet");
+                }
+
+                CheckPacketAccess(pc, register, pointer, offset, size);
+                return source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
             default:
-                return source == AccessSource.Read && pointer.Kind is ValueKind.Packet or ValueKind.PacketMeta
-                    ? ScalarOfSize(size)
-                    : RegisterValue.Unmodelled;
+                return RegisterValue.Unmodelled;
         }
     }
 
@@ -123,11 +136,12 @@ internal sealed partial class Analysis
             return;
         }
 
-        CheckRegion(pc, pointer, offset, size, map.ValueSize, "map value, value_size");
         if (source == AccessSource.Write && map.IsReadOnly)
         {
             throw new Rejection(pc, $"write into map forbidden, value_size={map.ValueSize} off={pointer.Offset + offset} size={size}");
         }
+
+        CheckRegion(pc, register, pointer, offset, size, map.ValueSize, "map value, value_size");
 
         if (pointer.Range.UMax > (ulong)map.ValueSize || pointer.Range.SMin < 0)
         {
@@ -145,18 +159,73 @@ internal sealed partial class Analysis
         }
     }
 
-    /// <summary>A constant-offset access must lie inside a region of known size ("invalid access to map value, …").</summary>
-    private static void CheckRegion(int pc, RegisterValue pointer, int offset, int size, int? regionSize, string what)
+    /// <summary>
+    /// The kernel's check_mem_region_access: every offset the pointer may hold (its fixed offset plus the smallest
+    /// and the largest variable part) must keep the access inside a region of known size (a map value or key).
+    /// </summary>
+    private static void CheckRegion(int pc, int register, RegisterValue pointer, int offset, int size, int? regionSize, string what)
     {
-        if (regionSize is not { } limit || !pointer.HasConstantOffset)
+        if (regionSize is not { } limit || pointer.Approximate)
         {
             return;
         }
 
-        long at = pointer.Offset + (long)pointer.Range.Value + offset;
-        if (at < 0 || at + size > limit)
+        long off = pointer.Offset + offset;
+        var range = pointer.Range;
+        if (range.SMin < 0 && (range.SMin == long.MinValue || !FitsInt32(off + range.SMin) || range.SMin + off < 0))
         {
-            throw new Rejection(pc, $"invalid access to {what}={limit} off={at} size={size}");
+            throw new Rejection(pc, $"R{register} min value is negative, either use unsigned index or do a if (index >=0) check.");
+        }
+
+        long lowest = range.SMin + off;
+        if (!InsideRegion(lowest, size, limit))
+        {
+            throw new Rejection(pc, $"R{register} min value is outside of the allowed memory range", $"invalid access to {what}={limit} off={(int)lowest} size={size}");
+        }
+
+        if (range.UMax >= (ulong)MaxVariableOffset)
+        {
+            throw new Rejection(pc, $"R{register} unbounded memory access, make sure to bounds check any such access");
+        }
+
+        long highest = (long)range.UMax + off;
+        if (!InsideRegion(highest, size, limit))
+        {
+            throw new Rejection(pc, $"R{register} max value is outside of the allowed memory range", $"invalid access to {what}={limit} off={(int)highest} size={size}");
+        }
+    }
+
+    /// <summary>The kernel's __check_mem_access condition (a zero-sized access is never allowed here).</summary>
+    private static bool InsideRegion(long off, int size, long limit) => (int)off >= 0 && size > 0 && (int)off + (long)size <= limit;
+
+    /// <summary>
+    /// The kernel's check_packet_access: the fixed offset of the access must lie inside the bytes a comparison with
+    /// data_end proved (the pointer's <c>r=</c>); a variable part must be known non-negative, and is covered by
+    /// the range because the range was learned for this very pointer (its id).
+    /// </summary>
+    private static void CheckPacketAccess(int pc, int register, RegisterValue pointer, int offset, int size)
+    {
+        if (pointer.Approximate)
+        {
+            return;
+        }
+
+        if (pointer.Range.SMin < 0)
+        {
+            throw new Rejection(pc, $"R{register} min value is negative, either use unsigned index or do a if (index >=0) check.");
+        }
+
+        string reason = $"R{register} offset is outside of the packet";
+        if (pointer.PacketRange < 0)
+        {
+            throw new Rejection(pc, reason);
+        }
+
+        int off = (int)(pointer.Offset + offset);
+        if (!InsideRegion(off, size, pointer.PacketRange))
+        {
+            throw new Rejection(pc, reason,
+                $"invalid access to packet, off={off} size={size}, R{register}(id={pointer.Id},off={off},r={pointer.PacketRange})");
         }
     }
 
@@ -164,24 +233,22 @@ internal sealed partial class Analysis
         AccessSource source, RegisterValue? stored)
     {
         var frame = state.Frames[Math.Min(pointer.Frame, state.CurrentFrameIndex)];
+        string verb = source switch { AccessSource.Helper => "indirect access to", AccessSource.Read => "read from", _ => "write to" };
+        long off = pointer.Offset + offset;
         if (!pointer.HasConstantOffset)
         {
-            bool bounded = pointer.Range.SMin > -FrameState.StackSize && pointer.Range.SMax < FrameState.StackSize;
-            long low = bounded ? pointer.Offset + offset + pointer.Range.SMin : -FrameState.StackSize;
-            long high = bounded ? pointer.Offset + offset + pointer.Range.SMax + size : 0;
-            RecordStackDepth(frame.Function, low);
-            if (source != AccessSource.Read)
-            {
-                frame.Clobber((int)Math.Max(low, -FrameState.StackSize), (int)(Math.Min(high, 0) - Math.Max(low, -FrameState.StackSize)));
-            }
-
-            return ScalarOfSize(size);
+            return VariableStackAccess(pc, frame, register, pointer, off, size, source, verb);
         }
 
-        long at = pointer.Offset + (long)pointer.Range.Value + offset;
+        long at = off + (long)pointer.Range.Value;
+        if (source != AccessSource.Helper && at % size != 0)
+        {
+            // The stack is always strict about alignment: spill tracking relies on whole slots.
+            throw new Rejection(pc, string.Create(CultureInfo.InvariantCulture, $"misaligned stack access off 0+{pointer.Offset}+{offset} size {size}"));
+        }
+
         if (at < -FrameState.StackSize || at + size > 0)
         {
-            string verb = source switch { AccessSource.Helper => "indirect access to", AccessSource.Read => "read from", _ => "write to" };
             throw new Rejection(pc, $"invalid {verb} stack R{register} off={at} size={size}");
         }
 
@@ -189,6 +256,15 @@ internal sealed partial class Analysis
         int slot = (int)at;
         if (source == AccessSource.Read)
         {
+            foreach (var (spilledAt, spilled) in frame.Spills)
+            {
+                bool overlaps = spilledAt < slot + size && slot < spilledAt + spilled.Size;
+                if (overlaps && spilled.Value.IsPointer && (size != 8 || spilledAt != slot))
+                {
+                    throw new Rejection(pc, "invalid size of register fill");
+                }
+            }
+
             if (frame.Spills.TryGetValue(slot, out var spill) && spill.Size == size)
             {
                 return spill.Value;
@@ -202,6 +278,11 @@ internal sealed partial class Analysis
             return ScalarOfSize(size);
         }
 
+        if (source == AccessSource.Write && stored is { IsPointer: true } && size != 8)
+        {
+            throw new Rejection(pc, "invalid size of register spill");
+        }
+
         frame.Clobber(slot, size);
         if (stored is { } value && (size == 8 || value.IsScalar))
         {
@@ -209,6 +290,70 @@ internal sealed partial class Analysis
         }
 
         return RegisterValue.NotInit;
+    }
+
+    /// <summary>
+    /// The kernel's check_stack_access_within_bounds for a variable offset: its bounds must be known and keep the
+    /// access inside the 512 bytes; a privileged program may then read anything there (an unknown number) and write
+    /// anywhere there (what was spilled in reach is forgotten).
+    /// </summary>
+    private RegisterValue VariableStackAccess(int pc, FrameState frame, int register, RegisterValue pointer, long off, int size,
+        AccessSource source, string verb)
+    {
+        var range = pointer.Range;
+        if (pointer.Approximate)
+        {
+            // A cursor widened by a loop join: where exactly it points is not known, so no verdict rests on it.
+            long from = Math.Max(-FrameState.StackSize, Math.Min(0, SaturatingAdd(range.SMin, off)));
+            long to = Math.Min(0, Math.Max(from, SaturatingAdd(range.SMax, off + size)));
+            RecordStackDepth(frame.Function, from);
+            if (source != AccessSource.Read)
+            {
+                frame.Clobber((int)from, (int)(to - from));
+            }
+
+            return ScalarOfSize(size);
+        }
+
+        if (range.SMax >= MaxVariableOffset || range.SMin <= -MaxVariableOffset)
+        {
+            throw new Rejection(pc, $"invalid unbounded variable-offset {verb} stack R{register}");
+        }
+
+        long low = range.SMin + off;
+        long high = range.SMax + off + size;
+        if (low < -FrameState.StackSize || high > 0)
+        {
+            throw new Rejection(pc, string.Create(CultureInfo.InvariantCulture,
+                $"invalid variable-offset {verb} stack R{register} var_off={TnumText(range)} off={off} size={size}"));
+        }
+
+        RecordStackDepth(frame.Function, low);
+        if (source != AccessSource.Read)
+        {
+            frame.Clobber((int)low, (int)(high - low));
+        }
+
+        return ScalarOfSize(size);
+    }
+
+    /// <summary>
+    /// The kernel's tnum text "(value; mask)" for a variable offset, derived from its unsigned bounds as tnum_range
+    /// does; the kernel's own tnum, built from the operations, can be tighter (known low bits).
+    /// </summary>
+    private static string TnumText(ScalarRange range)
+    {
+        ulong differing = range.UMin ^ range.UMax;
+        int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount(differing);
+        ulong mask = bits >= 64 ? ulong.MaxValue : (1UL << bits) - 1;
+        ulong value = bits >= 64 ? 0 : range.UMin & ~mask;
+        return string.Create(CultureInfo.InvariantCulture, $"(0x{value:x}; 0x{mask:x})");
+    }
+
+    private static long SaturatingAdd(long a, long b)
+    {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? long.MinValue : long.MaxValue) : sum;
     }
 
     private static ScalarRange Narrow(ScalarRange range, int size)
@@ -234,7 +379,7 @@ internal sealed partial class Analysis
     private RegisterValue ContextAccess(int pc, int register, RegisterValue pointer, int offset, int size, AccessSource source)
     {
         var layout = _input.Context;
-        if (layout.DataOffset is null && layout.DataEndOffset is null)
+        if (layout.DataOffset is null && layout.DataEndOffset is null && layout.Fields.IsDefaultOrEmpty)
         {
             // A context this verifier does not model (tracing arguments, BTF-typed pointers…): its fields may be pointers.
             return RegisterValue.Unmodelled;
@@ -245,9 +390,15 @@ internal sealed partial class Analysis
             throw new Rejection(pc, $"dereference of modified ctx ptr R{register} off={pointer.Offset + (long)pointer.Range.SMin} disallowed");
         }
 
+        var field = FieldAt(layout, offset, size, source != AccessSource.Read);
         if (source != AccessSource.Read)
         {
             return RegisterValue.NotInit;
+        }
+
+        if (field is { HoldsPointer: true })
+        {
+            return RegisterValue.Unmodelled;
         }
 
         if (offset == layout.DataOffset)
@@ -266,6 +417,25 @@ internal sealed partial class Analysis
         }
 
         return ScalarOfSize(size);
+    }
+
+    /// <summary>The context field that allows this access; a refusal names the access as the kernel's check_ctx_access does.</summary>
+    private ContextField? FieldAt(ContextLayout layout, int offset, int size, bool write)
+    {
+        if (layout.Fields.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        foreach (var field in layout.Fields)
+        {
+            if (field.Allows(offset, size, write))
+            {
+                return field;
+            }
+        }
+
+        throw new Rejection(_currentPc, $"invalid bpf_context access off={offset} size={size}");
     }
 
     private static int AccessBytes(byte opcode) => ((AccessSize)(opcode & 0x18)) switch

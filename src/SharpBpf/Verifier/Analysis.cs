@@ -72,7 +72,7 @@ internal sealed partial class Analysis
         }
         catch (Rejection rejection)
         {
-            return Rejected(rejection.Pc, rejection.Reason);
+            return Rejected(rejection.Pc, rejection.Reason, rejection.Detail);
         }
         catch (Exception bug) when (bug is not InvalidInstructionException)
         {
@@ -84,7 +84,7 @@ internal sealed partial class Analysis
         return new VerificationResult(_input.ProgramName, true, null, null, _options.LogLevel == 0 ? "" : _log.ToString());
     }
 
-    private VerificationResult Rejected(int pc, string reason)
+    private VerificationResult Rejected(int pc, string reason, string? detail = null)
     {
         var log = new StringBuilder();
         if (_options.LogLevel >= 2)
@@ -97,6 +97,11 @@ internal sealed partial class Analysis
             {
                 log.Append(line).Append('\n');
             }
+        }
+
+        if (detail is not null)
+        {
+            log.Append(detail).Append('\n');
         }
 
         log.Append(reason).Append('\n');
@@ -225,9 +230,15 @@ internal sealed partial class Analysis
 
     private static RegisterValue Join(RegisterValue value, List<RegisterValue> previous, long[] signedThresholds, ulong[] unsignedThresholds, bool toLimits)
     {
-        if (previous.All(old => old == value))
+        if (previous.All(old => old with { Approximate = value.Approximate } == value))
         {
             return value;
+        }
+
+        if (value.IsPacket && previous.All(old => old with { PacketRange = value.PacketRange } == value))
+        {
+            // The same packet position with different proven lengths: keep what every path proved.
+            return value with { PacketRange = Math.Min(value.PacketRange, previous.Min(old => old.PacketRange)) };
         }
 
         if (!value.IsScalar || !previous.All(old => old.IsScalar))
@@ -247,7 +258,7 @@ internal sealed partial class Analysis
         bool moving = previous.Any(old => old.Range != previous[0].Range);
         if (!toLimits || !moving)
         {
-            return RegisterValue.Scalar(hull.Hull(now));
+            return RegisterValue.Scalar(hull.Hull(now)) with { Approximate = true };
         }
 
         // Widening with thresholds: a bound still moving jumps to the next constant the program compares or
@@ -257,7 +268,7 @@ internal sealed partial class Analysis
             now.SMax > hull.SMax ? Above(signedThresholds, now.SMax) : hull.SMax,
             now.UMin < hull.UMin ? Below(unsignedThresholds, now.UMin) : hull.UMin,
             now.UMax > hull.UMax ? Above(unsignedThresholds, now.UMax) : hull.UMax);
-        return RegisterValue.Scalar(joined);
+        return RegisterValue.Scalar(joined) with { Approximate = true };
     }
 
     private static T Above<T>(T[] sorted, T value) where T : IComparable<T>
@@ -297,14 +308,15 @@ internal sealed partial class Analysis
 
     /// <summary>A scalar loses its bounds; a pointer walking through memory (a loop's cursor) keeps its kind and
     /// region but not its position.</summary>
-    private static RegisterValue Widened(RegisterValue value) => value.Kind switch
+    private static RegisterValue Widened(RegisterValue value) => (value.Kind switch
     {
         ValueKind.Scalar => RegisterValue.UnknownScalar,
-        ValueKind.Stack or ValueKind.MapValue or ValueKind.MapKey or ValueKind.Packet or ValueKind.PacketMeta =>
-            value with { Offset = 0, Range = ScalarRange.Unbounded },
+        ValueKind.Stack or ValueKind.MapValue or ValueKind.MapKey => value with { Offset = 0, Range = ScalarRange.Unbounded },
+        // A packet cursor proves nothing any more: its next comparison with data_end must prove its bytes again.
+        ValueKind.Packet or ValueKind.PacketMeta => value with { Offset = 0, Range = ScalarRange.Unbounded, PacketRange = 0 },
         ValueKind.Context => RegisterValue.Unmodelled,
         _ => value,
-    };
+    }) with { Approximate = true };
 
     /// <summary>Executes one instruction on the abstract state; the next pc, or null when the path ends here.</summary>
     private int? Step(int pc, Instruction insn, VerifierState state) => insn.Class switch

@@ -50,7 +50,7 @@ internal static class BranchRefinement
     {
         if (register >= 0)
         {
-            state.Registers[register] = RegisterValue.Scalar(range);
+            state.Registers[register] = state.Registers[register] with { Range = range };
         }
     }
 

@@ -4,7 +4,13 @@ namespace SharpBpf.Verifier;
 /// The verifier's knowledge of one register (the kernel's <c>struct bpf_reg_state</c>, reduced): its kind; for a
 /// scalar its range; for a pointer the fixed offset and the range of its variable offset, the map it points
 /// into (and the inner-map instance, <see cref="MapUid"/>), the stack frame it addresses, the id shared by copies
-/// of one maybe-NULL pointer, or the subprogram a function pointer names.
+/// of one maybe-NULL pointer, or the subprogram a function pointer names. A packet pointer's <see cref="PacketRange"/>
+/// is the kernel's <c>r=</c>: how many bytes from the pointer (its fixed offset not counted) a comparison with
+/// <c>data_end</c> proved readable; packet pointers with the same <see cref="Id"/> (copies of one variable-offset
+/// pointer, or every pointer derived from <c>data</c> by constants, id 0) learn it together.
+/// <see cref="Approximate"/> marks a value whose bounds come from joining the states of a loop (not from the program):
+/// they are sound but may be wider than the kernel's, so a bound check that fails on them is not a reason to reject
+/// (the access stays checked at run time).
 /// </summary>
 internal readonly record struct RegisterValue(
     ValueKind Kind,
@@ -14,8 +20,21 @@ internal readonly record struct RegisterValue(
     int MapUid = 0,
     int Id = 0,
     int Frame = 0,
-    int Subprogram = 0)
+    int Subprogram = 0,
+    int PacketRange = 0,
+    bool Approximate = false)
 {
+    /// <summary>The kernel's AT_PKT_END: a packet pointer known to equal data_end (a later comparison's outcome is known).</summary>
+    public const int AtPacketEnd = -1;
+
+    /// <summary>The kernel's BEYOND_PKT_END: a packet pointer known to lie past data_end.</summary>
+    public const int BeyondPacketEnd = -2;
+
+    public bool IsPacket => Kind is ValueKind.Packet or ValueKind.PacketMeta;
+
+    /// <summary>A packet, meta or packet-end pointer (the kernel's reg_is_pkt_pointer_any).</summary>
+    public bool IsPacketAny() => Kind is ValueKind.Packet or ValueKind.PacketMeta or ValueKind.PacketEnd;
+
     public static RegisterValue NotInit { get; } = new(ValueKind.NotInit, ScalarRange.Unbounded);
 
     public static RegisterValue UnknownScalar { get; } = new(ValueKind.Scalar, ScalarRange.Unbounded);
@@ -58,6 +77,8 @@ internal readonly record struct RegisterValue(
             ValueKind.Scalar => Range.Contains(other.Range),
             ValueKind.Unknown => true,
             ValueKind.Function => Subprogram == other.Subprogram,
+            // As the kernel's regsafe: the old path must not have relied on more proven bytes than the new one has.
+            ValueKind.Packet or ValueKind.PacketMeta => PacketRange <= other.PacketRange && CoversPosition(other),
             _ => CoversPosition(other) && ReferenceEquals(Map, other.Map) && MapUid == other.MapUid && Frame == other.Frame,
         };
     }
@@ -70,6 +91,11 @@ internal readonly record struct RegisterValue(
     public override string ToString()
     {
         var details = new List<string>(4);
+        if (IsPacket && Id != 0)
+        {
+            details.Add($"id={Id}");
+        }
+
         if (Map is not null)
         {
             details.Add($"map={Map.Name},ks={Map.KeySize},vs={Map.ValueSize}");
@@ -83,6 +109,11 @@ internal readonly record struct RegisterValue(
         if (!Range.IsConstant || Range.Value != 0)
         {
             details.Add($"var={Range}");
+        }
+
+        if (IsPacket)
+        {
+            details.Add($"r={PacketRange}");
         }
 
         return Kind switch

@@ -65,5 +65,14 @@ public readonly record struct VerifierMapReference(VerifierMap Map, bool IsValue
 /// <summary>Which context fields hold packet pointers (loads from them give packet / packet-end / meta pointers).</summary>
 public sealed record ContextLayout(int Size, int? DataOffset, int? DataEndOffset, int? DataMetaOffset)
 {
+    /// <summary>The program type may store into the packet (XDP, TC, …: the kernel's may_access_direct_pkt_data for writes).</summary>
+    public bool PacketWritable { get; init; } = true;
+
+    /// <summary>
+    /// The fields a program of this type may load and store; a context access that no field allows is refused as the
+    /// kernel refuses it ("invalid bpf_context access"). Empty: the fields are not checked.
+    /// </summary>
+    public ImmutableArray<ContextField> Fields { get; init; } = [];
+
     public static ContextLayout Opaque(int size) => new(size, null, null, null);
 }

@@ -54,6 +54,24 @@ internal sealed class VerifierState
         return true;
     }
 
+    /// <summary>Replaces every register and spilled value, in every frame (the kernel's bpf_for_each_reg_in_vstate).</summary>
+    public void Update(Func<RegisterValue, RegisterValue> change)
+    {
+        foreach (var frame in Frames)
+        {
+            for (var r = 0; r < FrameState.RegisterCount; r++)
+            {
+                frame.Registers[r] = change(frame.Registers[r]);
+            }
+
+            foreach (var at in frame.Spills.Keys.ToArray())
+            {
+                var spill = frame.Spills[at];
+                frame.Spills[at] = (change(spill.Value), spill.Size);
+            }
+        }
+    }
+
     /// <summary>Every register and spill, in every frame, that is a copy of the maybe-NULL pointer <paramref name="id"/>.</summary>
     public void ResolveNullCheck(int id, bool isNull)
     {

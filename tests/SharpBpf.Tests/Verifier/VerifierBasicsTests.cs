@@ -63,7 +63,9 @@ public class VerifierBasicsTests
     public void Map_value_accesses_stay_inside_the_value()
     {
         var result = Verify(LookupIntoR6 + "\nldxw %r0, [%r6+24]\nexit");
-        Assert.Equal(("invalid access to map value, value_size=24 off=24 size=4", (int?)10), (result.Error, result.InstructionIndex));
+        // Linux 6.18 prints the access, then its reason: the value's lowest (here only) offset is out of the region.
+        Assert.Equal(("R6 min value is outside of the allowed memory range", (int?)10), (result.Error, result.InstructionIndex));
+        Assert.Contains("invalid access to map value, value_size=24 off=24 size=4\nR6 min value", result.Log, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -204,7 +206,7 @@ public class VerifierBasicsTests
     [Fact]
     public void Packet_pointers_come_from_the_context_and_other_fields_are_numbers()
     {
-        var packet = Verify("ldxw %r2, [%r1+0]\nldxb %r0, [%r2+0]\nexit");
+        var packet = Verify("ldxw %r2, [%r1+0]\nldxw %r3, [%r1+4]\nmov %r0, 0\nmov %r4, %r2\nadd %r4, 1\njgt %r4, %r3, +1\nldxb %r0, [%r2+0]\nexit");
         Assert.True(packet.Accepted, packet.Log);
         var number = Verify("ldxw %r2, [%r1+12]\nldxb %r0, [%r2+0]\nexit");
         Assert.Equal(("R2 invalid mem access 'scalar'", (int?)1), (number.Error, number.InstructionIndex));

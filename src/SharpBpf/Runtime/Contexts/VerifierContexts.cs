@@ -1,0 +1,82 @@
+using System.Collections.Immutable;
+using SharpBpf.Loader;
+using SharpBpf.Verifier;
+using static SharpBpf.Runtime.Contexts.ContextLayouts;
+using static SharpBpf.Verifier.ContextFieldAccess;
+
+namespace SharpBpf.Runtime.Contexts;
+
+/// <summary>
+/// What the verifier may let a program of each type do with its context: which fields hold packet pointers, which
+/// fields it may load and store and with which sizes, and whether it may write the packet. Measured on Linux 6.18.44
+/// as root, one load and one store of each size at each offset (the kernel's is_valid_access callbacks of
+/// xdp_md and __sk_buff); a type not listed here keeps its context fields unchecked.
+/// </summary>
+internal static class VerifierContexts
+{
+    private const int SkbCbEnd = SkbCb + SkbCbSize;
+    private const int SkbVlanPresent = 20, SkbVlanTci = 24, SkbVlanProto = 28, SkbNapiId = 84, SkbFamily = 88;
+    private const int SkbRemoteIp4 = 92, SkbLocalIp4 = 96, SkbRemoteIp6 = 100, SkbLocalIp6 = 116, SkbRemotePort = 132;
+    private const int SkbLocalPort = 136, SkbSk = 168, SkbTstampType = 180;
+
+    public static ContextLayout For(ProgramType type) => type switch
+    {
+        ProgramType.Xdp => new ContextLayout(XdpMdSize, XdpData, XdpDataEnd, XdpDataMeta) { Fields = Xdp },
+        ProgramType.SchedCls or ProgramType.SchedAct => Skb(Tc, writable: true),
+        ProgramType.SocketFilter => Skb(SocketFilter, writable: false),
+        ProgramType.CgroupSkb => Skb(CgroupSkb, writable: false),
+        ProgramType.LwtXmit or ProgramType.SkSkb => Skb([], writable: true),
+        ProgramType.LwtIn or ProgramType.LwtOut => Skb([], writable: false),
+        _ => ContextLayout.Opaque(0),
+    };
+
+    private static ContextLayout Skb(ImmutableArray<ContextField> fields, bool writable) =>
+        new(SkBuffSize, SkbData, SkbDataEnd, SkbDataMeta) { Fields = fields, PacketWritable = writable };
+
+    private static readonly ImmutableArray<ContextField> Xdp =
+    [
+        Whole4(XdpData), Whole4(XdpDataEnd), Whole4(XdpDataMeta), Whole4(XdpIngressIfindex), Whole4(XdpRxQueueIndex),
+    ];
+
+    /// <summary>The fields every __sk_buff program reads narrowly, and cb[] it may read and write at any aligned size.</summary>
+    private static IEnumerable<ContextField> SkbCommon(params int[] alsoReadable)
+    {
+        foreach (var offset in new[] { SkbLen, SkbPktType, SkbMark, SkbQueueMapping, SkbProtocol, SkbVlanPresent, SkbVlanTci,
+                     SkbVlanProto, SkbPriority, SkbIngressIfindex, SkbIfindex, SkbTcIndex, SkbHash, SkbNapiId, SkbGsoSegs, SkbGsoSize }
+                     .Concat(alsoReadable))
+        {
+            yield return Narrow4(offset);
+        }
+
+        yield return new ContextField(SkbCb, SkbCbEnd - SkbCb, AlignedPart, AlignedPart);
+        yield return new ContextField(SkbSk, 8, Whole, HoldsPointer: true);
+    }
+
+    private static readonly ImmutableArray<ContextField> Tc =
+    [
+        .. SkbCommon(SkbTcClassid, SkbWireLen),
+        Writable4(SkbMark), Writable4(SkbQueueMapping), Writable4(SkbPriority), Writable4(SkbTcIndex), Writable4(SkbTcClassid),
+        Whole4(SkbData), Whole4(SkbDataEnd), Whole4(SkbDataMeta),
+        new ContextField(SkbTstamp, 8, Whole, Whole), new ContextField(SkbTstampType, 1, Whole), new ContextField(SkbHwtstamp, 8, Whole),
+    ];
+
+    private static readonly ImmutableArray<ContextField> SocketFilter = [.. SkbCommon()];
+
+    private static readonly ImmutableArray<ContextField> CgroupSkb =
+    [
+        .. SkbCommon(SkbFamily, SkbRemotePort, SkbLocalPort),
+        Writable4(SkbMark), Writable4(SkbPriority),
+        Whole4(SkbData), Whole4(SkbDataEnd),
+        Whole4(SkbRemoteIp4), Whole4(SkbLocalIp4),
+        Whole4(SkbRemoteIp6), Whole4(SkbRemoteIp6 + 4), Whole4(SkbRemoteIp6 + 8), Whole4(SkbRemoteIp6 + 12),
+        Whole4(SkbLocalIp6), Whole4(SkbLocalIp6 + 4), Whole4(SkbLocalIp6 + 8), Whole4(SkbLocalIp6 + 12),
+        new ContextField(SkbTstamp, 8, Whole, Whole), new ContextField(SkbHwtstamp, 8, Whole),
+    ];
+
+    private static ContextField Whole4(int offset) => new(offset, 4, Whole);
+
+    private static ContextField Narrow4(int offset) => new(offset, 4, AlignedPart);
+
+    /// <summary>A field stored only as a whole 4 bytes (its loads are allowed by its narrow entry).</summary>
+    private static ContextField Writable4(int offset) => new(offset, 4, None, Whole);
+}
