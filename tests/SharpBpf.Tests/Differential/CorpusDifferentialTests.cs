@@ -28,7 +28,6 @@ public class CorpusDifferentialTests
         ["bad_infinite_loop"] = "the kernel's 'infinite loop detected' comes from an imprecise stack counter; SharpBpf widens and accepts",
         ["bad_ringbuf_from_packet"] = "helper memory arguments are not checked against the helper's packet-access permission",
         ["bad_ringbuf_leak"] = "references (ring buffer records) are not tracked (docs/verifier.md: not proven yet)",
-        ["bad_xdp_unchecked_udp"] = "packet bounds are not proven (docs/verifier.md: checked mode guards them at run time)",
     };
 
     /// <summary>
