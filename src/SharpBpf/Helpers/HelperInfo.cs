@@ -4,7 +4,8 @@ namespace SharpBpf.Helpers;
 /// What the kernel knows about one helper (a row of <see cref="HelperTable"/>, like a line of <c>__BPF_FUNC_MAPPER</c>
 /// with its <c>bpf_func_proto</c>): id, name, the program types whose <c>get_func_proto</c> offers it, whether it is
 /// <c>gpl_only</c> (except in <see cref="GplExemptIn"/>, where the type's own proto is not), whether it
-/// <c>might_sleep</c>, and its argument and return kinds where SharpBpf models them (null: not checked).
+/// <c>might_sleep</c>, whether its memory arguments may be packet memory (<c>pkt_access</c>), and its argument and
+/// return kinds where SharpBpf models them (null: not checked).
 /// </summary>
 public sealed record HelperInfo(
     HelperId Id,
@@ -13,7 +14,8 @@ public sealed record HelperInfo(
     bool GplOnly,
     ProgramTypeSet GplExemptIn,
     bool MightSleep,
-    HelperSignature? Signature)
+    HelperSignature? Signature,
+    bool PacketAccess = false)
 {
     /// <summary>The name the kernel's messages use: <c>bpf_map_lookup_elem</c>.</summary>
     public string KernelName => "bpf_" + Name;

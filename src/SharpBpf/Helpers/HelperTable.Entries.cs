@@ -5,7 +5,8 @@ namespace SharpBpf.Helpers;
 
 // The rows of the table, one per kernel helper id. Offered-to sets, gpl_only and might_sleep as measured on Linux
 // 6.18.44 (tests/SharpBpf.Tests/Data/helpers/measured.txt), with one deliberate difference: bpf_xdp_adjust_meta (#54)
-// is offered to XDP as upstream 6.18 offers it, although the measured build refuses it.
+// is offered to XDP as upstream 6.18 offers it, although the measured build refuses it. packetAccess (the kernel's
+// pkt_access: packet memory is accepted as a memory argument) is set where the kernel's proto sets it.
 public static partial class HelperTable
 {
     private static readonly HelperSignature NoArguments = new(HelperReturnKind.Integer);
@@ -27,9 +28,9 @@ public static partial class HelperTable
     private static HelperInfo[] BuildRows() =>
     [
         Row(HelperId.Unspec, "unspec", None),
-        Row(HelperId.MapLookupElem, "map_lookup_elem", Measured, signature: Sig(HelperReturnKind.MapValueOrNull, ConstMapPointer, MapKey)),
-        Row(HelperId.MapUpdateElem, "map_update_elem", Measured, signature: Sig(HelperReturnKind.Integer, ConstMapPointer, MapKey, MapValue, Anything)),
-        Row(HelperId.MapDeleteElem, "map_delete_elem", Measured, signature: Sig(HelperReturnKind.Integer, ConstMapPointer, MapKey)),
+        Row(HelperId.MapLookupElem, "map_lookup_elem", Measured, signature: Sig(HelperReturnKind.MapValueOrNull, ConstMapPointer, MapKey), packetAccess: true),
+        Row(HelperId.MapUpdateElem, "map_update_elem", Measured, signature: Sig(HelperReturnKind.Integer, ConstMapPointer, MapKey, MapValue, Anything), packetAccess: true),
+        Row(HelperId.MapDeleteElem, "map_delete_elem", Measured, signature: Sig(HelperReturnKind.Integer, ConstMapPointer, MapKey), packetAccess: true),
         Row(HelperId.ProbeRead, "probe_read", Types(Kprobe, Tracepoint, PerfEvent, RawTracepoint, RawTracepointWritable, Syscall), gplOnly: true),
         Row(HelperId.KtimeGetNs, "ktime_get_ns", Measured, signature: NoArguments),
         Row(HelperId.TracePrintk, "trace_printk", Measured, gplOnly: true, signature: Sig(HelperReturnKind.Integer, ReadableMemory, ConstSize)),
@@ -54,7 +55,7 @@ public static partial class HelperTable
         Row(HelperId.PerfEventOutput, "perf_event_output", Types(SocketFilter, Kprobe, SchedCls, SchedAct, Tracepoint, Xdp, PerfEvent, CgroupSkb, CgroupSock, LwtIn, LwtOut, LwtXmit, SockOps, SkSkb, CgroupDevice, SkMsg, RawTracepoint, CgroupSockAddr, LwtSeg6Local, CgroupSysctl, RawTracepointWritable, CgroupSockopt, SkLookup, Syscall), gplOnly: true),
         Row(HelperId.SkbLoadBytes, "skb_load_bytes", Types(SocketFilter, SchedCls, SchedAct, CgroupSkb, LwtIn, LwtOut, LwtXmit, SkSkb, LwtSeg6Local, SkReuseport, FlowDissector), signature: Sig(HelperReturnKind.Integer, Context, Anything, WritableMemory, ConstSize)),
         Row(HelperId.GetStackid, "get_stackid", Types(Kprobe, Tracepoint, PerfEvent, RawTracepoint, RawTracepointWritable, Syscall), gplOnly: true, gplExemptIn: Types(PerfEvent)),
-        Row(HelperId.CsumDiff, "csum_diff", Types(SchedCls, SchedAct, Xdp, LwtIn, LwtOut, LwtXmit, LwtSeg6Local), signature: Sig(HelperReturnKind.Integer, ReadableMemoryOrNull, ConstSizeOrZero, ReadableMemoryOrNull, ConstSizeOrZero, Anything)),
+        Row(HelperId.CsumDiff, "csum_diff", Types(SchedCls, SchedAct, Xdp, LwtIn, LwtOut, LwtXmit, LwtSeg6Local), signature: Sig(HelperReturnKind.Integer, ReadableMemoryOrNull, ConstSizeOrZero, ReadableMemoryOrNull, ConstSizeOrZero, Anything), packetAccess: true),
         Row(HelperId.SkbGetTunnelOpt, "skb_get_tunnel_opt", Types(SchedCls, SchedAct, LwtXmit)),
         Row(HelperId.SkbSetTunnelOpt, "skb_set_tunnel_opt", Types(SchedCls, SchedAct, LwtXmit)),
         Row(HelperId.SkbChangeProto, "skb_change_proto", Types(SchedCls, SchedAct)),
@@ -113,9 +114,9 @@ public static partial class HelperTable
         Row(HelperId.SkLookupTcp, "sk_lookup_tcp", Types(SchedCls, SchedAct, Xdp, CgroupSkb, SkSkb, CgroupSockAddr)),
         Row(HelperId.SkLookupUdp, "sk_lookup_udp", Types(SchedCls, SchedAct, Xdp, CgroupSkb, SkSkb, CgroupSockAddr)),
         Row(HelperId.SkRelease, "sk_release", Types(SchedCls, SchedAct, Xdp, CgroupSkb, SkSkb, CgroupSockAddr, SkLookup)),
-        Row(HelperId.MapPushElem, "map_push_elem", Measured, signature: Sig(HelperReturnKind.Integer, ConstMapPointer, MapValue, Anything)),
-        Row(HelperId.MapPopElem, "map_pop_elem", Measured, signature: Sig(HelperReturnKind.Integer, ConstMapPointer, UninitMapValue)),
-        Row(HelperId.MapPeekElem, "map_peek_elem", Measured, signature: Sig(HelperReturnKind.Integer, ConstMapPointer, UninitMapValue)),
+        Row(HelperId.MapPushElem, "map_push_elem", Measured, signature: Sig(HelperReturnKind.Integer, ConstMapPointer, MapValue, Anything), packetAccess: true),
+        Row(HelperId.MapPopElem, "map_pop_elem", Measured, signature: Sig(HelperReturnKind.Integer, ConstMapPointer, UninitMapValue), packetAccess: true),
+        Row(HelperId.MapPeekElem, "map_peek_elem", Measured, signature: Sig(HelperReturnKind.Integer, ConstMapPointer, UninitMapValue), packetAccess: true),
         Row(HelperId.MsgPushData, "msg_push_data", Types(SkMsg)),
         Row(HelperId.MsgPopData, "msg_pop_data", Types(SkMsg)),
         Row(HelperId.RcPointerRel, "rc_pointer_rel", None),

@@ -54,8 +54,8 @@ public static partial class HelperTable
     }
 
     private static HelperInfo Row(HelperId id, string name, ProgramTypeSet offeredTo, bool gplOnly = false,
-        ProgramTypeSet gplExemptIn = default, bool mightSleep = false, HelperSignature? signature = null) =>
-        new(id, name, offeredTo, gplOnly, gplExemptIn, mightSleep, signature);
+        ProgramTypeSet gplExemptIn = default, bool mightSleep = false, HelperSignature? signature = null, bool packetAccess = false) =>
+        new(id, name, offeredTo, gplOnly, gplExemptIn, mightSleep, signature, packetAccess);
 
     private static ProgramTypeSet Types(params ReadOnlySpan<ProgramType> types) => ProgramTypeSet.Of(types);
 
