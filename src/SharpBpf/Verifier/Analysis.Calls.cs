@@ -265,8 +265,9 @@ internal sealed partial class Analysis
                 CheckSpinLockArgument(pc, register, value);
                 break;
             case HelperArgKind.MapKey when meta.Map is not null:
-                CheckHelperMemory(pc, state, register, value, meta.Map.KeySize, write: false);
+                // Before the memory check, which forgets the stack slots a helper touches.
                 meta.ConstantKey = ConstantArrayKey(state, value, meta.Map);
+                CheckHelperMemory(pc, state, register, value, meta.Map.KeySize, write: false);
                 break;
             case HelperArgKind.MapValue when meta.Map is not null:
                 CheckHelperMemory(pc, state, register, value, meta.Map.ValueSize, write: false);
