@@ -20,5 +20,6 @@ public sealed record HelperInfo(
     /// <summary>The name the kernel's messages use: <c>bpf_map_lookup_elem</c>.</summary>
     public string KernelName => "bpf_" + Name;
 
-    public bool IsGplOnlyFor(Loader.ProgramType type) => GplOnly && !GplExemptIn.Contains(type);
+    /// <summary>gpl_only for a program type (its <c>enum bpf_prog_type</c> number).</summary>
+    public bool IsGplOnlyFor(uint programType) => GplOnly && !GplExemptIn.Contains(programType);
 }

@@ -1,5 +1,4 @@
 using static SharpBpf.Helpers.HelperArgKind;
-using static SharpBpf.Loader.ProgramType;
 
 namespace SharpBpf.Helpers;
 
@@ -9,6 +8,12 @@ namespace SharpBpf.Helpers;
 // pkt_access: packet memory is accepted as a memory argument) is set where the kernel's proto sets it.
 public static partial class HelperTable
 {
+    // The kernel's enum bpf_prog_type numbers of the measured types.
+    private const uint SocketFilter = 1, Kprobe = 2, SchedCls = 3, SchedAct = 4, Tracepoint = 5, Xdp = 6, PerfEvent = 7,
+        CgroupSkb = 8, CgroupSock = 9, LwtIn = 10, LwtOut = 11, LwtXmit = 12, SockOps = 13, SkSkb = 14, CgroupDevice = 15,
+        SkMsg = 16, RawTracepoint = 17, CgroupSockAddr = 18, LwtSeg6Local = 19, SkReuseport = 21, FlowDissector = 22,
+        CgroupSysctl = 23, RawTracepointWritable = 24, CgroupSockopt = 25, SkLookup = 30, Syscall = 31, Netfilter = 32;
+
     private static readonly HelperSignature NoArguments = new(HelperReturnKind.Integer);
 
     /// <summary>The measured program types (those that load without attach BTF on the measuring machine).</summary>

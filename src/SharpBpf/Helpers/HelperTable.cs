@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using SharpBpf.Loader;
 
 namespace SharpBpf.Helpers;
 
@@ -40,10 +39,10 @@ public static partial class HelperTable
     }
 
     /// <summary>
-    /// Whether the kernel's <c>get_func_proto</c> for <paramref name="type"/> offers the helper: true, false, or null
+    /// Whether the kernel's <c>get_func_proto</c> for <paramref name="type"/> (an <c>enum bpf_prog_type</c> number) offers the helper: true, false, or null
     /// where the program type was not measured.
     /// </summary>
-    public static bool? IsOffered(int id, ProgramType type)
+    public static bool? IsOffered(int id, uint type)
     {
         if (!Measured.Contains(type))
         {
@@ -57,7 +56,7 @@ public static partial class HelperTable
         ProgramTypeSet gplExemptIn = default, bool mightSleep = false, HelperSignature? signature = null, bool packetAccess = false) =>
         new(id, name, offeredTo, gplOnly, gplExemptIn, mightSleep, signature, packetAccess);
 
-    private static ProgramTypeSet Types(params ReadOnlySpan<ProgramType> types) => ProgramTypeSet.Of(types);
+    private static ProgramTypeSet Types(params ReadOnlySpan<uint> types) => ProgramTypeSet.Of(types);
 
     private static HelperSignature Sig(HelperReturnKind returns, params HelperArgument[] arguments) => new(returns, arguments);
 }

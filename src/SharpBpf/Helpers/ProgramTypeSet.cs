@@ -1,13 +1,14 @@
-using SharpBpf.Loader;
-
 namespace SharpBpf.Helpers;
 
-/// <summary>A set of program types (one bit per <see cref="ProgramType"/> value): the types a helper is offered to.</summary>
+/// <summary>
+/// A set of program types by the kernel's <c>enum bpf_prog_type</c> number (one bit each; Helpers does not depend on
+/// the loader, whose <c>ProgramType</c> has the same numbers): the types a helper is offered to.
+/// </summary>
 public readonly record struct ProgramTypeSet(ulong Bits)
 {
     public static ProgramTypeSet Empty => default;
 
-    public static ProgramTypeSet Of(params ReadOnlySpan<ProgramType> types)
+    public static ProgramTypeSet Of(params ReadOnlySpan<uint> types)
     {
         ulong bits = 0;
         foreach (var type in types)
@@ -18,27 +19,28 @@ public readonly record struct ProgramTypeSet(ulong Bits)
         return new ProgramTypeSet(bits);
     }
 
-    public bool Contains(ProgramType type) => (Bits & Bit(type)) != 0;
+    public bool Contains(uint type) => (Bits & Bit(type)) != 0;
 
     public bool IsEmpty => Bits == 0;
 
     public ProgramTypeSet Union(ProgramTypeSet other) => new(Bits | other.Bits);
 
-    public IEnumerable<ProgramType> Types
+    /// <summary>The members, as <c>enum bpf_prog_type</c> numbers in ascending order.</summary>
+    public IEnumerable<uint> Types
     {
         get
         {
-            for (var value = 0; value < 64; value++)
+            for (var value = 0u; value < 64; value++)
             {
-                if ((Bits & (1UL << value)) != 0)
+                if ((Bits & (1UL << (int)value)) != 0)
                 {
-                    yield return (ProgramType)(uint)value;
+                    yield return value;
                 }
             }
         }
     }
 
-    private static ulong Bit(ProgramType type) => (uint)type < 64 ? 1UL << (int)(uint)type : 0;
+    private static ulong Bit(uint type) => type < 64 ? 1UL << (int)type : 0;
 
-    public override string ToString() => string.Join(", ", Types.Select(t => t.ToKernelName()));
+    public override string ToString() => string.Join(", ", Types);
 }

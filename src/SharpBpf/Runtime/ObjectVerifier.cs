@@ -73,7 +73,7 @@ public static class ObjectVerifier
             Context = ContextFor(program.Type),
             Helpers = helpers,
             HasFuncInfo = !program.FuncInfo.IsDefaultOrEmpty,
-            ProgramType = program.Type,
+            ProgramType = (uint)program.Type,
             IsGplCompatible = MapCompatibilityRules.IsGplCompatible(program.License ?? collection.License),
             IsSleepable = program.Flags.HasFlag(ProgramFlags.Sleepable),
             HostHelperIds = hostHelperIds ?? helpers.Keys.Where(id => id >= HelperTable.MaxId).ToFrozenSet(),

@@ -25,7 +25,7 @@ internal sealed partial class Analysis
             throw new Rejection(pc, $"invalid func unknown#{id}");
         }
 
-        var type = _input.ProgramType ?? Loader.ProgramType.Unspecified;
+        var type = _input.ProgramType ?? 0;
         if (HelperTable.IsOffered(id, type) == false)
         {
             throw new Rejection(pc, $"program of this type cannot use helper {info.KernelName}#{id}");

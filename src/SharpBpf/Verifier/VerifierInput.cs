@@ -33,10 +33,11 @@ public sealed record VerifierInput
     public FrozenDictionary<int, HelperSignature> Helpers { get; init; } = FrozenDictionary<int, HelperSignature>.Empty;
 
     /// <summary>
-    /// The program type, which decides the helpers it may call (<see cref="HelperTable.IsOffered"/>); null (hand-built
-    /// input) or a type whose helpers were not measured: availability is not checked.
+    /// The program type (the kernel's <c>enum bpf_prog_type</c> number), which decides the helpers it may call
+    /// (<see cref="HelperTable.IsOffered"/>); null (hand-built input) or a type whose helpers were not measured:
+    /// availability is not checked.
     /// </summary>
-    public Loader.ProgramType? ProgramType { get; init; }
+    public uint? ProgramType { get; init; }
 
     /// <summary>The license is GPL-compatible (the kernel's license_is_gpl_compatible); gpl_only helpers need it.</summary>
     public bool IsGplCompatible { get; init; } = true;

@@ -32,7 +32,7 @@ public class HelperTableTests
                 offered = true;
             }
 
-            if (HelperTable.IsOffered(id, type) != offered)
+            if (HelperTable.IsOffered(id, (uint)type) != offered)
             {
                 mismatches.Add($"{type} #{id}: offered {offered}");
             }
@@ -44,7 +44,7 @@ public class HelperTableTests
 
             if (offered && HelperTable.TryGet(id, out var info))
             {
-                if (info.IsGplOnlyFor(type) != (proprietary == 'G'))
+                if (info.IsGplOnlyFor((uint)type) != (proprietary == 'G'))
                 {
                     mismatches.Add($"{type} #{id}: gpl_only {proprietary == 'G'}");
                 }
@@ -64,7 +64,7 @@ public class HelperTableTests
     public void The_measurement_covers_every_id_of_every_measured_type()
     {
         var measured = Measurements().ToList();
-        Assert.Equal(HelperTable.MeasuredProgramTypes.Types.Order(), measured.Select(m => m.Type).Distinct().Order());
+        Assert.Equal(HelperTable.MeasuredProgramTypes.Types, measured.Select(m => (uint)m.Type).Distinct().Order());
         Assert.All(measured.GroupBy(m => m.Type), type => Assert.Equal(Enumerable.Range(1, HelperTable.MaxId + 3), type.Select(m => m.Id)));
     }
 
@@ -83,10 +83,10 @@ public class HelperTableTests
     [Fact]
     public void Unmeasured_program_types_are_not_judged()
     {
-        Assert.Null(HelperTable.IsOffered((int)HelperId.MapLookupElem, ProgramType.Tracing));
-        Assert.Null(HelperTable.IsOffered((int)HelperId.MapLookupElem, ProgramType.Unspecified));
-        Assert.False(HelperTable.IsOffered((int)HelperId.SkbLoadBytes, ProgramType.Xdp));
-        Assert.True(HelperTable.IsOffered((int)HelperId.SkbLoadBytes, ProgramType.SchedCls));
+        Assert.Null(HelperTable.IsOffered((int)HelperId.MapLookupElem, (uint)ProgramType.Tracing));
+        Assert.Null(HelperTable.IsOffered((int)HelperId.MapLookupElem, (uint)ProgramType.Unspecified));
+        Assert.False(HelperTable.IsOffered((int)HelperId.SkbLoadBytes, (uint)ProgramType.Xdp));
+        Assert.True(HelperTable.IsOffered((int)HelperId.SkbLoadBytes, (uint)ProgramType.SchedCls));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public class HelperCallRuleTests
 
     private static VerificationResult VerifyAs(string main, ProgramType type, bool gpl = true, bool sleepable = false, params VerifierMap[] maps) =>
         Verify(main, [], maps.Length == 0 ? [Counts, Table, Constants] : maps,
-            adjust: input => input with { ProgramType = type, IsGplCompatible = gpl, IsSleepable = sleepable });
+            adjust: input => input with { ProgramType = (uint)type, IsGplCompatible = gpl, IsSleepable = sleepable });
 
     private static void AssertRejected(VerificationResult result, string reason, int insn) =>
         Assert.Equal((false, reason, (int?)insn), (result.Accepted, result.Error, result.InstructionIndex));
@@ -72,7 +72,7 @@ public class HelperCallRuleTests
             mov %r0, 0
             exit
             """;
-        var result = Verify(arm, [Callback], [TimerMap], adjust: i => i with { ProgramType = ProgramType.Syscall, IsSleepable = true });
+        var result = Verify(arm, [Callback], [TimerMap], adjust: i => i with { ProgramType = (uint)ProgramType.Syscall, IsSleepable = true });
         Assert.Equal("helper call might sleep in a non-sleepable prog", result.Error);
         Assert.Equal(17 + 4, result.InstructionIndex);
     }
