@@ -44,11 +44,12 @@ public sealed class BpfObject : IDisposable
             GlobalDataRegions = MapFactory.GlobalDataRegions(spec, maps);
             var helpers = BuildHelpers(options);
             var signatures = ObjectVerifier.SignaturesOf(helpers);
+            var hostHelperIds = ObjectVerifier.HostHelperIdsOf(helpers);
             var engine = EngineFor(options.Engine);
             var engineOptions = new EngineOptions { Mode = options.Mode, Helpers = helpers, InstructionBudget = options.InstructionBudget };
             Programs = new NamedCollection<BpfProgram>(spec.Programs.Select(p =>
             {
-                var verdict = ObjectVerifier.Verify(spec, p, signatures, new Verifier.VerifierOptions { LogLevel = options.VerifierLogLevel });
+                var verdict = ObjectVerifier.Verify(spec, p, signatures, new Verifier.VerifierOptions { LogLevel = options.VerifierLogLevel }, hostHelperIds);
                 if (!verdict.Accepted)
                 {
                     throw verdict.ToException();

@@ -19,20 +19,20 @@ public static class ObjectVerifier
         Verify(collection, program, DefaultSignatures.Value, options);
 
     internal static VerificationResult Verify(CollectionSpec collection, ProgramSpec program,
-        FrozenDictionary<int, HelperSignature> helpers, VerifierOptions? options)
+        FrozenDictionary<int, HelperSignature> helpers, VerifierOptions? options, FrozenSet<int>? hostHelperIds = null)
     {
         ArgumentNullException.ThrowIfNull(collection);
         ArgumentNullException.ThrowIfNull(program);
         try
         {
-            TimerUsageRules.Check(program, collection);
+            MapCompatibilityRules.Check(program, collection);
         }
         catch (VerificationException rejected)
         {
             return new VerificationResult(program.Name, false, rejected.Summary, rejected.InstructionIndex, rejected.Log);
         }
 
-        return ProgramVerifier.Verify(InputFor(collection, program, helpers), options);
+        return ProgramVerifier.Verify(InputFor(collection, program, helpers, hostHelperIds), options);
     }
 
     /// <summary>
@@ -55,7 +55,12 @@ public static class ObjectVerifier
 
     private static readonly Lazy<FrozenDictionary<int, HelperSignature>> DefaultSignatures = new(() => SignaturesOf(null));
 
-    internal static VerifierInput InputFor(CollectionSpec collection, ProgramSpec program, FrozenDictionary<int, HelperSignature> helpers)
+    /// <summary>The ids <paramref name="registry"/> holds beyond the kernel's helpers, with or without a signature.</summary>
+    internal static FrozenSet<int> HostHelperIdsOf(HelperRegistry? registry) =>
+        (registry?.Snapshot() ?? []).Select(h => h.Id).Where(id => id >= HelperTable.MaxId).ToFrozenSet();
+
+    internal static VerifierInput InputFor(CollectionSpec collection, ProgramSpec program, FrozenDictionary<int, HelperSignature> helpers,
+        FrozenSet<int>? hostHelperIds = null)
     {
         var maps = collection.Maps.Select(ToVerifierMap).ToArray();
         return new VerifierInput
@@ -68,6 +73,10 @@ public static class ObjectVerifier
             Context = ContextFor(program.Type),
             Helpers = helpers,
             HasFuncInfo = !program.FuncInfo.IsDefaultOrEmpty,
+            ProgramType = (uint)program.Type,
+            IsGplCompatible = MapCompatibilityRules.IsGplCompatible(program.License ?? collection.License),
+            IsSleepable = program.Flags.HasFlag(ProgramFlags.Sleepable),
+            HostHelperIds = hostHelperIds ?? helpers.Keys.Where(id => id >= HelperTable.MaxId).ToFrozenSet(),
         };
     }
 
@@ -90,7 +99,8 @@ public static class ObjectVerifier
         spec.SpecialFields.Fields,
         spec.IsReadOnly,
         spec.InnerMap is null ? null : ToVerifierMap(spec.InnerMap),
-        spec.HasBtf);
+        spec.HasBtf,
+        (int)spec.MaxEntries);
 
     private static ContextLayout ContextFor(ProgramType type) => VerifierContexts.For(type);
 }

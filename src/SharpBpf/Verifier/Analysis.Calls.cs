@@ -18,6 +18,8 @@ internal sealed partial class Analysis
         public int MapUid;
         public bool MapFromTimer;
         public int? Callback;
+        public bool PacketAccess;
+        public ulong? ConstantKey;
     }
 
     private int? Exit(int pc, VerifierState state)
@@ -160,13 +162,14 @@ internal sealed partial class Analysis
 
     private void HelperCall(int pc, int id, VerifierState state)
     {
+        var info = CheckHelperIsCallable(pc, id, state);
         if (!_input.Helpers.TryGetValue(id, out var signature))
         {
             ClobberCallerSaved(state, RegisterValue.Unmodelled);
             return;
         }
 
-        var meta = new CallMeta();
+        var meta = new CallMeta { PacketAccess = info?.PacketAccess ?? true };
         var arguments = signature.Arguments;
         for (var i = 0; i < arguments.Length; i++)
         {
@@ -202,6 +205,10 @@ internal sealed partial class Analysis
             HelperReturnKind.MapValueOrNull when meta.Map is { Type: MapType.ArrayOfMaps or MapType.HashOfMaps, InnerMap: { } inner } =>
                 InnerMapPointer(inner, NewId()),
             HelperReturnKind.MapValueOrNull when meta.Map is { Type: MapType.ArrayOfMaps or MapType.HashOfMaps } => RegisterValue.Unmodelled,
+            // An array lookup with a constant key inside the array cannot fail: the kernel drops PTR_MAYBE_NULL.
+            HelperReturnKind.MapValueOrNull when id == (int)HelperId.MapLookupElem && meta.Map is { MaxEntries: > 0 } array
+                && meta.ConstantKey is { } key && key < (ulong)array.MaxEntries =>
+                RegisterValue.Pointer(ValueKind.MapValue, map: array, mapUid: meta.MapUid),
             HelperReturnKind.MapValueOrNull when meta.Map is not null =>
                 RegisterValue.Pointer(ValueKind.MapValueOrNull, map: meta.Map, mapUid: meta.MapUid, id: NewId()),
             _ => RegisterValue.Unmodelled,
@@ -232,6 +239,11 @@ internal sealed partial class Analysis
         }
 
         var argument = arguments[index];
+        if (value.Kind is ValueKind.Packet or ValueKind.PacketMeta && argument.Kind != HelperArgKind.Anything && !meta.PacketAccess)
+        {
+            throw new Rejection(pc, "helper access to the packet is not allowed");
+        }
+
         switch (argument.Kind)
         {
             case HelperArgKind.ConstMapPointer:
@@ -258,6 +270,8 @@ internal sealed partial class Analysis
                 CheckSpinLockArgument(pc, register, value);
                 break;
             case HelperArgKind.MapKey when meta.Map is not null:
+                // Before the memory check, which forgets the stack slots a helper touches.
+                meta.ConstantKey = ConstantArrayKey(state, value, meta.Map);
                 CheckHelperMemory(pc, state, register, value, meta.Map.KeySize, write: false);
                 break;
             case HelperArgKind.MapValue when meta.Map is not null:
@@ -273,7 +287,7 @@ internal sealed partial class Analysis
                     break;
                 }
 
-                int? size = argument.FixedSize > 0 ? argument.FixedSize : SizeArgument(state, register + 1, arguments, index + 1);
+                int? size = argument.FixedSize > 0 ? argument.FixedSize : SizeArgument(pc, state, register + 1, arguments, index + 1);
                 if (size is { } bytes)
                 {
                     bool write = argument.Kind is HelperArgKind.WritableMemory or HelperArgKind.WritableMemoryOrNull;
@@ -284,15 +298,20 @@ internal sealed partial class Analysis
         }
     }
 
-    private static int? SizeArgument(VerifierState state, int register, System.Collections.Immutable.ImmutableArray<HelperArgument> arguments, int index)
+    private static int? SizeArgument(int pc, VerifierState state, int register, System.Collections.Immutable.ImmutableArray<HelperArgument> arguments, int index)
     {
         if (index >= arguments.Length || arguments[index].Kind is not (HelperArgKind.ConstSize or HelperArgKind.ConstSizeOrZero))
         {
             return null;
         }
 
-        var size = state.Registers[register];
-        return size.IsScalar && size.Range.UMax <= FrameState.StackSize * 16 ? (int)size.Range.UMax : null;
+        if (state.Registers[register].Kind == ValueKind.Unknown)
+        {
+            return null;
+        }
+
+        RequireInitialized(pc, state, register);
+        return (int)CheckSizeRegister(pc, state, register, zeroAllowed: arguments[index].Kind == HelperArgKind.ConstSizeOrZero);
     }
 
     private static void RequireKind(int pc, int register, RegisterValue value, ValueKind kind, string expected)

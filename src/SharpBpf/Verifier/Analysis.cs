@@ -50,13 +50,13 @@ internal sealed partial class Analysis
 
     public VerificationResult Run()
     {
-        ProgramValidator.Validate(_code);
         var main = new FrameState(0, -1, FrameExit.ReturnToCaller);
         main.Registers[1] = RegisterValue.Pointer(ValueKind.Context);
         main.Registers[10] = RegisterValue.Pointer(ValueKind.Stack, frame: 0);
         _pending.Push((0, -1, new VerifierState(main, inAsyncCallback: false)));
         try
         {
+            ProgramStructure.Check(_code, _functionStarts);
             while (_pending.TryPop(out var next))
             {
                 _path.Clear();
@@ -74,7 +74,7 @@ internal sealed partial class Analysis
         {
             return Rejected(rejection.Pc, rejection.Reason, rejection.Detail);
         }
-        catch (Exception bug) when (bug is not InvalidInstructionException)
+        catch (Exception bug)
         {
             // A fault in the analysis itself must not take the host down, nor let the program through unexamined.
             return Rejected(_currentPc, $"verifier bug: {bug.GetType().Name}: {bug.Message}");
@@ -132,6 +132,7 @@ internal sealed partial class Analysis
             _currentPc = pc;
             var insn = _code[pc];
             Trace($"{pc}: {Format(pc)}");
+            CheckFields(pc, insn);
             int? next = Step(pc, insn, state);
             if (next is null)
             {

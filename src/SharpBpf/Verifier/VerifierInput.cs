@@ -32,6 +32,25 @@ public sealed record VerifierInput
     /// <summary>Helper signatures by id; a helper without one is called but its arguments are not checked.</summary>
     public FrozenDictionary<int, HelperSignature> Helpers { get; init; } = FrozenDictionary<int, HelperSignature>.Empty;
 
+    /// <summary>
+    /// The program type (the kernel's <c>enum bpf_prog_type</c> number), which decides the helpers it may call
+    /// (<see cref="HelperTable.IsOffered"/>); null (hand-built input) or a type whose helpers were not measured:
+    /// availability is not checked.
+    /// </summary>
+    public uint? ProgramType { get; init; }
+
+    /// <summary>The license is GPL-compatible (the kernel's license_is_gpl_compatible); gpl_only helpers need it.</summary>
+    public bool IsGplCompatible { get; init; } = true;
+
+    /// <summary>Loaded with BPF_F_SLEEPABLE: helpers that might sleep may be called outside async callbacks.</summary>
+    public bool IsSleepable { get; init; }
+
+    /// <summary>
+    /// Ids a host registered beyond the kernel's helpers (at or above <see cref="HelperTable.MaxId"/>): callable,
+    /// where the kernel would answer "invalid func unknown#N".
+    /// </summary>
+    public System.Collections.Frozen.FrozenSet<int> HostHelperIds { get; init; } = System.Collections.Frozen.FrozenSet<int>.Empty;
+
     /// <summary>BTF func info is present (every function has a FUNC record), as the kernel requires for callbacks (R43).</summary>
     public bool HasFuncInfo { get; init; }
 }
@@ -41,7 +60,7 @@ public readonly record struct VerifierFunction(string Name, int StartSlot, bool 
 
 /// <summary>A map as the verifier sees it: what the kernel's <c>struct bpf_map</c> tells its checks.</summary>
 public sealed record VerifierMap(string Name, MapType Type, int KeySize, int ValueSize,
-    ImmutableArray<SpecialField> SpecialFields, bool IsReadOnly = false, VerifierMap? InnerMap = null, bool HasBtf = true)
+    ImmutableArray<SpecialField> SpecialFields, bool IsReadOnly = false, VerifierMap? InnerMap = null, bool HasBtf = true, int MaxEntries = 0)
 {
     /// <summary>Offset of the (last, as the kernel caches it) special field of this kind, or null.</summary>
     public int? OffsetOf(SpecialFieldKind kind)

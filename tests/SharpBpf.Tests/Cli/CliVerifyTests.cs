@@ -51,6 +51,19 @@ public sealed class CliVerifyTests
     }
 
     [Fact]
+    public void Malformed_bytecode_in_a_well_formed_object_is_a_rejection_not_bad_input()
+    {
+        var path = Path.Combine(TestPaths.TestData, "verifier", "call_unreachable.o");
+        var (code, output, error) = CliRunner.Run("verify", path);
+
+        Assert.Equal(1, code);
+        Assert.Equal("skip_one: rejected at insn 2: unreachable insn 2\n", output);
+        Assert.Equal("sharpbpf: 1 of 1 program rejected: skip_one\n", error);
+        var thrown = Assert.Throws<VerificationException>(() => BpfObject.Load(path));
+        Assert.Equal(("unreachable insn 2", 2), (thrown.Summary, thrown.InstructionIndex));
+    }
+
+    [Fact]
     public void Log_level_1_adds_the_log_of_a_rejected_program_after_its_line()
     {
         var quiet = CliRunner.Run("verify", NotGpl, "--log-level", "0").Out;

@@ -8,7 +8,7 @@ using SharpBpf.Verifier;
 namespace SharpBpf.Tests.Differential;
 
 /// <summary>
-/// The timer verifier rules of the spec (R22, R25, R37-R45), one small program per rule in Data/verifier: Linux
+/// The timer verifier rules of the spec (R22, R25, R37-R45) and the helper-call rules (call_*), one small program per rule in Data/verifier: Linux
 /// rejects each bad object with the error line and instruction index measured in Data/verifier/expected.txt, and
 /// SharpBpf must reject it with the same program, summary and index. The ok_* neighbours (timer's neighbouring
 /// fields, a branchy callback returning 0, exactly 512 bytes of stack, a callback reading its key and value) are
@@ -36,7 +36,8 @@ public class VerifierDifferentialTests
         var log = File.ReadAllText(Path.Combine(KernelVerdicts.Folder, "kernel-logs", Path.ChangeExtension(objectName, ".level2.txt")));
 
         var printed = KernelVerdicts.Instructions(log).Distinct().ToList();
-        Assert.NotEmpty(printed);
+        // A rejection before the walk (unreachable code, a map the program type may not use) prints no instruction.
+        if (expected.Instruction is not null) Assert.NotEmpty(printed);
         Assert.All(printed, line => Assert.Equal((line.Index, line.Opcode), (line.Index, slots[line.Index].Opcode)));
     }
 
@@ -86,8 +87,12 @@ public class VerifierDifferentialTests
     /// Each neighbour arms a timer whose callback touches what the rule allows; after 50 ms (real in Linux, virtual
     /// here) the maps must be byte-identical and the program must have returned 0 (every helper succeeded) in both.
     /// </summary>
+    /// <summary>The timer rules' neighbours (the helper-call neighbours, ok_call_*, arm no timer).</summary>
+    public static TheoryData<string> TimerNeighbours =>
+        [.. KernelVerdicts.Accepted.Where(name => !name.StartsWith("ok_call_", StringComparison.Ordinal))];
+
     [KernelTheory]
-    [MemberData(nameof(KernelVerdicts.AcceptedObjects), MemberType = typeof(KernelVerdicts))]
+    [MemberData(nameof(TimerNeighbours))]
     public void Each_neighbour_runs_as_in_Linux(string objectName)
     {
         var path = KernelVerdicts.PathOf(objectName);

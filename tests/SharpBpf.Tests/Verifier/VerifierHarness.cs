@@ -29,7 +29,8 @@ internal static class VerifierHarness
         Verify(main, functions, [TimerMap, OtherTimerMap, PlainMap]);
 
     public static VerificationResult Verify(string main, string[] functions, VerifierMap[] maps,
-        bool staticFunctions = true, bool funcInfo = true, VerifierOptions? options = null, ContextLayout? context = null)
+        bool staticFunctions = true, bool funcInfo = true, VerifierOptions? options = null, ContextLayout? context = null,
+        Func<VerifierInput, VerifierInput>? adjust = null)
     {
         var parts = new[] { main }.Concat(functions).Select(Assembler.Assemble).ToArray();
         var starts = new int[parts.Length];
@@ -72,8 +73,17 @@ internal static class VerifierHarness
             Helpers = Signatures,
             HasFuncInfo = funcInfo,
         };
-        return ProgramVerifier.Verify(input, options);
+        return ProgramVerifier.Verify(adjust is null ? input : adjust(input), options);
     }
+
+    /// <summary>Verifies raw instructions (for encodings the assembler will not write: reserved fields, unknown opcodes).</summary>
+    public static VerificationResult VerifyRaw(params Instruction[] code) => ProgramVerifier.Verify(new VerifierInput
+    {
+        ProgramName = "raw",
+        Instructions = [.. code],
+        Functions = [new VerifierFunction("main", 0, false)],
+        Helpers = Signatures,
+    });
 
     /// <summary>Looks up key 0 of map 0 (the timer map) into r6, leaving the program if it is missing.</summary>
     public const string LookupIntoR6 = """

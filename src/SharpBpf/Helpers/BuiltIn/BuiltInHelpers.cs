@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using static SharpBpf.Helpers.HelperArgKind;
 
 namespace SharpBpf.Helpers.BuiltIn;
 
@@ -10,60 +9,12 @@ namespace SharpBpf.Helpers.BuiltIn;
 /// </summary>
 public static class BuiltInHelpers
 {
-    private static readonly HelperSignature NoArguments = new(HelperReturnKind.Integer);
-
-    /// <summary>The signature of every built-in helper, and of the timer helpers, by id.</summary>
-    public static FrozenDictionary<HelperId, HelperSignature> Signatures { get; } = new Dictionary<HelperId, HelperSignature>
-    {
-        [HelperId.MapLookupElem] = new(HelperReturnKind.MapValueOrNull, ConstMapPointer, MapKey),
-        [HelperId.MapUpdateElem] = new(HelperReturnKind.Integer, ConstMapPointer, MapKey, MapValue, Anything),
-        [HelperId.MapDeleteElem] = new(HelperReturnKind.Integer, ConstMapPointer, MapKey),
-        [HelperId.KtimeGetNs] = NoArguments,
-        // Variadic: the kernel's prototype declares only the format, so r3–r5 may be left unset.
-        [HelperId.TracePrintk] = new(HelperReturnKind.Integer, ReadableMemory, ConstSize),
-        [HelperId.GetPrandomU32] = NoArguments,
-        [HelperId.GetSmpProcessorId] = NoArguments,
-        [HelperId.SkbStoreBytes] = new(HelperReturnKind.Integer, Context, Anything, ReadableMemory, ConstSize, Anything),
-        [HelperId.TailCall] = new(HelperReturnKind.Void, Context, ConstMapPointer, Anything),
-        [HelperId.GetCurrentPidTgid] = NoArguments,
-        [HelperId.GetCurrentComm] = new(HelperReturnKind.Integer, WritableMemory, ConstSize),
-        [HelperId.PerfEventOutput] = new(HelperReturnKind.Integer, Context, ConstMapPointer, Anything, ReadableMemory, ConstSizeOrZero),
-        [HelperId.Redirect] = new(HelperReturnKind.Integer, Anything, Anything),
-        [HelperId.SkbLoadBytes] = new(HelperReturnKind.Integer, Context, Anything, WritableMemory, ConstSize),
-        [HelperId.CsumDiff] = new(HelperReturnKind.Integer, ReadableMemoryOrNull, ConstSizeOrZero, ReadableMemoryOrNull, ConstSizeOrZero, Anything),
-        [HelperId.XdpAdjustHead] = new(HelperReturnKind.Integer, Context, Anything),
-        [HelperId.RedirectMap] = new(HelperReturnKind.Integer, ConstMapPointer, Anything, Anything),
-        [HelperId.XdpAdjustMeta] = new(HelperReturnKind.Integer, Context, Anything),
-        [HelperId.XdpAdjustTail] = new(HelperReturnKind.Integer, Context, Anything),
-        [HelperId.MapPushElem] = new(HelperReturnKind.Integer, ConstMapPointer, MapValue, Anything),
-        [HelperId.MapPopElem] = new(HelperReturnKind.Integer, ConstMapPointer, UninitMapValue),
-        [HelperId.MapPeekElem] = new(HelperReturnKind.Integer, ConstMapPointer, UninitMapValue),
-        [HelperId.Strtol] = new(HelperReturnKind.Integer, ReadableMemory, ConstSize, Anything, new HelperArgument(WritableMemory, 8)),
-        [HelperId.Strtoul] = new(HelperReturnKind.Integer, ReadableMemory, ConstSize, Anything, new HelperArgument(WritableMemory, 8)),
-        [HelperId.Jiffies64] = NoArguments,
-        [HelperId.KtimeGetBootNs] = NoArguments,
-        [HelperId.RingbufOutput] = new(HelperReturnKind.Integer, ConstMapPointer, ReadableMemory, ConstSizeOrZero, Anything),
-        [HelperId.RingbufReserve] = new(HelperReturnKind.RingbufMemoryOrNull, ConstMapPointer, ConstAllocSizeOrZero, Anything),
-        [HelperId.RingbufSubmit] = new(HelperReturnKind.Void, RingbufMemory, Anything),
-        [HelperId.RingbufDiscard] = new(HelperReturnKind.Void, RingbufMemory, Anything),
-        [HelperId.RingbufQuery] = new(HelperReturnKind.Integer, ConstMapPointer, Anything),
-        [HelperId.KtimeGetCoarseNs] = NoArguments,
-        [HelperId.SpinLock] = new(HelperReturnKind.Void, HelperArgKind.SpinLock),
-        [HelperId.SpinUnlock] = new(HelperReturnKind.Void, HelperArgKind.SpinLock),
-        [HelperId.ForEachMapElem] = new(HelperReturnKind.Integer, ConstMapPointer, CallbackFunction, StackOrNull, Anything),
-        [HelperId.Snprintf] = new(HelperReturnKind.Integer, WritableMemoryOrNull, ConstSizeOrZero, ConstString, ReadableMemoryOrNull, ConstSizeOrZero),
-        [HelperId.TimerInit] = new(HelperReturnKind.Integer, HelperArgKind.Timer, ConstMapPointer, Anything),
-        [HelperId.TimerSetCallback] = new(HelperReturnKind.Integer, HelperArgKind.Timer, CallbackFunction),
-        [HelperId.TimerStart] = new(HelperReturnKind.Integer, HelperArgKind.Timer, Anything, Anything),
-        [HelperId.TimerCancel] = new(HelperReturnKind.Integer, HelperArgKind.Timer),
-        [HelperId.TraceVprintk] = new(HelperReturnKind.Integer, ReadableMemory, ConstSize, ReadableMemoryOrNull, ConstSizeOrZero),
-        [HelperId.Loop] = new(HelperReturnKind.Integer, Anything, CallbackFunction, StackOrNull, Anything),
-        [HelperId.Strncmp] = new(HelperReturnKind.Integer, ReadableMemory, ConstSize, ConstString),
-        [HelperId.XdpLoadBytes] = new(HelperReturnKind.Integer, Context, Anything, WritableMemory, ConstSize),
-        [HelperId.XdpStoreBytes] = new(HelperReturnKind.Integer, Context, Anything, ReadableMemory, ConstSize),
-        [HelperId.MapLookupPercpuElem] = new(HelperReturnKind.MapValueOrNull, ConstMapPointer, MapKey, Anything),
-        [HelperId.KtimeGetTaiNs] = NoArguments,
-    }.ToFrozenDictionary();
+    /// <summary>
+    /// Every signature <see cref="HelperTable"/> models, by id: the built-in helpers, the timer helpers and the kernel
+    /// helpers the verifier checks without SharpBpf implementing them.
+    /// </summary>
+    public static FrozenDictionary<HelperId, HelperSignature> Signatures { get; } =
+        HelperTable.All.Where(h => h.Signature is not null).ToFrozenDictionary(h => h.Id, h => h.Signature!);
 
     /// <summary>A new registry with every built-in helper, bound to <paramref name="environment"/>.</summary>
     public static HelperRegistry CreateRegistry(HelperEnvironment? environment = null)

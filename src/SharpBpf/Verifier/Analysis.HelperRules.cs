@@ -1,0 +1,102 @@
+using SharpBpf.Helpers;
+using SharpBpf.Maps;
+
+namespace SharpBpf.Verifier;
+
+/// <summary>
+/// The kernel's check_helper_call before the arguments, and check_mem_size_reg for size arguments: the rules that
+/// come from <see cref="HelperTable"/> (unknown id, program type, GPL, sleeping) and from the size register.
+/// </summary>
+internal sealed partial class Analysis
+{
+    // The kernel's BPF_MAX_VAR_SIZ: a size argument must be proven below it.
+    private const ulong MaxVariableSize = 1UL << 29;
+
+    /// <summary>In the kernel's order: the id exists, the program type offers it, the license allows it, it may sleep here.</summary>
+    private HelperInfo? CheckHelperIsCallable(int pc, int id, VerifierState state)
+    {
+        if (!HelperTable.TryGet(id, out var info))
+        {
+            if (_input.HostHelperIds.Contains(id) || _input.Helpers.ContainsKey(id))
+            {
+                return null;
+            }
+
+            throw new Rejection(pc, $"invalid func unknown#{id}");
+        }
+
+        var type = _input.ProgramType ?? 0;
+        if (HelperTable.IsOffered(id, type) == false)
+        {
+            throw new Rejection(pc, $"program of this type cannot use helper {info.KernelName}#{id}");
+        }
+
+        if (!_input.IsGplCompatible && info.IsGplOnlyFor(type))
+        {
+            throw new Rejection(pc, "cannot call GPL-restricted function from non-GPL compatible program");
+        }
+
+        // A timer callback runs in softirq context: never sleepable, even in a sleepable program.
+        if (info.MightSleep && (!_input.IsSleepable || state.InAsyncCallback))
+        {
+            throw new Rejection(pc, "helper call might sleep in a non-sleepable prog");
+        }
+
+        return info;
+    }
+
+    /// <summary>
+    /// check_mem_size_reg: the size register must be non-negative, non-zero unless the argument allows zero, and
+    /// bounded; the memory argument before it is then checked for its largest value.
+    /// </summary>
+    private static ulong CheckSizeRegister(int pc, VerifierState state, int register, bool zeroAllowed)
+    {
+        var size = state.Registers[register];
+        if (!size.IsScalar)
+        {
+            // A pointer as a size is refused earlier by the kernel's type check; SharpBpf does not model that yet.
+            return 0;
+        }
+
+        if (size.Range.SMin < 0)
+        {
+            throw new Rejection(pc, $"R{register} min value is negative, either use unsigned or 'var &= const'");
+        }
+
+        if (size.Range.UMin == 0 && !zeroAllowed)
+        {
+            throw new Rejection(pc, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"R{register} invalid zero-sized read: u64=[{size.Range.UMin},{size.Range.UMax}]"));
+        }
+
+        if (size.Range.UMax >= MaxVariableSize)
+        {
+            throw new Rejection(pc, $"R{register} unbounded memory access, use 'var &= const' or 'if (var < const)'");
+        }
+
+        return size.Range.UMax;
+    }
+
+    /// <summary>
+    /// The key of an array lookup when the stack holds it as a constant the kernel can see (get_constant_map_key):
+    /// bytes known to be zero at any offset, or a constant spilled at an 8-byte aligned slot with the key's width.
+    /// </summary>
+    private static ulong? ConstantArrayKey(VerifierState state, RegisterValue key, VerifierMap map)
+    {
+        if (map.Type is not (MapType.Array or MapType.PercpuArray) || key.Kind != ValueKind.Stack || !key.HasConstantOffset)
+        {
+            return null;
+        }
+
+        var frame = state.Frames[Math.Min(key.Frame, state.CurrentFrameIndex)];
+        int at = (int)(key.Offset + (long)key.Range.Value);
+        if (!frame.Spills.TryGetValue(at, out var spill) || spill.Size != map.KeySize || !spill.Value.IsScalar || !spill.Value.Range.IsConstant)
+        {
+            return null;
+        }
+
+        ulong value = spill.Value.Range.Value;
+        // A non-zero constant below 8 bytes stored off an 8-byte boundary is "misc" bytes to the kernel; zeros stay zeros.
+        return value == 0 || at % 8 == 0 ? value : null;
+    }
+}
