@@ -13,15 +13,14 @@ public class SpinLockHelperTests
         using var obj = BpfObject.Load(Path.Combine(TestPaths.TestData, "corpus", "ok_lock_and_timer_v4.o"));
         var program = obj.Programs["take_token"];
         const int PerThread = 2_000;
-        var threads = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        var threads = CheckedThread.StartAll(4, _ =>
         {
             for (var i = 0; i < PerThread; i++)
             {
                 program.Run(new byte[64]);
             }
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
+        });
+        CheckedThread.JoinAll(threads);
         // struct bucket { u64 tokens; bpf_spin_lock lock; u32 requests; ... }: requests counts every run.
         var value = new byte[obj.Maps["buckets"].ValueSize];
         Assert.Equal(SharpBpf.Maps.Errno.None, obj.Maps["buckets"].Lookup(BitConverter.GetBytes(42u), value));
