@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using SharpBpf.Elf;
 
 namespace SharpBpf.Tests.Elf;
@@ -7,7 +6,8 @@ namespace SharpBpf.Tests.Elf;
 /// <summary>
 /// Random damage to every committed object — byte flips, truncations, and plausible-but-wrong values in header
 /// fields — must end in a successful read or an <see cref="ObjectLoadException"/>, never another exception
-/// or a hang. Seeded, so a failure names the seed and iteration that reproduce it.
+/// or a hang (a hang stalls the run; how fast reads are is not this test's business). Seeded, so a failure names the
+/// seed and iteration that reproduce it.
 /// </summary>
 public sealed class ElfFuzzTests
 {
@@ -25,7 +25,6 @@ public sealed class ElfFuzzTests
         var parsed = ElfFile.Read(original, objectName);
         var shoff = (int)parsed.Header.SectionHeaderOffset;
         int rejected = 0, accepted = 0;
-        var clock = Stopwatch.StartNew();
 
         for (var iteration = 0; iteration < IterationsPerObject; iteration++)
         {
@@ -55,7 +54,6 @@ public sealed class ElfFuzzTests
 
         Assert.True(rejected > IterationsPerObject / 10, $"only {rejected} of {IterationsPerObject} mutations were rejected");
         Assert.True(accepted > 0, "no mutation was accepted: the mutations only test the header checks");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"{IterationsPerObject} reads took {clock.Elapsed}");
     }
 
     /// <summary>One or more damages to a copy of <paramref name="original"/>; positions come from the intact object.</summary>

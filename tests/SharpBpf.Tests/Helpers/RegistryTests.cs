@@ -68,22 +68,25 @@ public class RegistryTests
     }
 
     [Fact]
-    public void The_id_list_has_no_gaps_and_matches_the_installed_uapi_header_order()
+    public void The_id_list_has_no_gaps()
     {
         var values = Enum.GetValues<HelperId>().Select(v => (int)v).ToArray();
         Assert.Equal(Enumerable.Range(0, 212), values);
-        const string header = "/usr/include/linux/bpf.h";
-        if (!File.Exists(header))
-        {
-            return;
-        }
+    }
 
-        // Older headers list the helpers in id order without numbers: FN(name), one per line.
+    [SkippableFact]
+    public void The_id_list_matches_the_installed_uapi_header_order()
+    {
+        const string header = "/usr/include/linux/bpf.h";
+        Skip.IfNot(File.Exists(header), $"{header} is not installed (apt-get install linux-libc-dev)");
+
+        // Helpers are listed in id order, one per line: FN(name) in older headers, FN(name, id, ...) in newer ones.
         var names = File.ReadLines(header)
             .Select(l => l.Trim())
             .Where(l => l.StartsWith("FN(", StringComparison.Ordinal))
             .Select(l => l[3..l.IndexOfAny([')', ','])])
             .ToList();
+        Assert.True(names.Count > 100, $"{header} lists only {names.Count} helpers: its format changed?");
         for (var i = 1; i < names.Count; i++)
         {
             Assert.Equal(names[i], HelperNames.Of((HelperId)i));

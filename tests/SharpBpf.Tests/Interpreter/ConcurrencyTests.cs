@@ -1,5 +1,6 @@
 using SharpBpf.Interpreter;
 using SharpBpf.Isa;
+using SharpBpf.Tests.Support;
 using static SharpBpf.Tests.Interpreter.Insn;
 
 namespace SharpBpf.Tests.Interpreter;
@@ -21,8 +22,9 @@ public class ConcurrencyTests
             I(Opcodes.AtomicDw, 2, 1, 0, (int)AtomicOperation.Add), Exit());  // slot 16: *r2 += r1
         var prepared = InterpreterEngine.Instance.Prepare(program, Options());
         var failures = 0;
-        var threads = Enumerable.Range(1, 4).Select(t => new Thread(() =>
+        var threads = CheckedThread.StartAll(4, index =>
         {
+            var t = index + 1;
             for (var i = 0; i < 300; i++)
             {
                 var input = new byte[8 + (t * 8)];
@@ -34,9 +36,8 @@ public class ConcurrencyTests
                     Interlocked.Increment(ref failures);
                 }
             }
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
+        });
+        CheckedThread.JoinAll(threads);
         Assert.Equal(0, failures);
     }
 }

@@ -3,6 +3,7 @@ using SharpBpf.Helpers;
 using SharpBpf.Isa;
 using SharpBpf.Jit;
 using SharpBpf.Tests.Interpreter;
+using SharpBpf.Tests.Support;
 using static SharpBpf.Tests.Interpreter.Insn;
 
 namespace SharpBpf.Tests.Jit;
@@ -117,8 +118,9 @@ public class JitBudgetAndEntryTests
             I(Opcodes.AtomicDw, 2, 1, 0, (int)AtomicOperation.Add), Exit());
         var prepared = JitRun.Engine.Prepare(program, Options());
         var failures = 0;
-        var threads = Enumerable.Range(1, 4).Select(t => new Thread(() =>
+        var threads = CheckedThread.StartAll(4, index =>
         {
+            var t = index + 1;
             for (var i = 0; i < 300; i++)
             {
                 var input = new byte[8 + (t * 8)];
@@ -130,9 +132,8 @@ public class JitBudgetAndEntryTests
                     Interlocked.Increment(ref failures);
                 }
             }
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
+        });
+        CheckedThread.JoinAll(threads);
         Assert.Equal(0, failures);
     }
 

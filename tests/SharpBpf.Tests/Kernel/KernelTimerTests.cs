@@ -1,12 +1,13 @@
 using System.Buffers.Binary;
 using SharpBpf.Kernel;
 using SharpBpf.Kernel.Internal;
+using SharpBpf.Tests.Support;
 
 namespace SharpBpf.Tests.Kernel;
 
 /// <summary>
-/// bpf_timer in the real kernel: these tests wait real time (kernel hrtimers cannot be driven virtually),
-/// polling with a deadline and keeping the total well under 200 ms.
+/// bpf_timer in the real kernel: these tests wait real time (kernel hrtimers cannot be driven virtually), polling for
+/// the fire with a hang guard only: how late the kernel fires is measured in bench/ (timers.sh), not asserted here.
 /// </summary>
 public class KernelTimerTests
 {
@@ -23,10 +24,10 @@ public class KernelTimerTests
 
     private static ulong Fires(KernelObject obj) => BitConverter.ToUInt64(obj.Maps["fires"].Lookup(Zero)!);
 
-    /// <summary>Polls until the fire count reaches <paramref name="expected"/> or the budget runs out.</summary>
-    private static ulong WaitForFires(KernelObject obj, ulong expected, TimeSpan budget)
+    /// <summary>Polls until the fire count reaches <paramref name="expected"/>, or the hang guard runs out.</summary>
+    private static ulong WaitForFires(KernelObject obj, ulong expected)
     {
-        var deadline = DateTime.UtcNow + budget;
+        var deadline = DateTime.UtcNow + CheckedThread.HangGuard;
         ulong fires;
         while ((fires = Fires(obj)) < expected && DateTime.UtcNow < deadline)
             obj.WaitRealTime(TimeSpan.FromMilliseconds(1));
@@ -41,7 +42,7 @@ public class KernelTimerTests
         var armed = obj.Programs["arm"].Run(contextIn: Delay(1_000_000));
 
         Assert.Equal(0u, armed.ReturnValue);
-        Assert.Equal(1UL, WaitForFires(obj, 1, TimeSpan.FromMilliseconds(100)));
+        Assert.Equal(1UL, WaitForFires(obj, 1));
         // struct elem { u64 armed_at; struct bpf_timer timer; }: user space sees the timer bytes as zero.
         byte[] value = obj.Maps["timers"].Lookup(Zero)!;
         Assert.NotEqual(0UL, BitConverter.ToUInt64(value, 0));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SharpBpf.Elf;
 using SharpBpf.Loader;
 
@@ -36,7 +35,6 @@ public sealed class LoaderFuzzTests
             .Select(s => ((int)s.Offset, (int)s.Size))
             .ToArray();
         int loaded = 0, rejected = 0;
-        var clock = Stopwatch.StartNew();
         for (int iteration = 0; iteration < IterationsPerObject; iteration++)
         {
             var mutated = Mutate(original, random, targets);
@@ -61,7 +59,21 @@ public sealed class LoaderFuzzTests
             }
         }
         Assert.True(rejected > 0, "no mutation was rejected");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{IterationsPerObject} loads took {clock.Elapsed}");
+        // Objects that are refused intact (multi.o, ...) cannot be expected to load damaged.
+        Assert.True(loaded > 0 || !Loads(original, objectName), "no mutation was loaded: the mutations only test the first checks");
+    }
+
+    private static bool Loads(byte[] bytes, string objectName)
+    {
+        try
+        {
+            ObjectLoader.Load(bytes, objectName);
+            return true;
+        }
+        catch (ObjectLoadException)
+        {
+            return false;
+        }
     }
 
     private static byte[] Mutate(byte[] original, Random random, (int Offset, int Size)[] targets)

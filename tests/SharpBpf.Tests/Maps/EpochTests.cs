@@ -1,4 +1,5 @@
 using SharpBpf.Maps;
+using SharpBpf.Tests.Support;
 using static SharpBpf.Tests.Maps.MapTestKit;
 
 namespace SharpBpf.Tests.Maps;
@@ -139,9 +140,7 @@ public class ConcurrencyTests
             counts[thread] = present.Count;
         }
 
-        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() => Worker(t))).ToArray();
-        foreach (var worker in workers) worker.Start();
-        foreach (var worker in workers) worker.Join();
+        CheckedThread.JoinAll(CheckedThread.StartAll(threads, Worker));
 
         Assert.Empty(failures);
         map.Options.Epochs.TryReclaim(); // the last exits may have raced for the reclaim lock
@@ -155,8 +154,9 @@ public class ConcurrencyTests
     {
         using var map = Create(MapType.Array, 4, 24, 1, MapCreateFlags.None, 2, SpecialField.SpinLock(0));
         var failures = 0;
-        var writers = Enumerable.Range(1, 3).Select(t => new Thread(() =>
+        var writers = CheckedThread.StartAll(3, writer =>
         {
+            var t = writer + 1;
             var value = new byte[24];
             for (var i = 0; i < 5000; i++)
             {
@@ -166,9 +166,8 @@ public class ConcurrencyTests
                 map.Lookup(U32(0), read, MapUpdateFlags.Lock);
                 if (read.AsSpan(4).ContainsAnyExcept(read[4])) Interlocked.Increment(ref failures);
             }
-        })).ToArray();
-        foreach (var writer in writers) writer.Start();
-        foreach (var writer in writers) writer.Join();
+        });
+        CheckedThread.JoinAll(writers);
         Assert.Equal(0, failures);
     }
 }

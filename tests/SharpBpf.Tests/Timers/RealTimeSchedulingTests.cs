@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SharpBpf.Tests.Support;
 using SharpBpf.Time;
 using SharpBpf.Timers;
 
@@ -8,20 +9,17 @@ namespace SharpBpf.Tests.Timers;
 /// The real-time driver's scheduling: SCHED_FIFO by default, silently normal when not permitted, nothing asked with
 /// priority 0, normal scheduling while it cannot catch up (so a SCHED_FIFO thread never holds a CPU), and a spin
 /// bounded in monotonic time. The privilege is injected (<see cref="TimerService.SchedulingPolicySetter"/>), so the
-/// unprivileged paths run as root too. Waits only in bounded poll loops.
+/// privileged and unprivileged paths both run whatever this process may do. Waits only for events, with a hang guard.
 /// </summary>
 public sealed class RealTimeSchedulingTests
 {
     private const int EPERM = 1;
+    private const string LinuxOnly = "the real-time driver is Linux only";
 
-    [Fact]
+    [SkippableFact]
     public void Without_the_privilege_the_driver_runs_normally_and_says_why()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return; // the real-time driver is Linux only
-        }
-
+        Skip.IfNot(OperatingSystem.IsLinux(), LinuxOnly);
         using var service = new TimerService(SystemClock.Instance);
         var asked = new List<(int Policy, int Priority)>();
         service.SchedulingPolicySetter = (policy, priority) =>
@@ -40,14 +38,23 @@ public sealed class RealTimeSchedulingTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
+    public void With_the_privilege_the_driver_fires_under_SCHED_FIFO()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), LinuxOnly);
+        var errno = SchedulingPrivilege.TrySchedFifo(TimerService.DefaultRealTimeSchedulingPriority);
+        Skip.If(errno != 0, $"SCHED_FIFO is not permitted here (errno {errno}, {SchedulingPrivilege.Describe()}); "
+            + "the injected tests cover both paths");
+        using var service = new TimerService(SystemClock.Instance);
+
+        Assert.Equal(LinuxTimerNative.SCHED_FIFO, FireOnce(service));
+        Assert.Equal(0, service.RealTimeSchedulingError);
+    }
+
+    [SkippableFact]
     public void With_priority_zero_nothing_is_asked_for()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
+        Skip.IfNot(OperatingSystem.IsLinux(), LinuxOnly);
         using var service = new TimerService(SystemClock.Instance) { RealTimeSchedulingPriority = 0 };
         var calls = 0;
         service.SchedulingPolicySetter = (_, _) =>
@@ -61,14 +68,10 @@ public sealed class RealTimeSchedulingTests
         Assert.Null(service.RealTimeSchedulingError);
     }
 
-    [Fact]
+    [SkippableFact]
     public void An_overloaded_driver_drops_to_normal_scheduling_keeps_firing_and_takes_SCHED_FIFO_again_once_caught_up()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
+        Skip.IfNot(OperatingSystem.IsLinux(), LinuxOnly);
         using var service = new TimerService(SystemClock.Instance) { RealTimeSchedulingPriority = 7 };
         service.RealTimeBusyBudgetNanoseconds = 1_000_000;
         var asked = new List<(int Policy, int Priority, long FiresBefore)>();
@@ -81,8 +84,11 @@ public sealed class RealTimeSchedulingTests
 
         using var map = new FakeTimerMap("overload", 1);
         const int FiresAfterDrop = 500;
+        // Hang guard, counted in fires rather than time: the 1 ms budget runs out after a few thousand fires on any
+        // machine, so a driver still under SCHED_FIFO after this many never gives it up.
+        const long FiresWithoutDrop = 5_000_000;
         long firesAtDrop = -1;
-        var giveUp = Stopwatch.StartNew();
+        var stoppedRearming = false;
         var callback = new RecordingCallback("cb", null, [])
         {
             Body = (_, _, _) =>
@@ -92,14 +98,19 @@ public sealed class RealTimeSchedulingTests
                 lock (asked) dropped = asked.Count >= 2;
                 if (dropped && firesAtDrop < 0)
                 {
-                    firesAtDrop = n;
+                    Volatile.Write(ref firesAtDrop, n);
                 }
 
                 // A callback re-arming itself with 0 ns keeps the driver busy: the kernel's softirq would hand it to
                 // ksoftirqd after 2 ms; the driver must give up SCHED_FIFO likewise.
-                if ((firesAtDrop < 0 || n < firesAtDrop + FiresAfterDrop) && giveUp.Elapsed < TimeSpan.FromSeconds(10))
+                var more = firesAtDrop < 0 ? n < FiresWithoutDrop : n < firesAtDrop + FiresAfterDrop;
+                if (more)
                 {
                     service.Start(map.Timer(0), 0, 0);
+                }
+                else
+                {
+                    Volatile.Write(ref stoppedRearming, true);
                 }
             },
         };
@@ -107,8 +118,11 @@ public sealed class RealTimeSchedulingTests
         Assert.Equal(0, service.SetCallback(map.Timer(0), callback));
         Assert.Equal(0, service.Start(map.Timer(0), 0, 0));
 
-        Assert.True(SpinWait.SpinUntil(() => { lock (asked) return asked.Count >= 3; }, TimeSpan.FromSeconds(15)),
-            "the driver did not drop SCHED_FIFO and take it again");
+        var settled = SpinWait.SpinUntil(
+            () => { lock (asked) return asked.Count >= 3 || (Volatile.Read(ref stoppedRearming) && Volatile.Read(ref firesAtDrop) < 0); },
+            CheckedThread.HangGuard);
+        Assert.True(settled, "hang guard: the driver neither took SCHED_FIFO back nor finished firing");
+        Assert.True(Volatile.Read(ref firesAtDrop) > 0, $"the driver fired {FiresWithoutDrop} times without giving up SCHED_FIFO");
         lock (asked)
         {
             Assert.Equal(3, asked.Count);
@@ -122,23 +136,45 @@ public sealed class RealTimeSchedulingTests
 
         Assert.Equal(0, service.RealTimeSchedulingError);
         Assert.Equal(0, service.ArmedCount);
+        TimerFaults.RethrowFirst(service);
     }
 
     [Fact]
-    public void The_spin_before_a_deadline_is_bounded_by_the_margin_whatever_the_clock_does()
+    public void The_spin_before_a_deadline_gives_up_after_the_margin_when_the_clock_does_not_get_there()
     {
-        var frozen = new VirtualClock(); // never advances: a clock that does not reach the deadline while spinning
-        var now = frozen.GetTime(ClockId.Realtime);
+        var frozen = new SteppingClock(step: 0); // never advances while spinning
+        var now = frozen.Start;
+        var reached = true;
 
         var spun = Stopwatch.StartNew();
-        Assert.False(RealTimeDriver.SpinUntil(frozen, ClockId.Realtime, now + 500_000, margin: 1_000_000));
+        CheckedThread.Start(() => reached = RealTimeDriver.SpinUntil(frozen, ClockId.Realtime, now + 500_000, margin: 1_000_000)).Join();
         spun.Stop();
-        Assert.True(spun.Elapsed >= TimeSpan.FromMilliseconds(1), $"gave up after {spun.Elapsed.TotalMicroseconds} µs");
-        Assert.True(spun.Elapsed < TimeSpan.FromSeconds(1), $"spun {spun.Elapsed.TotalMilliseconds} ms");
 
-        // Beyond the margin nothing is spun; at or past the deadline it is reached at once.
-        Assert.False(RealTimeDriver.SpinUntil(frozen, ClockId.Realtime, now + 2_000_000, margin: 1_000_000));
-        Assert.True(RealTimeDriver.SpinUntil(frozen, ClockId.Realtime, now, margin: 1_000_000));
+        Assert.False(reached);
+        Assert.True(frozen.Reads > 1, "gave up without spinning");
+        // The spin ended because its margin of monotonic time ran out, not before (a slower machine only spins longer).
+        Assert.True(spun.Elapsed >= TimeSpan.FromMilliseconds(1), $"gave up after {spun.Elapsed.TotalMicroseconds} µs");
+    }
+
+    [Fact]
+    public void The_spin_ends_on_the_read_that_reaches_the_deadline()
+    {
+        var clock = new SteppingClock(step: 100);
+        // A margin of an hour: only the clock, never the bound, can end this spin.
+        Assert.True(RealTimeDriver.SpinUntil(clock, ClockId.Realtime, clock.Start + 50_000, margin: 3_600_000_000_000));
+        Assert.Equal(501, clock.Reads); // the first read, then one per 100 ns step up to the deadline
+    }
+
+    [Fact]
+    public void Beyond_the_margin_nothing_is_spun_and_at_the_deadline_it_is_reached_at_once()
+    {
+        var beyond = new SteppingClock(step: 0);
+        Assert.False(RealTimeDriver.SpinUntil(beyond, ClockId.Realtime, beyond.Start + 2_000_000, margin: 1_000_000));
+        Assert.Equal(1, beyond.Reads);
+
+        var due = new SteppingClock(step: 0);
+        Assert.True(RealTimeDriver.SpinUntil(due, ClockId.Realtime, due.Start, margin: 1_000_000));
+        Assert.Equal(1, due.Reads);
     }
 
     [Fact]
@@ -168,7 +204,19 @@ public sealed class RealTimeSchedulingTests
         Assert.Equal(0, service.Init(map.Timer(0), map, 1));
         Assert.Equal(0, service.SetCallback(map.Timer(0), callback));
         Assert.Equal(0, service.Start(map.Timer(0), 100_000, 0));
-        Assert.True(fired.Wait(TimeSpan.FromSeconds(5)), "the driver did not fire a 100 µs timer");
+        Assert.True(fired.Wait(CheckedThread.HangGuard), "hang guard: the driver never fired a 100 µs timer");
+        TimerFaults.RethrowFirst(service);
         return policy;
+    }
+
+    /// <summary>A clock whose every read is <see cref="Step"/> ns later than the one before, and counts reads.</summary>
+    private sealed class SteppingClock(long step) : IBpfClock
+    {
+        public long Start { get; } = 1_000_000_000;
+        public long Step { get; } = step;
+        public int Reads { get; private set; }
+        public bool IsVirtual => true;
+
+        public long GetTime(ClockId clock) => Start + (Reads++ * Step);
     }
 }

@@ -1,3 +1,4 @@
+using SharpBpf.Tests.Support;
 using SharpBpf.Time;
 using SharpBpf.Timers;
 
@@ -34,13 +35,13 @@ public sealed class TimerConcurrencyTests
         var errors = new List<string>();
 
         var clockThread = clock is VirtualClock virtualClock
-            ? TestThreads.Start(() =>
+            ? CheckedThread.Start(() =>
             {
                 while (Volatile.Read(ref stop) == 0) virtualClock.Advance(100_000);
             })
             : null;
 
-        var workers = Enumerable.Range(0, Workers).Select(w => TestThreads.Start(() =>
+        var workers = Enumerable.Range(0, Workers).Select(w => CheckedThread.Start(() =>
         {
             var random = new Random(w);
             var initialized = new bool[SlotsPerWorker];
@@ -79,16 +80,23 @@ public sealed class TimerConcurrencyTests
                         initialized[local] = false;
                         break;
                     default:
-                        if (!SpinWait.SpinUntil(() => Volatile.Read(ref fires[token]) == 1, TimeSpan.FromSeconds(20)))
-                            Fail($"token {token} never fired");
+                        if (!SpinWait.SpinUntil(() => Volatile.Read(ref fires[token]) == 1, CheckedThread.HangGuard))
+                            Fail($"token {token} never fired (hang guard)");
                         outcomes[token] = 1;
                         break;
                 }
             }
         })).ToArray();
 
-        foreach (var worker in workers) Assert.True(worker.Join(TimeSpan.FromSeconds(60)), "a worker hung");
-        Volatile.Write(ref stop, 1);
+        try
+        {
+            CheckedThread.JoinAll(workers);
+        }
+        finally
+        {
+            Volatile.Write(ref stop, 1); // the clock thread must stop even when a worker failed
+        }
+
         clockThread?.Join();
         (clock as VirtualClock)?.Advance(1_000_000_000);
 

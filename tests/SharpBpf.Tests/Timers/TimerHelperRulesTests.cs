@@ -1,3 +1,4 @@
+using SharpBpf.Tests.Support;
 using SharpBpf.Time;
 using SharpBpf.Timers;
 
@@ -356,9 +357,9 @@ public sealed class TimerHelperRulesTests : IDisposable
         b.Body = (_, _, _) => { bothRunning.SignalAndWait(); resultB = S.Cancel(T(0)); };
         S.Start(T(0), Sec, 0);
         S.Start(T(1), Sec, 0);
-        var threadA = TestThreads.Start(() => S.FireNowOnThisThread(T(0)));
-        var threadB = TestThreads.Start(() => S.FireNowOnThisThread(T(1)));
-        Assert.True(threadA.Join(TimeSpan.FromSeconds(10)) && threadB.Join(TimeSpan.FromSeconds(10)), "mutual cancel deadlocked");
+        var threadA = CheckedThread.Start(() => S.FireNowOnThisThread(T(0)));
+        var threadB = CheckedThread.Start(() => S.FireNowOnThisThread(T(1)));
+        CheckedThread.JoinAll([threadA, threadB]); // a deadlock fails here, after the hang guard
         Assert.Equal([0L, EDEADLK], new[] { resultA, resultB }.Order().Reverse().ToArray());
         Assert.Equal(0, S.WaitingThreads);
     }
@@ -372,15 +373,15 @@ public sealed class TimerHelperRulesTests : IDisposable
         callback.Body = (_, _, _) =>
         {
             entered.Set();
-            Assert.True(SpinWait.SpinUntil(() => S.WaitingThreads > 0, TimeSpan.FromSeconds(10)));
+            Assert.True(SpinWait.SpinUntil(() => S.WaitingThreads > 0, CheckedThread.HangGuard), "nobody came to wait for the callback");
             Volatile.Write(ref finished, true);
         };
         S.Start(T(0), Ms, 0);
-        var advance = TestThreads.Start(() => _f.Clock.Advance(Ms));
-        Assert.True(entered.Wait(TimeSpan.FromSeconds(10)));
+        var advance = CheckedThread.Start(() => _f.Clock.Advance(Ms));
+        Assert.True(entered.Wait(CheckedThread.HangGuard), "the callback never ran");
         var cancelResult = S.Cancel(T(0));
         var sawFinished = Volatile.Read(ref finished);
-        Assert.True(advance.Join(TimeSpan.FromSeconds(10)));
+        advance.Join();
         Assert.True(sawFinished, "cancel returned while the callback was still running");
         Assert.Equal(0, cancelResult);
         Assert.Equal(EINVAL, S.Start(T(0), Ms, 0));

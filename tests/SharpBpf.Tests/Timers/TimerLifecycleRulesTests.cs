@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SharpBpf.Tests.Support;
 using SharpBpf.Time;
 using SharpBpf.Timers;
 
@@ -241,16 +242,16 @@ public sealed class TimerLifecycleRulesTests : IDisposable
         callback.Body = (map, _, value) =>
         {
             entered.Set();
-            Assert.True(SpinWait.SpinUntil(() => S.WaitingThreads > 0, TimeSpan.FromSeconds(10)));
+            Assert.True(SpinWait.SpinUntil(() => S.WaitingThreads > 0, CheckedThread.HangGuard), "nobody came to wait for the callback");
             S.Start(value + map.TimerOffset, 0, 0); // re-armed: the free must still win
             Volatile.Write(ref finished, true);
         };
         S.Start(T(0), Ms, 0);
-        var advance = TestThreads.Start(() => _f.Clock.Advance(Ms));
-        Assert.True(entered.Wait(TimeSpan.FromSeconds(10)));
+        var advance = CheckedThread.Start(() => _f.Clock.Advance(Ms));
+        Assert.True(entered.Wait(CheckedThread.HangGuard), "the callback never ran");
         S.FreeTimerIn(_f.Map.Value(0), _f.Map);
         Assert.True(Volatile.Read(ref finished));
-        Assert.True(advance.Join(TimeSpan.FromSeconds(10)));
+        advance.Join();
         Assert.Equal(0, _f.Clock.Advance(Ms));
         Assert.Equal(1, callback.Calls);
         Assert.Equal(0, S.ArmedCount);

@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using SharpBpf.Time;
 using SharpBpf.Timers;
 
 namespace SharpBpf.Tests.Timers;
 
-/// <summary>Fire order in virtual time (deadline, then arming order) and the scheduler at a million timers.</summary>
+/// <summary>Fire order in virtual time (deadline, then arming order) and the scheduler at a million timers. How fast
+/// it is at that size is measured in bench/ (TimerBigAdvanceBenchmarks, the <c>virtual</c> mode), not here.</summary>
 public sealed class TimerOrderingTests
 {
     private const long Ms = 1_000_000;
@@ -97,7 +97,6 @@ public sealed class TimerOrderingTests
             if (clock.Now < lastNow) outOfOrder++;
             lastNow = clock.Now;
         });
-        var watch = Stopwatch.StartNew();
         for (var i = 0; i < count; i++)
         {
             var timer = map.Timer(i);
@@ -107,21 +106,20 @@ public sealed class TimerOrderingTests
             service.Start(timer, (ulong)(((i * 7919L) % 1_000_000) + 1) * 1000, 0);
         }
 
-        var armed = watch.Elapsed;
         Assert.Equal(count, service.ArmedCount);
         long cancelled = 0;
         for (var i = 0; i < count; i += 2) cancelled += service.Cancel(map.Timer(i));
         Assert.Equal(count / 2, cancelled);
-        var cancelledAt = watch.Elapsed;
         Assert.Equal(count / 2, clock.Advance(1_000_000_000));
-        var advancedAt = watch.Elapsed;
         Assert.Equal(count / 2, fired);
         Assert.Equal(0, outOfOrder);
         Assert.Equal(0, service.ArmedCount);
+        // Re-armed and then disposed with the service: disposing cancels them all, and none fires afterwards.
         for (var i = 1; i < count; i += 2) service.Start(map.Timer(i), 1_000_000, 0);
+        Assert.Equal(count / 2, service.ArmedCount);
         service.Dispose();
-        watch.Stop();
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"1M timers took {watch.Elapsed}: armed {armed}, cancelled {cancelledAt}, advanced {advancedAt}");
+        Assert.Equal(0, clock.Advance(1_000_000_000));
+        Assert.Equal(count / 2, fired);
     }
 
     private sealed class CountingCallback(Action onFire) : ITimerCallback

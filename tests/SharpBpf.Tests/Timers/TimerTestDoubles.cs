@@ -150,12 +150,18 @@ internal sealed class TimerFixture : IDisposable
     public bool ExpectFaults { get; set; }
 }
 
-internal static class TestThreads
+internal static class TimerFaults
 {
-    public static Thread Start(Action body)
+    /// <summary>The service catches what a callback throws (a failed assertion included) and records it as a fault, so
+    /// the firing thread survives; this rethrows the first one on the test thread, so the test fails with it.</summary>
+    public static void RethrowFirst(TimerService service)
     {
-        var thread = new Thread(() => body()) { IsBackground = true };
-        thread.Start();
-        return thread;
+        var faults = service.Faults;
+        if (faults.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{service.FaultCount} timer callback(s) faulted; the first, {faults[0].Callback}: {faults[0].Exception.Message}",
+                faults[0].Exception);
+        }
     }
 }
