@@ -13,7 +13,7 @@ public class HelperCallRuleTests
     private static readonly VerifierMap Constants = new("rodata", MapType.Array, 4, 8, [], IsReadOnly: true, MaxEntries: 1);
 
     private static VerificationResult VerifyAs(string main, ProgramType type, bool gpl = true, bool sleepable = false, params VerifierMap[] maps) =>
-        Verify(main, [], maps.Length == 0 ? [Counts, Table, Constants] : maps,
+        Verify(main, [], maps.Length == 0 ? [Counts, Table, Constants] : maps, context: SharpBpf.Runtime.Contexts.VerifierContexts.For(type),
             adjust: input => input with { ProgramType = (uint)type, IsGplCompatible = gpl, IsSleepable = sleepable });
 
     private static void AssertRejected(VerificationResult result, string reason, int insn) =>
@@ -93,7 +93,7 @@ public class HelperCallRuleTests
             "R2 invalid zero-sized read: u64=[0,0]", 3);
         Assert.True(VerifyAs("mov %r1, %r10\nadd %r1, -16\nmov %r2, 16\ncall 16\nexit", ProgramType.Syscall, sleepable: true).Accepted);
         Assert.True(VerifyAs("mov %r1, %r10\nadd %r1, -16\nmov %r2, 0\nmov %r3, 0\ncall 113\nmov %r0, 0\nexit", ProgramType.SchedCls).Accepted);
-        var masked = VerifyAs("ldxdw %r2, [%r1+0]\nand %r2, 15\nmov %r1, %r10\nadd %r1, -16\nmov %r3, 0\ncall 113\nmov %r0, 0\nexit", ProgramType.SchedCls);
+        var masked = VerifyAs("ldxw %r2, [%r1+0]\nand %r2, 15\nmov %r1, %r10\nadd %r1, -16\nmov %r3, 0\ncall 113\nmov %r0, 0\nexit", ProgramType.SchedCls);
         Assert.True(masked.Accepted, masked.Log);
     }
 
