@@ -20,6 +20,18 @@ internal static class EngineChoice
         return option;
     }
 
+    /// <summary>
+    /// <c>--checked</c>: check every memory access at run time, the ones the verifier proved too. Without it the proven
+    /// accesses run unchecked (<see cref="ExecutionMode.ProvenUnchecked"/>).
+    /// </summary>
+    public static Option<bool> CreateCheckedOption() => new("--checked")
+    {
+        Description = "check every memory access at run time, also those the verifier proved in bounds",
+    };
+
+    public static ExecutionMode ModeFor(bool checkEveryAccess) =>
+        checkEveryAccess ? ExecutionMode.Checked : ExecutionMode.ProvenUnchecked;
+
     public static IExecutionEngine Resolve(string name) => name switch
     {
         "interpreter" => InterpreterEngine.Instance,

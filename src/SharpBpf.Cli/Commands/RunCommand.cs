@@ -29,9 +29,10 @@ internal static class RunCommand
         var dumpMaps = new Option<bool>("--dump-maps") { Description = "print every map after the last step" };
         var trace = new Option<bool>("--trace") { Description = "print bpf_printk output" };
         var json = new Option<bool>("--json") { Description = "machine-readable output (stable shape)" };
+        var checkEveryAccess = EngineChoice.CreateCheckedOption();
         var command = new Command("run", "Load an object and run its programs, step by step.")
         {
-            file, program, dataIn, ctxIn, repeat, engine, clock, steps, showTimers, dumpMaps, trace, json,
+            file, program, dataIn, ctxIn, repeat, engine, clock, steps, showTimers, dumpMaps, trace, json, checkEveryAccess,
         };
         command.SetAction(parse => console.Guard(() =>
         {
@@ -45,7 +46,7 @@ internal static class RunCommand
             var context = parse.GetValue(ctxIn) is { } c ? File.ReadAllBytes(c.FullName) : [];
             var parsedSteps = (parse.GetValue(steps) ?? []).Select(RunStep.Parse).ToList();
             var clockName = parse.GetValue(clock)!;
-            using var session = Open(path, parse.GetValue(engine)!, clockName);
+            using var session = Open(path, parse.GetValue(engine)!, clockName, EngineChoice.ModeFor(parse.GetValue(checkEveryAccess)));
             if (parsedSteps.Count == 0)
             {
                 parsedSteps.Add(new RunStep(RunStepKind.Run, parse.GetValue(program) ?? OnlyProgram(session)));
@@ -75,7 +76,7 @@ internal static class RunCommand
         return command;
     }
 
-    private static IRunSession Open(string path, string engine, string clock)
+    private static IRunSession Open(string path, string engine, string clock, Execution.ExecutionMode mode)
     {
         if (engine == "kernel")
         {
@@ -91,6 +92,7 @@ internal static class RunCommand
         {
             Engine = engine == "jit" ? EngineKind.Jit : EngineKind.Interpreter,
             Clock = clock == "real" ? SystemClock.Instance : new VirtualClock(),
+            Mode = mode,
         };
         return new SharpBpfSession(BpfObject.Load(path, options), engine);
     }

@@ -19,5 +19,11 @@ public sealed record EngineOptions
     /// <summary>Instructions a run may execute (callbacks included) before it faults; a run context may override it.</summary>
     public long InstructionBudget { get; init; } = DefaultInstructionBudget;
 
+    /// <summary>
+    /// With <see cref="ExecutionMode.ProvenUnchecked"/>: the accesses the verifier proved, which run without a check.
+    /// Only the runtime, which verified the program, sets it.
+    /// </summary>
+    internal ProvenAccesses? ProvenAccesses { get; init; }
+
     public static EngineOptions Default { get; } = new();
 }

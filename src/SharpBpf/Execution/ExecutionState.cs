@@ -51,7 +51,8 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     public override int InstructionIndex => CurrentInstruction;
     public override object Program => _program;
     public override int TailCallCount => _tailCalls;
-    public override bool IsChecked => _program.Mode == ExecutionMode.Checked;
+    // Proven-unchecked programs keep every helper-side check: the verifier's proofs cover loads and stores only.
+    public override bool IsChecked => _program.Mode != ExecutionMode.Unchecked;
     public override object? HostState => _hostState;
 
     /// <summary>r10 of the frame at <paramref name="depth"/>.</summary>
@@ -61,6 +62,12 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     /// <summary>The lowest live stack byte when the deepest frame is <paramref name="depth"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong StackLow(int depth) => StackTop - (ulong)((depth + 1) * StackLayout.FrameSize);
+
+    /// <summary>
+    /// r1 at the start of a run from the program's entry: the context a proven tail-call target may be entered with.
+    /// Null for a run that starts elsewhere (a timer callback), whose r1 is no context.
+    /// </summary>
+    internal ulong? EntryContext { get; set; }
 
     /// <summary>The packet legacy <c>ldabs</c>/<c>ldind</c> read, if the run has one.</summary>
     public MemoryRegion? Packet { get; internal set; }
@@ -260,6 +267,13 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     /// </summary>
     public ulong RunTailCall(PreparedProgram target, int depth, ulong context)
     {
+        // A proven program's unchecked accesses assume r1 is the context of the type it was verified for, as the
+        // kernel assumes when it allows only programs of the caller's type in a PROG_ARRAY and only ctx as r1.
+        if (target.Proofs is { } proofs && (proofs.ContextType != _program.Proofs?.ContextType || context != EntryContext))
+        {
+            FaultThrow.HelperFault(CurrentInstruction, "bpf_tail_call: the target was verified for another context than r1");
+        }
+
         var previous = _program;
         _program = target;
         try

@@ -22,6 +22,7 @@ public abstract unsafe class PreparedProgram
         ProgramValidator.Validate(program);
         Instructions = [.. program];
         Mode = options.Mode;
+        Proofs = options.Mode == ExecutionMode.ProvenUnchecked ? options.ProvenAccesses : null;
         InstructionBudget = options.InstructionBudget;
         _isInstructionStart = new bool[program.Length];
         for (var pc = 0; pc < program.Length; pc++)
@@ -40,6 +41,21 @@ public abstract unsafe class PreparedProgram
     public ImmutableArray<Instruction> Instructions { get; }
     public ExecutionMode Mode { get; }
     public long InstructionBudget { get; }
+
+    /// <summary>The verifier's proofs this program runs with (only in <see cref="ExecutionMode.ProvenUnchecked"/>).</summary>
+    internal ProvenAccesses? Proofs { get; }
+
+    /// <summary>
+    /// Whether the memory access at <paramref name="slot"/> keeps its run-time check: always in checked mode, never in
+    /// unchecked mode, and in proven-unchecked mode unless the verifier proved it. The engines ask this, and only
+    /// this, when they emit or decode an access.
+    /// </summary>
+    internal bool NeedsCheck(int slot) => Mode switch
+    {
+        ExecutionMode.Unchecked => false,
+        ExecutionMode.ProvenUnchecked => Proofs?.IsProven(slot) != true,
+        _ => true,
+    };
 
     /// <summary>True when <paramref name="slot"/> is inside the program and not the second half of an <c>lddw</c>.</summary>
     public bool IsInstructionStart(int slot) => (uint)slot < (uint)_isInstructionStart.Length && _isInstructionStart[slot];
@@ -70,6 +86,8 @@ public abstract unsafe class PreparedProgram
                 state.AddRegion(new MemoryRegion((ulong)data, (ulong)memory.Length, MemoryAccess.ReadWrite, RegionKind.Input));
             }
 
+            state.EntryContext = (ulong)data;
+
             return ExecuteRun(state, 0, (ulong)data, (ulong)memory.Length, 0, 0, 0);
         }
     }
@@ -95,6 +113,7 @@ public abstract unsafe class PreparedProgram
         }
 
         state.Packet = context.Packet;
+        state.EntryContext = context.EntrySlot == 0 ? context.R1 : null;
         var result = ExecuteRun(state, context.EntrySlot, context.R1, context.R2, context.R3, context.R4, context.R5);
         executedInstructions = budget - state.Remaining;
         return result;

@@ -10,7 +10,9 @@ namespace SharpBpf.Interpreter;
 /// </summary>
 internal static class Decoder
 {
-    public static DecodedInstruction[] Decode(ReadOnlySpan<Instruction> program, List<int> helperIds)
+    /// <param name="needsCheck">Per slot, whether a memory access keeps its region check; one that does not is decoded
+    /// as its <c>Proven</c> variant.</param>
+    public static DecodedInstruction[] Decode(ReadOnlySpan<Instruction> program, List<int> helperIds, Func<int, bool> needsCheck)
     {
         // Pinned, so the loop can hold a raw pointer for the program's lifetime.
         var code = GC.AllocateArray<DecodedInstruction>(program.Length + 1, pinned: true);
@@ -19,6 +21,10 @@ internal static class Decoder
             var insn = program[pc];
             var next = insn.IsLoadImm64 ? program[pc + 1] : default;
             code[pc] = DecodeOne(insn, next, pc, helperIds);
+            if (!needsCheck(pc))
+            {
+                WithoutCheck(ref code[pc]);
+            }
             if (insn.IsLoadImm64)
             {
                 pc++;
@@ -241,6 +247,28 @@ internal static class Decoder
 
         // Every register form directly follows its immediate form in Op.
         return isReg ? immForm + 1 : immForm;
+    }
+
+    /// <summary>A load, store or atomic the verifier proved becomes its variant without the check; other ops stay.</summary>
+    private static void WithoutCheck(ref DecodedInstruction d)
+    {
+        switch (d.Op)
+        {
+            case >= Op.LdxB and <= Op.LdxsW:
+                d.Op = Op.ProvenLdxB + (d.Op - Op.LdxB);
+                break;
+            case >= Op.StB and <= Op.StxDw:
+                d.Op = Op.ProvenStB + (d.Op - Op.StB);
+                break;
+            case >= Op.AtomicAdd32 and <= Op.AtomicCmpXchg32:
+                d.Target = (int)d.Op;
+                d.Op = Op.ProvenAtomic32;
+                break;
+            case >= Op.AtomicAdd64 and <= Op.AtomicCmpXchg64:
+                d.Target = (int)d.Op;
+                d.Op = Op.ProvenAtomic64;
+                break;
+        }
     }
 
     private static Op AtomicOp(AtomicOperation operation, Op first) => (Op)((byte)first + operation switch

@@ -27,7 +27,7 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
         : base(program, options)
     {
         var helperIds = new List<int>();
-        _code = Decoder.Decode(program, helperIds);
+        _code = Decoder.Decode(program, helperIds, NeedsCheck);
         _codeStart = (DecodedInstruction*)Unsafe.AsPointer(ref _code[0]);
         _length = program.Length;
         _callSiteHelpers = new HelperFunction?[helperIds.Count];
@@ -39,7 +39,8 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
 
     protected internal override ulong Execute(ExecutionState state, int entrySlot, int depth, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
-        var result = Mode == ExecutionMode.Checked
+        // Proven-unchecked runs the checked loop: its proven accesses were decoded to variants without the check.
+        var result = Mode != ExecutionMode.Unchecked
             ? Loop<CheckedMode>(state, entrySlot, depth, r1, r2, r3, r4, r5)
             : Loop<UncheckedMode>(state, entrySlot, depth, r1, r2, r3, r4, r5);
         GC.KeepAlive(_code);
@@ -344,6 +345,25 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
                     Atomics.Execute64(ip->Op, (long*)a, r, ip->Src);
                     break;
                 }
+
+                // ---- accesses the verifier proved: no check ----
+                case Op.ProvenLdxB: r[ip->Dst] = *(byte*)(r[ip->Src] + ip->Imm); break;
+                case Op.ProvenLdxH: r[ip->Dst] = Unsafe.ReadUnaligned<ushort>((void*)(r[ip->Src] + ip->Imm)); break;
+                case Op.ProvenLdxW: r[ip->Dst] = Unsafe.ReadUnaligned<uint>((void*)(r[ip->Src] + ip->Imm)); break;
+                case Op.ProvenLdxDw: r[ip->Dst] = Unsafe.ReadUnaligned<ulong>((void*)(r[ip->Src] + ip->Imm)); break;
+                case Op.ProvenLdxsB: r[ip->Dst] = (ulong)*(sbyte*)(r[ip->Src] + ip->Imm); break;
+                case Op.ProvenLdxsH: r[ip->Dst] = (ulong)Unsafe.ReadUnaligned<short>((void*)(r[ip->Src] + ip->Imm)); break;
+                case Op.ProvenLdxsW: r[ip->Dst] = (ulong)Unsafe.ReadUnaligned<int>((void*)(r[ip->Src] + ip->Imm)); break;
+                case Op.ProvenStB: *(byte*)(r[ip->Dst] + ip->Imm) = (byte)ip->Target; break;
+                case Op.ProvenStH: Unsafe.WriteUnaligned((void*)(r[ip->Dst] + ip->Imm), (ushort)ip->Target); break;
+                case Op.ProvenStW: Unsafe.WriteUnaligned((void*)(r[ip->Dst] + ip->Imm), ip->Target); break;
+                case Op.ProvenStDw: Unsafe.WriteUnaligned((void*)(r[ip->Dst] + ip->Imm), (long)ip->Target); break;
+                case Op.ProvenStxB: *(byte*)(r[ip->Dst] + ip->Imm) = (byte)r[ip->Src]; break;
+                case Op.ProvenStxH: Unsafe.WriteUnaligned((void*)(r[ip->Dst] + ip->Imm), (ushort)r[ip->Src]); break;
+                case Op.ProvenStxW: Unsafe.WriteUnaligned((void*)(r[ip->Dst] + ip->Imm), (uint)r[ip->Src]); break;
+                case Op.ProvenStxDw: Unsafe.WriteUnaligned((void*)(r[ip->Dst] + ip->Imm), r[ip->Src]); break;
+                case Op.ProvenAtomic32: Atomics.Execute32((Op)ip->Target, (int*)(r[ip->Dst] + ip->Imm), r, ip->Src); break;
+                case Op.ProvenAtomic64: Atomics.Execute64((Op)ip->Target, (long*)(r[ip->Dst] + ip->Imm), r, ip->Src); break;
 
                 // ---- jumps ----
                 case Op.Ja: ip += ip->Target; continue;

@@ -34,6 +34,15 @@ internal enum Op : byte
     AtomicAdd64, AtomicOr64, AtomicAnd64, AtomicXor64,
     AtomicFetchAdd64, AtomicFetchOr64, AtomicFetchAnd64, AtomicFetchXor64, AtomicXchg64, AtomicCmpXchg64,
 
+    /// <summary>
+    /// Accesses the verifier proved in bounds (proven-unchecked mode): the same operation without the region check.
+    /// A proven atomic keeps its own operation in <see cref="DecodedInstruction.Target"/>.
+    /// </summary>
+    ProvenLdxB, ProvenLdxH, ProvenLdxW, ProvenLdxDw, ProvenLdxsB, ProvenLdxsH, ProvenLdxsW,
+    ProvenStB, ProvenStH, ProvenStW, ProvenStDw,
+    ProvenStxB, ProvenStxH, ProvenStxW, ProvenStxDw,
+    ProvenAtomic32, ProvenAtomic64,
+
     Ja,
     Jeq64Imm, Jeq64Reg, Jgt64Imm, Jgt64Reg, Jge64Imm, Jge64Reg, Jset64Imm, Jset64Reg, Jne64Imm, Jne64Reg,
     Jsgt64Imm, Jsgt64Reg, Jsge64Imm, Jsge64Reg, Jlt64Imm, Jlt64Reg, Jle64Imm, Jle64Reg,

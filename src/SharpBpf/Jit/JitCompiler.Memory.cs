@@ -8,7 +8,8 @@ namespace SharpBpf.Jit;
 /// <summary>
 /// Loads, stores, atomics and legacy packet loads. In checked mode every access first tests the live stack frames
 /// inline (one subtraction and compare) and otherwise asks <see cref="ExecutionState.CheckRegions"/>, which faults;
-/// atomics then test alignment. Nothing is touched before the checks pass.
+/// atomics then test alignment. Nothing is touched before the checks pass. In proven-unchecked mode an access the
+/// verifier proved is emitted as the plain load or store (<see cref="Execution.PreparedProgram.NeedsCheck"/>).
 /// </summary>
 internal sealed partial class JitCompiler
 {
@@ -133,7 +134,7 @@ internal sealed partial class JitCompiler
     {
         var operation = (AtomicOperation)insn.Immediate;
         EmitAddress(insn.Dst, insn.Offset);
-        if (_checked)
+        if (_owner.NeedsCheck(pc))
         {
             EmitCheck(pc, size, MemoryAccess.ReadWrite);
             _il.Emit(IL.OpCodes.Ldloc, _address);
@@ -176,7 +177,7 @@ internal sealed partial class JitCompiler
     /// <summary>Checked mode: [address, address+size) inside the live frames, else inside a region (or fault).</summary>
     private void EmitCheck(int pc, int size, MemoryAccess access)
     {
-        if (!_checked)
+        if (!_owner.NeedsCheck(pc))
         {
             return;
         }

@@ -61,7 +61,8 @@ internal sealed partial class JitCompiler
         _owner = owner;
         _program = program;
         _plan = plan;
-        _checked = owner.Mode == ExecutionMode.Checked;
+        // The stack window is kept whenever any access may be checked; each access then asks NeedsCheck.
+        _checked = owner.Mode != ExecutionMode.Unchecked;
         _hasCalls = program.Any(i => i.Opcode == Opcodes.Callx || (i.Opcode == Opcodes.Call && i.Src == (byte)CallSource.Local));
         _il = new IlEmitter(generator, keepListing);
         for (var i = 0; i < _r.Length; i++)

@@ -23,7 +23,7 @@ public sealed class JitProgram : PreparedProgram
     internal JitProgram(ReadOnlySpan<Instruction> program, EngineOptions options, bool keepIlListing)
         : base(program, options)
     {
-        var plan = SegmentPlan.Build(program, Mode);
+        var plan = SegmentPlan.Build(program, NeedsCheck);
         Charges = plan.Charge;
         var compiled = JitCompiler.Compile(this, program, plan, keepIlListing);
         CallSiteHelpers = compiled.CallSiteHelpers;

@@ -31,7 +31,8 @@ internal sealed class SegmentPlan
     /// </summary>
     public int[] Charge { get; }
 
-    public static SegmentPlan Build(ReadOnlySpan<Instruction> program, ExecutionMode mode)
+    /// <param name="needsCheck">Per slot, whether its memory access is checked (and so may fault).</param>
+    public static SegmentPlan Build(ReadOnlySpan<Instruction> program, Func<int, bool> needsCheck)
     {
         var length = program.Length;
         var isLeader = new bool[length + 1];
@@ -46,7 +47,7 @@ internal sealed class SegmentPlan
                 isLeader[(int)target] = true;
             }
 
-            if (EndsSegment(insn, mode))
+            if (EndsSegment(insn, needsCheck(pc)))
             {
                 isLeader[next] = true;
             }
@@ -73,14 +74,14 @@ internal sealed class SegmentPlan
 
     /// <summary>
     /// Instructions after which a budget fault could no longer be placed by register state alone. Loads only matter
-    /// in checked mode, where they can fault; unchecked loads just fill a register.
+    /// where they are checked, where they can fault; unchecked loads (unchecked mode, or proven) just fill a register.
     /// </summary>
-    private static bool EndsSegment(Instruction insn, ExecutionMode mode) => insn.Class switch
+    private static bool EndsSegment(Instruction insn, bool isChecked) => insn.Class switch
     {
         InstructionClass.Jmp or InstructionClass.Jmp32 => true,
         InstructionClass.Ld => !insn.IsLoadImm64,
         InstructionClass.St or InstructionClass.Stx => true,
-        InstructionClass.Ldx => mode == ExecutionMode.Checked,
+        InstructionClass.Ldx => isChecked,
         _ => false,
     };
 }

@@ -55,7 +55,7 @@ public sealed class BpfObject : IDisposable
                     throw verdict.ToException();
                 }
 
-                var prepared = engine.Prepare(ProgramLinker.Link(p, maps), engineOptions);
+                var prepared = engine.Prepare(ProgramLinker.Link(p, maps), WithProofs(engineOptions, p, verdict));
                 return _byPrepared[prepared] = new BpfProgram(this, p, prepared);
             }), p => p.Name, "program");
             MapFactory.ApplyInitialValues(spec, maps, Programs);
@@ -144,6 +144,15 @@ public sealed class BpfObject : IDisposable
 
         return registry;
     }
+
+    /// <summary>
+    /// In proven-unchecked mode the engine gets the accesses the verifier proved; linking rewrites only lddw
+    /// immediates, so the verified slots are the prepared program's slots.
+    /// </summary>
+    private static EngineOptions WithProofs(EngineOptions options, ProgramSpec program, Verifier.VerificationResult verdict) =>
+        options.Mode == ExecutionMode.ProvenUnchecked
+            ? options with { ProvenAccesses = new ProvenAccesses(verdict.ProvenSlots, program.Instructions.Length, (uint)program.Type) }
+            : options;
 
     // Where the runtime cannot generate code (NativeAOT), the interpreter runs what the JIT would have.
     private static IExecutionEngine EngineFor(EngineKind kind) =>

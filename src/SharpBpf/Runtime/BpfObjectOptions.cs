@@ -22,10 +22,11 @@ public sealed class BpfObjectOptions
     public EngineKind Engine { get; init; } = EngineKind.Jit;
 
     /// <summary>
-    /// Checked mode validates every memory access. Until SharpBpf has a verifier this is the only safe mode for
-    /// programs from anywhere, and it is the default.
+    /// By default (<see cref="ExecutionMode.ProvenUnchecked"/>) the loads, stores and atomics the verifier proved in
+    /// bounds on every path run without a check and every other access stays checked. <see cref="ExecutionMode.Checked"/>
+    /// checks every access (the proofs are not used); <see cref="ExecutionMode.Unchecked"/> checks none.
     /// </summary>
-    public ExecutionMode Mode { get; init; } = ExecutionMode.Checked;
+    public ExecutionMode Mode { get; init; } = ExecutionMode.ProvenUnchecked;
 
     /// <summary>Instruction budget per run (a runaway loop faults instead of hanging the host).</summary>
     public long InstructionBudget { get; init; } = EngineOptions.DefaultInstructionBudget;

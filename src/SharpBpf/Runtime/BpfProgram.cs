@@ -71,7 +71,10 @@ public sealed class BpfProgram : ITimerProgram
 
     private unsafe ProgramRunResult RunOnRawContext(ReadOnlySpan<byte> context, int repeat)
     {
-        var buffer = context.ToArray();
+        // The verifier proves context accesses against the type's whole UAPI struct, so a shorter context is padded
+        // with zeros to that size; the context out is the bytes that came in.
+        var buffer = new byte[Math.Max(context.Length, VerifierContexts.For(Type).Size)];
+        context.CopyTo(buffer);
         fixed (byte* pointer = buffer)
         {
             var run = NewRunContext(new RunHost(this, null));
@@ -82,7 +85,7 @@ public sealed class BpfProgram : ITimerProgram
             }
 
             var (r0, duration) = Execute(run, repeat);
-            return new ProgramRunResult(r0, [], buffer, duration);
+            return new ProgramRunResult(r0, [], buffer.AsSpan(0, context.Length).ToArray(), duration);
         }
     }
 

@@ -19,7 +19,9 @@ internal sealed partial class Analysis
         CheckWritable(pc, insn.Dst);
         int size = AccessBytes(insn.Opcode);
         bool signExtend = (insn.Opcode & 0xe0) == (byte)AccessMode.MemSx;
+        Proofs.BeginVisit();
         var loaded = Access(pc, state, insn.Src, insn.Offset, size, AccessSource.Read, stored: null);
+        Proofs.EndVisit(pc);
         if (loaded.IsScalar && signExtend && !loaded.Range.IsConstant)
         {
             long half = 1L << (size * 8 - 1);
@@ -52,7 +54,9 @@ internal sealed partial class Analysis
         RequireInitialized(pc, state, insn.Dst);
         if (!isAtomic)
         {
+            Proofs.BeginVisit();
             Access(pc, state, insn.Dst, insn.Offset, size, AccessSource.Write, stored);
+            Proofs.EndVisit(pc);
             return pc + 1;
         }
 
@@ -68,8 +72,15 @@ internal sealed partial class Analysis
             throw new Rejection(pc, $"BPF_ATOMIC stores into R{insn.Dst} {target.Kind.KernelName()} is not allowed");
         }
 
+        // An atomic reads and writes: both must be proven, and so must its alignment (checked mode faults a
+        // misaligned atomic, so an unchecked one may only run where the address is known to be aligned).
+        bool aligned = IsKnownAligned(target, insn.Offset, size);
+        Proofs.BeginVisit();
         Access(pc, state, insn.Dst, insn.Offset, size, AccessSource.Read, stored: null);
+        Proofs.EndVisit(pc);
+        Proofs.BeginVisit();
         Access(pc, state, insn.Dst, insn.Offset, size, AccessSource.Write, RegisterValue.Scalar(ScalarRange.Bits(size * 8)));
+        Proofs.EndVisit(pc, alsoProven: aligned);
         var old = RegisterValue.Scalar(ScalarRange.Bits(size * 8));
         if (operation == AtomicOperation.CmpXchg)
         {
@@ -98,7 +109,11 @@ internal sealed partial class Analysis
             case ValueKind.PacketEnd:
                 throw new Rejection(pc, $"R{register} invalid mem access '{pointer.Kind.KernelName()}'");
             case ValueKind.MapValue:
-                CheckMapValueAccess(pc, register, pointer, offset, size, source);
+                if (CheckMapValueAccess(pc, register, pointer, offset, size, source))
+                {
+                    Proofs.InBounds(AccessRegions.MapValue);
+                }
+
                 return ScalarOfSize(size);
             case ValueKind.MapKey:
                 if (source == AccessSource.Write)
@@ -106,7 +121,11 @@ internal sealed partial class Analysis
                     throw new Rejection(pc, $"write to change key R{register} not allowed");
                 }
 
-                CheckRegion(pc, register, pointer, offset, size, pointer.Map?.KeySize, "map key, key_size");
+                if (CheckRegion(pc, register, pointer, offset, size, pointer.Map?.KeySize, "map key, key_size"))
+                {
+                    Proofs.InBounds(AccessRegions.MapKey);
+                }
+
                 return ScalarOfSize(size);
             case ValueKind.Stack:
                 return StackAccess(pc, state, register, pointer, offset, size, source, stored);
@@ -118,7 +137,11 @@ internal sealed partial class Analysis
                     throw new Rejection(pc, "cannot write into packet");
                 }
 
-                CheckPacketAccess(pc, register, pointer, offset, size);
+                if (CheckPacketAccess(pc, register, pointer, offset, size))
+                {
+                    Proofs.InBounds(pointer.Kind == ValueKind.Packet ? AccessRegions.Packet : AccessRegions.PacketMeta);
+                }
+
                 return source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
             default:
                 return RegisterValue.Unmodelled;
@@ -127,13 +150,16 @@ internal sealed partial class Analysis
 
     private static RegisterValue ScalarOfSize(int size) => RegisterValue.Scalar(ScalarRange.Bits(size * 8));
 
-    /// <summary>check_map_access: inside the value, and never over a special field such as the bpf_timer (R42).</summary>
-    private static void CheckMapValueAccess(int pc, int register, RegisterValue pointer, int offset, int size, AccessSource source)
+    /// <summary>
+    /// check_map_access: inside the value, and never over a special field such as the bpf_timer (R42). True when both
+    /// were proven; false when a check was skipped (no map known, bounds from a loop join).
+    /// </summary>
+    private static bool CheckMapValueAccess(int pc, int register, RegisterValue pointer, int offset, int size, AccessSource source)
     {
         var map = pointer.Map;
         if (map is null)
         {
-            return;
+            return false;
         }
 
         if (source == AccessSource.Write && map.IsReadOnly)
@@ -141,11 +167,14 @@ internal sealed partial class Analysis
             throw new Rejection(pc, $"write into map forbidden, value_size={map.ValueSize} off={pointer.Offset + offset} size={size}");
         }
 
-        CheckRegion(pc, register, pointer, offset, size, map.ValueSize, "map value, value_size");
+        if (!CheckRegion(pc, register, pointer, offset, size, map.ValueSize, "map value, value_size"))
+        {
+            return false;
+        }
 
         if (pointer.Range.UMax > (ulong)map.ValueSize || pointer.Range.SMin < 0)
         {
-            return;
+            return false;
         }
 
         long first = pointer.Offset + offset + pointer.Range.SMin;
@@ -157,17 +186,20 @@ internal sealed partial class Analysis
                 throw new Rejection(pc, $"{field.Kind.StructName()} cannot be accessed directly by load/store");
             }
         }
+
+        return true;
     }
 
     /// <summary>
     /// The kernel's check_mem_region_access: every offset the pointer may hold (its fixed offset plus the smallest
     /// and the largest variable part) must keep the access inside a region of known size (a map value or key).
+    /// True when it did; false when the check was skipped (size unknown, bounds from a loop join).
     /// </summary>
-    private static void CheckRegion(int pc, int register, RegisterValue pointer, int offset, int size, int? regionSize, string what)
+    private static bool CheckRegion(int pc, int register, RegisterValue pointer, int offset, int size, int? regionSize, string what)
     {
         if (regionSize is not { } limit || pointer.Approximate)
         {
-            return;
+            return false;
         }
 
         long off = pointer.Offset + offset;
@@ -193,6 +225,8 @@ internal sealed partial class Analysis
         {
             throw new Rejection(pc, $"R{register} max value is outside of the allowed memory range", $"invalid access to {what}={limit} off={(int)highest} size={size}");
         }
+
+        return true;
     }
 
     /// <summary>The kernel's __check_mem_access condition (a zero-sized access is never allowed here).</summary>
@@ -201,13 +235,14 @@ internal sealed partial class Analysis
     /// <summary>
     /// The kernel's check_packet_access: the fixed offset of the access must lie inside the bytes a comparison with
     /// data_end proved (the pointer's <c>r=</c>); a variable part must be known non-negative, and is covered by
-    /// the range because the range was learned for this very pointer (its id).
+    /// the range because the range was learned for this very pointer (its id). True when proven; false when skipped
+    /// (a cursor a loop join widened).
     /// </summary>
-    private static void CheckPacketAccess(int pc, int register, RegisterValue pointer, int offset, int size)
+    private static bool CheckPacketAccess(int pc, int register, RegisterValue pointer, int offset, int size)
     {
         if (pointer.Approximate)
         {
-            return;
+            return false;
         }
 
         if (pointer.Range.SMin < 0)
@@ -227,17 +262,21 @@ internal sealed partial class Analysis
             throw new Rejection(pc, reason,
                 $"invalid access to packet, off={off} size={size}, R{register}(id={pointer.Id},off={off},r={pointer.PacketRange})");
         }
+
+        return true;
     }
 
     private RegisterValue StackAccess(int pc, VerifierState state, int register, RegisterValue pointer, int offset, int size,
         AccessSource source, RegisterValue? stored)
     {
         var frame = state.Frames[Math.Min(pointer.Frame, state.CurrentFrameIndex)];
+        // A pointer into a frame that has returned addresses memory no live frame owns: never proven.
+        bool liveFrame = pointer.Frame <= state.CurrentFrameIndex;
         string verb = source switch { AccessSource.Helper => "indirect access to", AccessSource.Read => "read from", _ => "write to" };
         long off = pointer.Offset + offset;
         if (!pointer.HasConstantOffset)
         {
-            return VariableStackAccess(pc, frame, register, pointer, off, size, source, verb);
+            return VariableStackAccess(pc, frame, register, pointer, off, size, source, verb, liveFrame);
         }
 
         long at = off + (long)pointer.Range.Value;
@@ -250,6 +289,11 @@ internal sealed partial class Analysis
         if (at < -FrameState.StackSize || at + size > 0)
         {
             throw new Rejection(pc, $"invalid {verb} stack R{register} off={at} size={size}");
+        }
+
+        if (liveFrame)
+        {
+            Proofs.InBounds(AccessRegions.Stack);
         }
 
         RecordStackDepth(frame.Function, at);
@@ -298,7 +342,7 @@ internal sealed partial class Analysis
     /// anywhere there (what was spilled in reach is forgotten).
     /// </summary>
     private RegisterValue VariableStackAccess(int pc, FrameState frame, int register, RegisterValue pointer, long off, int size,
-        AccessSource source, string verb)
+        AccessSource source, string verb, bool liveFrame)
     {
         var range = pointer.Range;
         if (pointer.Approximate)
@@ -326,6 +370,11 @@ internal sealed partial class Analysis
         {
             throw new Rejection(pc, string.Create(CultureInfo.InvariantCulture,
                 $"invalid variable-offset {verb} stack R{register} var_off={TnumText(range)} off={off} size={size}"));
+        }
+
+        if (liveFrame)
+        {
+            Proofs.InBounds(AccessRegions.Stack);
         }
 
         RecordStackDepth(frame.Function, low);
@@ -391,6 +440,12 @@ internal sealed partial class Analysis
         }
 
         var field = FieldAt(layout, offset, size, source != AccessSource.Read);
+        // A field the type allows lies inside its struct; with no field list only the struct's size bounds the access.
+        if (field is not null || (layout.Fields.IsDefaultOrEmpty && InsideRegion(offset, size, layout.Size)))
+        {
+            Proofs.InBounds(AccessRegions.Context);
+        }
+
         if (source != AccessSource.Read)
         {
             return RegisterValue.NotInit;

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace SharpBpf.Verifier;
 
 /// <summary>
@@ -7,6 +9,15 @@ namespace SharpBpf.Verifier;
 /// </summary>
 public sealed record VerificationResult(string Program, bool Accepted, string? Error, int? InstructionIndex, string Log)
 {
+    /// <summary>
+    /// Per instruction slot, what the verifier proved about that slot's load, store or atomic on every path (empty for
+    /// a rejected program). Engines may drop the run-time check of a proven access and of nothing else.
+    /// </summary>
+    internal ImmutableArray<AccessProof> AccessProofs { get; init; } = [];
+
+    /// <summary>Slots whose memory access was proven in bounds on every path.</summary>
+    internal IEnumerable<int> ProvenSlots => AccessProofs.Select((proof, slot) => (proof, slot)).Where(p => p.proof.Proven).Select(p => p.slot);
+
     public VerificationException ToException() =>
         new(Program, InstructionIndex ?? 0, Error ?? "rejected", Log);
 }

@@ -48,15 +48,17 @@ public class OpcodeCoverageTests
         Assert.True(OpcodeTable.TryDecode(program[1], out var decodedRow));
         Assert.Same(row, decodedRow);
 
-        var decoded = Decoder.Decode(program, []);
+        var decoded = Decoder.Decode(program, [], _ => true);
         Assert.NotEqual(Op.Unreachable, decoded[1].Op);
 
         var helpers = new HelperRegistry().Register(5, "unwind", (_, r1, _, _, _, _) => r1);
         var packet = stackalloc byte[8];
         var context = new RunContext { Packet = new MemoryRegion((ulong)packet, 8, MemoryAccess.Read, RegionKind.Packet) };
-        foreach (var mode in new[] { ExecutionMode.Checked, ExecutionMode.Unchecked })
+        // Proven-unchecked with every slot proven runs the proven variant of each memory operation.
+        var everySlotProven = new ProvenAccesses(Enumerable.Range(0, program.Length), program.Length, contextType: 0);
+        foreach (var mode in new[] { ExecutionMode.Checked, ExecutionMode.Unchecked, ExecutionMode.ProvenUnchecked })
         {
-            var prepared = InterpreterEngine.Instance.Prepare(program, Options(mode, helpers));
+            var prepared = InterpreterEngine.Instance.Prepare(program, Options(mode, helpers) with { ProvenAccesses = everySlotProven });
             if (row.Form == InstructionForm.CallKfunc)
             {
                 // No kernel functions exist in user space: a defined fault, not an unsupported instruction.
@@ -74,7 +76,8 @@ public class OpcodeCoverageTests
         var produced = new HashSet<Op>();
         foreach (var row in OpcodeTable.All)
         {
-            produced.Add(Decoder.Decode(Instance(row), [])[1].Op);
+            produced.Add(Decoder.Decode(Instance(row), [], _ => true)[1].Op);
+            produced.Add(Decoder.Decode(Instance(row), [], _ => false)[1].Op);
         }
 
         var missing = Enum.GetValues<Op>().Where(op => op is not (Op.Unreachable or Op.FellOffEnd) && !produced.Contains(op));
