@@ -22,11 +22,12 @@ public class ProvenAccessSoundnessTests(ITestOutputHelper output)
     public void No_proven_access_faults_in_generated_programs_with_a_random_seed() => Generated(Random.Shared.Next());
 
     [Fact]
-    public void No_proven_access_faults_in_mutated_corpus_programs()
+    public void No_proven_access_faults_in_mutated_corpus_and_example_programs()
     {
         var seed = Random.Shared.Next();
         var counts = ProofFuzzer.Mutated(seed, Path.Combine(TestPaths.TestData, "corpus"), MutationsPerCorpusProgram);
-        output.WriteLine($"corpus mutations, seed {seed}: {counts}");
+        counts.Add(ProofFuzzer.Mutated(seed, Path.Combine(TestPaths.RepoRoot, "examples"), MutationsPerCorpusProgram));
+        output.WriteLine($"corpus and example mutations, seed {seed}: {counts}");
         Assert.True(counts.Failures.Count == 0, $"seed {seed}: {counts}\n{string.Join('\n', counts.Failures)}");
         Assert.True(counts.Accepted > 0 && counts.ProvenSlots > 0, counts.ToString());
     }
