@@ -439,6 +439,13 @@ internal sealed partial class Analysis
             throw new Rejection(pc, $"dereference of modified ctx ptr R{register} off={pointer.Offset + (long)pointer.Range.SMin} disallowed");
         }
 
+        if (source != AccessSource.Read && OverlapsPacketPointerField(layout, offset, size))
+        {
+            // Where the type lists no fields (lwt, sk_skb) stores were unchecked; data, data_end and data_meta are
+            // never writable (the kernel's is_valid_access), and packet proofs rest on them.
+            throw new Rejection(_currentPc, $"invalid bpf_context access off={offset} size={size}");
+        }
+
         var field = FieldAt(layout, offset, size, source != AccessSource.Read);
         // A field the type allows lies inside its struct; with no field list only the struct's size bounds the access.
         if (field is not null || (layout.Fields.IsDefaultOrEmpty && InsideRegion(offset, size, layout.Size)))
@@ -472,6 +479,19 @@ internal sealed partial class Analysis
         }
 
         return ScalarOfSize(size);
+    }
+
+    private static bool OverlapsPacketPointerField(ContextLayout layout, int offset, int size)
+    {
+        foreach (var field in (ReadOnlySpan<int?>)[layout.DataOffset, layout.DataEndOffset, layout.DataMetaOffset])
+        {
+            if (field is { } at && offset < at + 4 && at < offset + size)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The context field that allows this access; a refusal names the access as the kernel's check_ctx_access does.</summary>

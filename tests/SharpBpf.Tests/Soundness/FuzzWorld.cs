@@ -50,6 +50,7 @@ internal sealed unsafe class FuzzWorld : IDisposable
     private readonly FrozenDictionary<int, HelperSignature> _signatures = ObjectVerifier.SignaturesOf(null);
     private readonly ProgramType _type;
     private readonly List<MemoryRegion> _globalData = [];
+    private readonly FuzzPacket? _packet;
 
     private FuzzWorld(IReadOnlyList<BpfMap> maps, IReadOnlyList<MapSpec>? specs, ProgramType type)
     {
@@ -60,6 +61,11 @@ internal sealed unsafe class FuzzWorld : IDisposable
         _contextSize = Math.Max(VerifierContexts.For(type).Size, 64);
         _context = (byte*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)_contextSize);
         _helpers = BuiltInHelpers.CreateRegistry(new HelperEnvironment { Clock = new SharpBpf.Time.VirtualClock() });
+        var layout = VerifierContexts.For(type);
+        if (layout.DataOffset is { } dataAt && layout.DataEndOffset is { } endAt)
+        {
+            _packet = new FuzzPacket(_frame, FrameBytes, _context, dataAt, endAt, layout.DataMetaOffset);
+        }
     }
 
     /// <summary>The world the generator writes for: an array, a hash and a global-data array, an XDP context.</summary>
@@ -188,7 +194,10 @@ internal sealed unsafe class FuzzWorld : IDisposable
             if (checkedEnd.Fault is { } fault)
             {
                 faults++;
-                if (IsAccessFault(fault.Kind) && (uint)fault.InstructionIndex < (uint)proofs.Length && proofs[fault.InstructionIndex].Proven)
+                // A helper that moved the packet (adjust_head…) leaves the run's exact packet region behind; a fault
+                // inside the frame is then the stale region's, not the proof's.
+                var staleRegion = _packet is { Moved: true } && _packet.InFrame(fault.Address);
+                if (IsAccessFault(fault.Kind) && (uint)fault.InstructionIndex < (uint)proofs.Length && proofs[fault.InstructionIndex].Proven && !staleRegion)
                 {
                     return new FuzzOutcome(FuzzVerdict.ProvenAccessFaulted, i + 1, faults, provenSlots.Length,
                         $"{fault.Kind} at proven insn {fault.InstructionIndex} ({proofs[fault.InstructionIndex].Regions}), input seed {inputSeed}: {fault.Message}");
@@ -232,7 +241,9 @@ internal sealed unsafe class FuzzWorld : IDisposable
         random.NextBytes(frame);
         var context = new Span<byte>(_context, _contextSize);
         random.NextBytes(context);
-        var run = new RunContext { R1 = (ulong)_context };
+        var run = new RunContext { R1 = (ulong)_context, HostState = _packet };
+        _packet?.Reset((nint)data, (nint)(data + length), (nint)(data - metaLength));
+
         run.AddRegion((nint)_context, VerifierContexts.For(_type).Size is > 0 and var size ? size : _contextSize, MemoryAccess.ReadWrite, RegionKind.Context);
         var layout = VerifierContexts.For(_type);
         if (layout.DataOffset is { } dataAt && layout.DataEndOffset is { } endAt)

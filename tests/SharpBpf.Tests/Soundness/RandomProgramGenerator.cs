@@ -6,7 +6,7 @@ namespace SharpBpf.Tests.Soundness;
 /// <summary>
 /// Random XDP programs of the shapes real ones have — stack slots at constant and variable offsets, array and hash
 /// lookups with NULL and bounds checks, packet and metadata reads behind comparisons with data_end, context fields,
-/// bounded loops, map updates, atomics, global data, branches and arithmetic — with parameters drawn near the
+/// bounded loops, map updates, helpers writing memory, atomics, global data, branches and arithmetic — with parameters drawn near the
 /// edges (an offset one past the proven range, a bound one too wide, a misaligned atomic), so the verifier sees
 /// both programs it must accept and neighbours it must refuse.
 /// Registers: r6 holds the context throughout; r7–r9 are each block's own.
@@ -36,8 +36,9 @@ internal sealed class RandomProgramGenerator(Random random)
 
     private void Block(int depth)
     {
-        switch (random.Next(depth == 0 ? 11 : 9))
+        switch (random.Next(depth == 0 ? 12 : 10))
         {
+            case 9 when depth > 0: HelperWrite(); break;
             case 0: StackConstant(); break;
             case 1: StackVariable(); break;
             case 2: MapLookup(); break;
@@ -48,6 +49,7 @@ internal sealed class RandomProgramGenerator(Random random)
             case 7: Arithmetic(); break;
             case 8: MapUpdate(); break;
             case 9: Loop(); break;
+            case 10: HelperWrite(); break;
             default: Branch(depth); break;
         }
     }
@@ -284,6 +286,28 @@ internal sealed class RandomProgramGenerator(Random random)
         _b.LoadImm64(1, 1, isArray ? ArrayMap : HashMap, 0);
         _b.Emit(Opcodes.Mov64Imm, 4, imm: 0);
         _b.Emit(Opcodes.Call, imm: 2);
+    }
+
+    /// <summary>
+    /// bpf_xdp_load_bytes(ctx, 0, dst, n): packet bytes into dst — the stack, a map value, or the context (which the
+    /// verifier must refuse: random bytes over xdp_md.data_end would void every packet proof after it).
+    /// </summary>
+    private void HelperWrite()
+    {
+        switch (random.Next(3))
+        {
+            case 0: _b.Emit(Opcodes.Mov64Reg, 3, 6); break;
+            case 1:
+                _b.Emit(Opcodes.Mov64Reg, 3, 10);
+                _b.Emit(Opcodes.Add64Imm, 3, imm: -Near(16));
+                break;
+            default: _b.LoadImm64(3, 2, GlobalMap, 0); break;
+        }
+
+        _b.Emit(Opcodes.Mov64Reg, 1, 6);
+        _b.Emit(Opcodes.Mov64Imm, 2, imm: 0);
+        _b.Emit(Opcodes.Mov64Imm, 4, imm: Near(16));
+        _b.Emit(Opcodes.Call, imm: 189);
     }
 
     /// <summary>A counter loop (r9 from 0 below a limit) whose body indexes the stack or a map value with the counter.</summary>
