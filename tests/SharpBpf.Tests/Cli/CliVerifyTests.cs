@@ -159,6 +159,15 @@ public sealed class CliVerifyTests
     }
 
     [Fact]
+    public void Json_keeps_quotes_as_they_are()
+    {
+        var (code, output, _) = CliRunner.Run("verify", KernelVerdicts.PathOf("call_size_unbounded.o"), "--json");
+        Assert.Equal(1, code);
+        Assert.Contains("use 'var &= const' or 'if (var < const)'", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u0027", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unknown_program_is_bad_input_naming_the_programs_there_are()
     {
         var (code, output, error) = CliRunner.Run("verify", Example("health_check.o"), "--prog", "no_such_prog");
