@@ -131,6 +131,7 @@ public sealed class BpfObject : IDisposable
         var environment = new HelperEnvironment
         {
             Clock = Clock,
+            Network = options.Network,
             TraceSink = new TraceCollector(this),
             TailCallResolver = slot => ProgramFor(slot)?.Prepared,
             Timers = TimerBindings.ForMaps(Timers, (running, slot) =>
