@@ -55,6 +55,11 @@ public sealed class BpfObject : IDisposable
                     throw verdict.ToException();
                 }
 
+                if (UnimplementedHelpers.Check(p, helpers) is { } unimplemented)
+                {
+                    throw unimplemented.ToException();
+                }
+
                 var prepared = engine.Prepare(ProgramLinker.Link(p, maps), engineOptions);
                 return _byPrepared[prepared] = new BpfProgram(this, p, prepared);
             }), p => p.Name, "program");
