@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using SharpBpf.Helpers;
 
 namespace SharpBpf.Execution;
@@ -14,20 +15,97 @@ namespace SharpBpf.Execution;
 public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
 {
     private PreparedProgram _program;
+    private PreparedProgram _entryProgram;
     private int _tailCalls;
-    private readonly object? _hostState;
+    private object? _hostState;
     private MemoryRegion[] _regions;
     private int _regionCount;
+    private int _baseRegionCount;
     private byte* _stackBlock;
+    private bool _active;
+
+    /// <summary>Frames (from frame 0 down) a run may have written: what the next run must zero, and no more.</summary>
+    private int _dirtyFrames;
 
     internal ExecutionState(PreparedProgram program, long budget, object? hostState, int regionCapacity)
     {
         _program = program;
+        _entryProgram = program;
         _hostState = hostState;
         _regions = new MemoryRegion[Math.Max(regionCapacity, 4)];
         _stackBlock = StackPool.Rent();
         StackTop = (ulong)_stackBlock + StackLayout.TotalSize;
         Remaining = budget;
+        _active = true;
+        _dirtyFrames = FramesWrittenBy(program, 1);
+    }
+
+    /// <summary>
+    /// Makes a state that served an earlier run (on this thread) ready for a new one of <paramref name="program"/>:
+    /// no regions, full budget, no tail calls, a zero stack. Only the frames the earlier runs could have written are
+    /// cleared (the whole block when a program with bpf-to-bpf calls ran), so a short program does not pay for 4 KB.
+    /// </summary>
+    internal void Reuse(PreparedProgram program, long budget, object? hostState)
+    {
+        _program = program;
+        _entryProgram = program;
+        _hostState = hostState;
+        _regionCount = 0;
+        _baseRegionCount = 0;
+        Packet = null;
+        _active = true;
+        ResetForNextRun(budget);
+    }
+
+    /// <summary>
+    /// Fixes the regions added so far (the run's context, packet, global data) as the ones every run of a series
+    /// starts with; <see cref="ResetForNextRun"/> drops whatever helpers add after this point.
+    /// </summary>
+    internal void SealBaseRegions() => _baseRegionCount = _regionCount;
+
+    /// <summary>Between two runs of a series (a test run's repeat): what the previous run changed is undone.</summary>
+    internal void ResetForNextRun(long budget)
+    {
+        _program = _entryProgram;
+        _tailCalls = 0;
+        PendingTailCall = null;
+        CurrentInstruction = 0;
+        CurrentDepth = 0;
+        Remaining = budget;
+        _regionCount = _baseRegionCount;
+        ClearDirtyStack();
+    }
+
+    private void ClearDirtyStack()
+    {
+        var bytes = (uint)(_dirtyFrames * StackLayout.FrameSize);
+        if (bytes != 0)
+        {
+            NativeMemory.Clear(_stackBlock + StackLayout.TotalSize - bytes, bytes);
+        }
+
+        // The run about to start writes its own frame (and every frame, with bpf-to-bpf calls).
+        _dirtyFrames = FramesWrittenBy(_program, 1);
+    }
+
+    /// <summary>A program with bpf-to-bpf calls may write any frame; others only the frames callbacks reach.</summary>
+    private static int FramesWrittenBy(PreparedProgram program, int frames) =>
+        program.HasLocalCalls ? StackLayout.MaxCallFrames : frames;
+
+    private void MarkFramesWritten(PreparedProgram program, int depth)
+    {
+        var frames = FramesWrittenBy(program, depth + 1);
+        if (frames > _dirtyFrames)
+        {
+            _dirtyFrames = frames;
+        }
+    }
+
+    /// <summary>The run is over: the state stays valid for reuse, not for a helper that kept it.</summary>
+    internal void Deactivate()
+    {
+        _active = false;
+        _hostState = null;
     }
 
     /// <summary>One past the highest stack byte: r10 of frame 0.</summary>
@@ -53,6 +131,9 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     public override int TailCallCount => _tailCalls;
     public override bool IsChecked => _program.Mode == ExecutionMode.Checked;
     public override object? HostState => _hostState;
+
+    /// <summary>Regions the run started with (context, packet, global data).</summary>
+    internal int BaseRegionCount => _baseRegionCount;
 
     /// <summary>r10 of the frame at <paramref name="depth"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -182,6 +263,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
             FaultThrow.Fault(FaultKind.CallDepthExceeded, CurrentInstruction);
         }
 
+        MarkFramesWritten(_program, depth);
         var (savedInstruction, savedDepth) = (CurrentInstruction, CurrentDepth);
         var result = _program.Execute(this, slot, depth, r1, r2, r3, r4, r5);
         (CurrentInstruction, CurrentDepth) = (savedInstruction, savedDepth);
@@ -262,6 +344,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     {
         var previous = _program;
         _program = target;
+        MarkFramesWritten(target, depth);
         try
         {
             return target.Execute(this, 0, depth, context, 0, 0, 0, 0);
@@ -285,7 +368,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     /// <summary>A helper that kept its context past the run would touch a stack block another run may own.</summary>
     private void ThrowIfEnded()
     {
-        if (_stackBlock == null)
+        if (!_active)
         {
             throw new InvalidOperationException("a helper context is only valid while its helper call runs");
         }
@@ -293,6 +376,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
 
     public void Dispose()
     {
+        _active = false;
         if (_stackBlock != null)
         {
             StackPool.Return(_stackBlock);
