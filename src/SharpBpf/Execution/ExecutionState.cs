@@ -45,6 +45,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     /// no regions, full budget, no tail calls, a zero stack. Only the frames the earlier runs could have written are
     /// cleared (the whole block when a program with bpf-to-bpf calls ran), so a short program does not pay for 4 KB.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Reuse(PreparedProgram program, long budget, object? hostState)
     {
         _program = program;
@@ -64,6 +65,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     internal void SealBaseRegions() => _baseRegionCount = _regionCount;
 
     /// <summary>Between two runs of a series (a test run's repeat): what the previous run changed is undone.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void ResetForNextRun(long budget)
     {
         _program = _entryProgram;
@@ -76,6 +78,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         ClearDirtyStack();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ClearDirtyStack()
     {
         var bytes = (uint)(_dirtyFrames * StackLayout.FrameSize);
@@ -150,6 +153,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
 
     private const int RecentRegionsChecked = 16;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void AddRegion(in MemoryRegion region)
     {
         // A loop that looks the same values up again re-adds recent regions; older duplicates only cost a slot, so
@@ -175,6 +179,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     /// then every region. Faults at <paramref name="instructionIndex"/> when no single region holds the whole range
     /// with the needed permission.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CheckAccess(ulong address, ulong size, MemoryAccess access, int instructionIndex, int depth)
     {
         var low = StackLow(depth);
@@ -187,6 +192,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     }
 
     /// <summary>As <see cref="CheckAccess"/> without the stack: the engine tested the live frames inline already.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CheckRegions(ulong address, ulong size, MemoryAccess access, int instructionIndex)
     {
         var readOnlyHit = false;
@@ -211,6 +217,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         FaultThrow.Fault(kind, instructionIndex, address, (int)Math.Min(size, int.MaxValue));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override Span<byte> GetMemory(ulong address, ulong length, MemoryAccess access)
     {
         ThrowIfEnded();
@@ -232,6 +239,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         return new Span<byte>((void*)address, (int)length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void AddRegion(nint address, long length, MemoryAccess access)
     {
         ThrowIfEnded();
@@ -239,6 +247,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         AddRegion(new MemoryRegion((ulong)address, (ulong)length, access, RegionKind.HelperMemory));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override ulong InvokeSubprogram(ulong functionPointer, ulong r1 = 0, ulong r2 = 0, ulong r3 = 0, ulong r4 = 0, ulong r5 = 0)
     {
         if (!FunctionPointer.TryDecode(functionPointer, out var slot) || !_program.IsInstructionStart(slot))
@@ -249,6 +258,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         return InvokeSubprogramAt(slot, r1, r2, r3, r4, r5);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override ulong InvokeSubprogramAt(int slot, ulong r1 = 0, ulong r2 = 0, ulong r3 = 0, ulong r4 = 0, ulong r5 = 0)
     {
         ThrowIfEnded();
@@ -270,6 +280,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool TryGetMemory(ulong address, ulong length, MemoryAccess access, out Span<byte> memory)
     {
         ThrowIfEnded();
@@ -289,6 +300,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     }
 
     /// <summary>True when the live stack frames or one region hold the whole range with the needed permission (no fault).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool IsAccessible(ulong address, ulong length, MemoryAccess access, int depth)
     {
         var low = StackLow(depth);
@@ -309,6 +321,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool TryTailCall(object? target)
     {
         ThrowIfEnded();
@@ -340,6 +353,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     /// <paramref name="depth"/> (the same frame, so the same r10 and stack bytes) with r1 = <paramref name="context"/>,
     /// and returns its r0, which the engine then treats as the current function's <c>exit</c> value.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong RunTailCall(PreparedProgram target, int depth, ulong context)
     {
         var previous = _program;

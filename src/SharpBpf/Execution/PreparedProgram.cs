@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using SharpBpf.Helpers;
 using SharpBpf.Isa;
+using System.Runtime.CompilerServices;
 
 namespace SharpBpf.Execution;
 
@@ -60,6 +61,7 @@ public abstract unsafe class PreparedProgram
     [ThreadStatic]
     private static ExecutionState? t_spareState;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ExecutionState RentState(long budget, object? hostState)
     {
         var state = t_spareState;
@@ -73,6 +75,7 @@ public abstract unsafe class PreparedProgram
         return state;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReturnState(ExecutionState state)
     {
         state.Deactivate();
@@ -105,6 +108,7 @@ public abstract unsafe class PreparedProgram
     /// The conformance convention: r1 = address of <paramref name="memory"/> (0 when empty), r2 = its length, the
     /// memory readable and writable for the run. Returns r0 at the final <c>exit</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Run(Span<byte> memory)
     {
         fixed (byte* data = memory)
@@ -127,9 +131,11 @@ public abstract unsafe class PreparedProgram
     }
 
     /// <summary>Runs with explicit registers and regions (program contexts, timer callbacks). Returns r0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Run(RunContext context) => Run(context, out _);
 
     /// <summary>As <see cref="Run(RunContext)"/>, also reporting how many instructions the run executed (callbacks included).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Run(RunContext context, out long executedInstructions)
     {
         var (state, budget) = PrepareState(context);
@@ -156,6 +162,7 @@ public abstract unsafe class PreparedProgram
         return new RunSeries(this, state, context, budget);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (ExecutionState State, long Budget) PrepareState(RunContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -198,6 +205,7 @@ public abstract unsafe class PreparedProgram
         public long LastExecutedInstructions { get; private set; }
 
         /// <summary>One run from the context's entry slot with its registers; returns r0.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public ulong Next()
         {
             var state = _state ?? throw new ObjectDisposedException(nameof(RunSeries));
@@ -224,6 +232,7 @@ public abstract unsafe class PreparedProgram
     }
 
     /// <summary>A whole run from frame 0; a helper that ends the run early (<see cref="RunEndedSignal"/>) gives its value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ulong ExecuteRun(ExecutionState state, int entrySlot, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         try

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace SharpBpf.Maps;
 
 /// <summary>
@@ -101,6 +102,7 @@ public sealed unsafe class ArrayMap : BpfMap
         return Errno.None;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override nint LookupElem(nint key)
     {
         var index = *(uint*)key;
@@ -108,6 +110,7 @@ public sealed unsafe class ArrayMap : BpfMap
         return (nint)Slot(index, IsPerCpu ? CurrentCpu : 0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override nint LookupPercpuElem(nint key, uint cpu)
     {
         if (!IsPerCpu) return 0;
@@ -116,6 +119,7 @@ public sealed unsafe class ArrayMap : BpfMap
         return (nint)Slot(index, (int)cpu);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override long UpdateElem(nint key, nint value, ulong flags) =>
         UpdateCore(*(uint*)key, new ReadOnlySpan<byte>((void*)value, ValueSize), flags).ToHelperResult();
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace SharpBpf.Maps;
 
@@ -81,8 +82,10 @@ public abstract unsafe class BpfMap : IDisposable
     /// <summary>The opaque non-zero value a program holds for this map (CONST_PTR_TO_MAP); resolve with <see cref="FromHandle"/>.</summary>
     public nint Handle => (nint)Id;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static BpfMap? FromHandle(nint handle) => handle > 0 && handle <= uint.MaxValue ? FromId((uint)handle) : null;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static BpfMap? FromId(uint id) =>
         Registry.TryGetValue(id, out var weak) && weak.TryGetTarget(out var map) && !map.IsDisposed ? map : null;
 

@@ -5,6 +5,7 @@ using SharpBpf.Loader;
 using SharpBpf.Maps;
 using SharpBpf.Runtime.Contexts;
 using SharpBpf.Timers;
+using System.Runtime.CompilerServices;
 
 namespace SharpBpf.Runtime;
 
@@ -86,6 +87,7 @@ public sealed class BpfProgram : ITimerProgram
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (ulong R0, long DurationNs) Execute(RunContext run, int repeat)
     {
         ulong r0 = 0;
@@ -125,6 +127,7 @@ public sealed class BpfProgram : ITimerProgram
     }
 
     /// <summary>Runs the subprogram at <paramref name="slot"/> as a timer callback: <c>cb(map, key, value)</c> (R20).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal ulong RunCallback(int slot, BpfMap map, nint key, nint value)
     {
         var run = NewRunContext(new RunHost(this, null));
