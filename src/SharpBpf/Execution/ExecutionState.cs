@@ -158,9 +158,12 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     {
         // A loop that looks the same values up again re-adds recent regions; older duplicates only cost a slot, so
         // the search stays short however many distinct values a run touches.
+        // Start first: one compare rejects almost every entry (the record's == compares field by field, slowly).
+        var regions = _regions;
         for (var i = _regionCount - 1; i >= Math.Max(0, _regionCount - RecentRegionsChecked); i--)
         {
-            if (_regions[i] == region)
+            ref readonly var existing = ref regions[i];
+            if (existing.Start == region.Start && existing.Length == region.Length && existing.Access == region.Access && existing.Kind == region.Kind)
             {
                 return;
             }

@@ -21,6 +21,12 @@ public sealed unsafe class ArrayMap : BpfMap
 
     public override int Count => MaxEntries;
 
+    /// <summary>Element 0's value (CPU 0's copy): where an inlined lookup's address arithmetic starts.</summary>
+    internal nint ValuesBase => (nint)_values;
+
+    /// <summary>Bytes from one element's value to the next (per-CPU arrays: a slot per CPU in between).</summary>
+    internal int ElementStride => _stride * _copies;
+
     /// <summary>Address of element <paramref name="index"/> for <paramref name="cpu"/> (0 for plain arrays).</summary>
     public nint ValueAddress(uint index, int cpu = 0)
     {

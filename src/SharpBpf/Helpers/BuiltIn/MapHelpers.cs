@@ -11,6 +11,21 @@ namespace SharpBpf.Helpers.BuiltIn;
 /// </summary>
 internal sealed unsafe class MapHelpers(HelperEnvironment environment)
 {
+    /// <summary>
+    /// True when a handle names the map <see cref="BpfMap.FromHandle"/> gives (the default resolver): then an engine
+    /// may resolve a constant handle once, when it compiles the call, as the kernel resolves ld_imm64 at load.
+    /// </summary>
+    public bool ResolvesHandlesDirectly =>
+        environment.MapResolver.Target is null && environment.MapResolver.Method.Name == nameof(BpfMap.FromHandle)
+        && environment.MapResolver.Method.DeclaringType == typeof(BpfMap);
+
+    /// <summary>The access a found value gets (read-only for BPF_F_RDONLY_PROG maps).</summary>
+    internal static MemoryAccess ValueAccess(BpfMap map) =>
+        (map.Flags & MapCreateFlags.RdonlyProg) != 0 ? MemoryAccess.Read : MemoryAccess.ReadWrite;
+
+    /// <summary>True when a lookup in <paramref name="map"/> returns memory (map-in-map lookups return a map).</summary>
+    internal static bool ReturnsValueMemory(BpfMap map) => map.Type is not (MapType.ArrayOfMaps or MapType.HashOfMaps);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Lookup(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
@@ -72,10 +87,9 @@ internal sealed unsafe class MapHelpers(HelperEnvironment environment)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static ulong Expose(HelperCallContext context, BpfMap map, nint value)
     {
-        if (value != 0 && map.Type is not (MapType.ArrayOfMaps or MapType.HashOfMaps))
+        if (value != 0 && ReturnsValueMemory(map))
         {
-            var access = (map.Flags & MapCreateFlags.RdonlyProg) != 0 ? MemoryAccess.Read : MemoryAccess.ReadWrite;
-            context.AddRegion(value, map.ValueSize, access);
+            context.AddRegion(value, map.ValueSize, ValueAccess(map));
         }
 
         return (ulong)value;
