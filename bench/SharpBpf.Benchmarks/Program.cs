@@ -11,6 +11,11 @@ public static class Program
             return exitCode;
         }
 
+        if (args.FirstOrDefault() == "ratio")
+        {
+            return RatioMeasurement.Run(RatioMeasurement.Parse(args), Console.Out);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
