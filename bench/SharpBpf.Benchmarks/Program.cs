@@ -16,6 +16,11 @@ public static class Program
             return RatioMeasurement.Run(RatioMeasurement.Parse(args), Console.Out);
         }
 
+        if (args.FirstOrDefault() == "packets")
+        {
+            return PacketStreamMeasurement.Run(args[1..], Console.Out);
+        }
+
         if (args.FirstOrDefault() == "verify-time")
         {
             return VerifyTimeMeasurement.Run(args[1..], Console.Out);
