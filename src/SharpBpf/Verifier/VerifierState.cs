@@ -36,24 +36,6 @@ internal sealed class VerifierState
 
     public VerifierState Clone() => new(this);
 
-    public bool Covers(VerifierState other)
-    {
-        if (Frames.Count != other.Frames.Count || InAsyncCallback != other.InAsyncCallback || HoldsSpinLock != other.HoldsSpinLock)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < Frames.Count; i++)
-        {
-            if (!Frames[i].Covers(other.Frames[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>Replaces every register and spilled value, in every frame (the kernel's bpf_for_each_reg_in_vstate).</summary>
     public void Update(Func<RegisterValue, RegisterValue> change)
     {
