@@ -60,7 +60,7 @@ internal sealed partial class Analysis
                     CheckReturnRange(pc, r0, "At callback return", bounds.Min, bounds.Max);
                 }
 
-                return null;
+                return ReturnFromCallback(state);
         }
 
         if (state.Frames.Count == 1)
@@ -428,7 +428,7 @@ internal sealed partial class Analysis
             frame.Registers[2] = RegisterValue.Pointer(ValueKind.MapKey, map: timerMap, mapUid: meta.MapUid);
             frame.Registers[3] = RegisterValue.Pointer(ValueKind.MapValue, map: timerMap, mapUid: meta.MapUid);
             frame.Registers[10] = RegisterValue.Pointer(ValueKind.Stack, frame: 0);
-            PushPath(start, new VerifierState(frame, inAsyncCallback: true), newRoot: true);
+            PushPath(start, new VerifierState(frame, inAsyncCallback: true) { AsyncEntries = state.AsyncEntries + 1 }, newRoot: true);
             return;
         }
 
@@ -438,6 +438,7 @@ internal sealed partial class Analysis
         }
 
         var callbackState = state.Clone();
+        callbackState.CallbackRuns++;
         var regs = state.Registers;
         var callee = new FrameState(function, -1, FrameExit.SyncCallback, callSite: pc);
         switch (helper)

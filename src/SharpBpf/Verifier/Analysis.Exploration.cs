@@ -37,7 +37,69 @@ internal sealed partial class Analysis
         _written = path.Written;
     }
 
-    private PathStep CurrentStep() => new(_currentPc, _stepDepth, _stepSpill.Frame, _stepSpill.Offset);
+    private bool _stepFromCallback;
+
+    private PathStep CurrentStep() => new(_currentPc, _stepDepth, _stepSpill.Frame, _stepSpill.Offset, _stepFromCallback);
+
+    /// <summary>
+    /// A synchronous callback returns to the helper call that ran it, as in the kernel: the call is then verified
+    /// again (another callback run, and the code after it) until its state repeats. Imprecise scalars that changed
+    /// since the previous visit of the call become unknown (widen_imprecise_scalars), so the repetition ends; after
+    /// <see cref="CallbackRunsBeforeWidening"/> visits a changing precise one does too (SharpBpf does not bound the
+    /// repetition as the kernel does, and an unknown value is always sound).
+    /// </summary>
+    private int ReturnFromCallback(VerifierState state)
+    {
+        int callSite = state.Current.CallSite;
+        state.Frames.RemoveAt(state.Frames.Count - 1);
+        _stepFromCallback = true;
+        Checkpoint? previous = null;
+        int visits = 0;
+        for (var checkpoint = _parent; checkpoint is not null; checkpoint = checkpoint.Parent)
+        {
+            if (checkpoint.Pc == callSite && checkpoint.State.Frames.Count == state.Frames.Count)
+            {
+                previous ??= checkpoint;
+                visits++;
+            }
+        }
+
+        if (previous is not null)
+        {
+            WidenChangedScalars(previous.State, state, evenPrecise: visits >= CallbackRunsBeforeWidening);
+        }
+
+        return callSite;
+    }
+
+    private const int CallbackRunsBeforeWidening = 3;
+
+    private static void WidenChangedScalars(VerifierState previous, VerifierState state, bool evenPrecise)
+    {
+        for (var f = 0; f < state.Frames.Count; f++)
+        {
+            var before = previous.Frames[f];
+            var frame = state.Frames[f];
+            for (var r = 0; r < FrameState.RegisterCount; r++)
+            {
+                if (Changed(before.Registers[r], frame.Registers[r], evenPrecise))
+                {
+                    frame.Registers[r] = RegisterValue.UnknownScalar;
+                }
+            }
+
+            foreach (var (at, spill) in frame.Spills.ToArray())
+            {
+                if (before.Spills.TryGetValue(at, out var old) && Changed(old.Value, spill.Value, evenPrecise))
+                {
+                    frame.Spills[at] = (RegisterValue.Scalar(ScalarRange.Bits(spill.Size * 8)), spill.Size);
+                }
+            }
+        }
+    }
+
+    private static bool Changed(RegisterValue old, RegisterValue value, bool evenPrecise) =>
+        old.IsScalar && (evenPrecise || !old.Precise) && value.IsScalar && old with { Id = 0, Precise = false } != value with { Id = 0, Precise = false };
 
     /// <summary>
     /// Queues another path from the current instruction: a branch's other side, or a callback. It shares this path's
@@ -86,9 +148,26 @@ internal sealed partial class Analysis
         for (var i = kept.Count - 1; i >= 0; i--)
         {
             var old = kept[i];
-            if (old.Branches > 0)
+            if (old.Branches > 0 && _isForcedCheckpoint[pc])
             {
-                if (StateEquivalence.MaybeLooping(old.State, state) && _equivalence.Equal(old, state, pc, Equivalence.Exact))
+                // Back at a callback-running call: done once the callback left the caller's state within the earlier one.
+                if (_equivalence.Equal(old, state, pc, Equivalence.RangeWithin))
+                {
+                    old.Hits++;
+                    Inherit(old, state);
+                    return true;
+                }
+
+                if (!forced && _jumpsProcessed - _jumpsAtLastCheckpoint < 20 && _processed - _processedAtLastCheckpoint < 100)
+                {
+                    addNew = false;
+                }
+            }
+            else if (old.Branches > 0)
+            {
+                bool anotherEntry = (old.State.InAsyncCallback && old.State.AsyncEntries != state.AsyncEntries)
+                    || old.State.CallbackRuns != state.CallbackRuns;
+                if (!anotherEntry && StateEquivalence.MaybeLooping(old.State, state) && _equivalence.Equal(old, state, pc, Equivalence.Exact))
                 {
                     throw new Rejection(pc, $"infinite loop detected at insn {pc}");
                 }

@@ -163,6 +163,13 @@ internal sealed partial class Analysis
             return;
         }
 
+        if (depthAfter == d - 1 && step.FromCallback)
+        {
+            // A callback's exit goes back to its helper call: the caller's registers are the ones it had there.
+            needs.Registers[d] = 0;
+            return;
+        }
+
         if (depthAfter == d - 1)
         {
             // Returning: the caller's R0 is the callee's; its R1–R5 were clobbered, R6–R9 untouched.

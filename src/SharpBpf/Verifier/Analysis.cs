@@ -133,6 +133,7 @@ internal sealed partial class Analysis
             _currentPc = pc;
             _stepDepth = state.CurrentFrameIndex;
             _stepSpill = (-1, 0);
+            _stepFromCallback = false;
             var insn = _code[pc];
             if (insn.Class is InstructionClass.Jmp or InstructionClass.Jmp32)
             {

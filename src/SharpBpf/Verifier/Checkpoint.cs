@@ -55,4 +55,5 @@ internal sealed class Checkpoint(VerifierState state, int pc, Checkpoint? parent
 /// One executed instruction of a path: where, in which frame, and (for a load or store the stack tracks as a
 /// register spill) which frame's stack slot it filled from or spilled to, so precision can follow values through the stack.
 /// </summary>
-internal readonly record struct PathStep(int Pc, int Depth, int SpillFrame = -1, int SpillOffset = 0);
+/// A callback's exit returns to the helper call that runs it (<see cref="FromCallback"/>), not into R0.
+internal readonly record struct PathStep(int Pc, int Depth, int SpillFrame = -1, int SpillOffset = 0, bool FromCallback = false);

@@ -23,7 +23,7 @@ internal static class RegisterLiveness
         for (var pc = 0; pc < code.Length; pc++)
         {
             (use[pc], def[pc], successors[pc]) = Describe(code, pc, helpers);
-            if (code[pc].IsLoadImm64)
+            if (code[pc].IsLoadImm64 && pc + 1 < code.Length)
             {
                 pc++;
                 successors[pc] = [];

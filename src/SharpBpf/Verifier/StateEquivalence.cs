@@ -8,6 +8,9 @@ internal enum Equivalence
 
     /// <summary>Loop detection: the same state again, field by field (ids up to renaming).</summary>
     Exact,
+
+    /// <summary>Callback convergence: as pruning, but every scalar is compared by range and every stack slot counts.</summary>
+    RangeWithin,
 }
 
 /// <summary>
@@ -102,7 +105,7 @@ internal sealed class StateEquivalence(ushort[] liveBefore)
         switch (old.Kind)
         {
             case ValueKind.Scalar:
-                return !old.Precise || old.Range.Contains(current.Range);
+                return (!old.Precise && mode == Equivalence.NotExact) || old.Range.Contains(current.Range);
             case ValueKind.Unknown:
                 return true;
             case ValueKind.MapValue or ValueKind.MapKey:
@@ -165,7 +168,7 @@ internal sealed class StateEquivalence(ushort[] liveBefore)
             }
 
             bool unknownThere = !Overlaps(current, at, spill.Size);
-            bool coversUnknown = spill.Size == 8 && spill.Value.IsScalar && RegisterSafe(spill.Value, RegisterValue.UnknownScalar, mode);
+            bool coversUnknown = spill.Size == 8 && at % 8 == 0 && spill.Value.IsScalar && RegisterSafe(spill.Value, RegisterValue.UnknownScalar, mode);
             if (!unknownThere || !coversUnknown)
             {
                 return false;
