@@ -279,6 +279,12 @@ internal sealed partial class Analysis
             return ScalarOfSize(size);
         }
 
+        if (source == AccessSource.Helper)
+        {
+            // A helper reading the stack leaves it as it was; one that writes it clobbers it (CheckHelperMemory).
+            return RegisterValue.NotInit;
+        }
+
         if (source == AccessSource.Write && stored is { IsPointer: true } && size != 8)
         {
             throw new Rejection(pc, "invalid size of register spill");
