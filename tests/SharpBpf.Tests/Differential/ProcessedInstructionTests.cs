@@ -17,11 +17,37 @@ namespace SharpBpf.Tests.Differential;
 /// </summary>
 public class ProcessedInstructionTests(ITestOutputHelper output)
 {
-    /// <summary>
-    /// How far a count may be from the kernel's: the aim is 10%; the bound holds every program today, and the table
-    /// in docs/verifier.md shows where each one stands.
-    /// </summary>
-    private const double Tolerance = 0.5;
+    /// <summary>How far a count may be from the kernel's.</summary>
+    private const double Tolerance = 0.10;
+
+    private const string GlobalFunctions = "a global function is walked at every call (the kernel verifies it once, on its own, and treats calls to it as opaque)";
+    private const string ScalarDomain = "scalars have signed and unsigned 64-bit bounds only (no tnum, no 32-bit bounds, no linked scalar ids), so pruning and decided branches differ from the kernel's";
+
+    /// <summary>Programs whose count is further than <see cref="Tolerance"/> from the kernel's, and why: each is a skipped test.</summary>
+    private static readonly Dictionary<string, string> KnownGaps = new(StringComparer.Ordinal)
+    {
+        ["corpus/ok_global_funcs_v3.o classify_len"] = GlobalFunctions,
+        ["corpus/ok_global_funcs_v4.o classify_len"] = GlobalFunctions,
+        ["corpus/ok_global_funcs_v3.o start_tickers"] = GlobalFunctions,
+        ["corpus/ok_global_funcs_v4.o start_tickers"] = GlobalFunctions,
+        ["corpus/ok_subprogs_v3.o schedule_jobs"] = GlobalFunctions,
+        ["corpus/ok_subprogs_v4.o schedule_jobs"] = GlobalFunctions,
+        ["corpus/ok_for_each_v3.o open_and_sweep"] = "a callback that keeps changing a precise value of its caller is widened after 3 runs; the kernel converges otherwise",
+        ["corpus/ok_for_each_v4.o open_and_sweep"] = "a callback that keeps changing a precise value of its caller is widened after 3 runs; the kernel converges otherwise",
+        ["corpus/ok_xdp_meta_v3.o with_meta"] = "the kernel stops after 6 instructions (a meta/data comparison it decides); SharpBpf walks both sides",
+        ["corpus/ok_xdp_meta_v4.o with_meta"] = "the kernel stops after 4 instructions (a meta/data comparison it decides); SharpBpf walks both sides",
+        ["examples/flow_table.o track_flows"] = ScalarDomain,
+        ["examples/loop_checksum.o checksum_packet"] = ScalarDomain,
+        ["corpus/ok_fn_pointers_v3.o schedule"] = ScalarDomain,
+        ["corpus/ok_fn_pointers_v4.o schedule"] = ScalarDomain,
+        ["corpus/ok_loops_and_stack_v3.o scan_first_window"] = ScalarDomain,
+        ["corpus/ok_loops_and_stack_v4.o scan_first_window"] = ScalarDomain,
+        ["corpus/ok_loops_and_stack_v4.o walk_windows"] = ScalarDomain,
+        ["corpus/ok_packet_subprogs_v3.o classify_packet"] = ScalarDomain,
+        ["corpus/ok_packet_subprogs_v4.o classify_packet"] = ScalarDomain,
+        ["corpus/ok_tc_skb_v3.o classify"] = ScalarDomain,
+        ["corpus/ok_tc_skb_v4.o classify"] = ScalarDomain,
+    };
 
     private static readonly Lazy<IReadOnlyList<(string Object, string Program, int Kernel)>> Recorded = new(Read);
 
@@ -39,13 +65,21 @@ public class ProcessedInstructionTests(ITestOutputHelper output)
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Programs))]
     public void SharpBpf_processes_about_as_many_instructions_as_Linux(string relativePath, string program, int kernel)
     {
         int ours = Processed(relativePath, program);
+        Skip.If(KnownGaps.TryGetValue($"{Short(relativePath)} {program}", out var gap), $"SharpBpf {ours}, Linux {kernel}: {gap}");
         double ratio = (double)ours / kernel;
         Assert.True(Math.Abs(ratio - 1) <= Tolerance, $"{relativePath} {program}: SharpBpf processed {ours}, Linux {kernel}");
+    }
+
+    [Fact]
+    public void Every_known_gap_is_a_recorded_program()
+    {
+        var recorded = Recorded.Value.Select(r => $"{Short(r.Object)} {r.Program}").ToHashSet(StringComparer.Ordinal);
+        Assert.All(KnownGaps.Keys, key => Assert.Contains(key, recorded));
     }
 
     [Fact]
@@ -72,7 +106,7 @@ public class ProcessedInstructionTests(ITestOutputHelper output)
             double difference = ((double)ours - kernel) / kernel;
             within += result.Accepted && Math.Abs(difference) <= 0.1 ? 1 : 0;
             string verdict = result.Accepted ? $"{difference:+0%;-0%;0%}" : $"rejected at {result.InstructionIndex}: {result.Error}";
-            table.Append(CultureInfo.InvariantCulture, $"| {obj.Replace("tests/SharpBpf.Tests/Data/", "", StringComparison.Ordinal)} | {program} | {kernel} | {ours} | {verdict} |\n");
+            table.Append(CultureInfo.InvariantCulture, $"| {Short(obj)} | {program} | {kernel} | {ours} | {verdict} |\n");
         }
 
         table.Append(CultureInfo.InvariantCulture, $"\n{within} of {Recorded.Value.Count} within 10%.\n");
@@ -90,6 +124,8 @@ public class ProcessedInstructionTests(ITestOutputHelper output)
         var expected = Recorded.Value.Where(r => r.Object == relativePath).ToDictionary(r => r.Program, r => r.Kernel);
         Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), measured.OrderBy(e => e.Key, StringComparer.Ordinal));
     }
+
+    private static string Short(string relativePath) => relativePath.Replace("tests/SharpBpf.Tests/Data/", "", StringComparison.Ordinal);
 
     public static TheoryData<string> Objects => [.. Recorded.Value.Select(r => r.Object).Distinct()];
 
