@@ -16,6 +16,21 @@ public static class Program
             return exitCode;
         }
 
+        if (args.FirstOrDefault() == "ratio")
+        {
+            return RatioMeasurement.Run(RatioMeasurement.Parse(args), Console.Out);
+        }
+
+        if (args.FirstOrDefault() == "packets")
+        {
+            return PacketStreamMeasurement.Run(args[1..], Console.Out);
+        }
+
+        if (args.FirstOrDefault() == "verify-time")
+        {
+            return VerifyTimeMeasurement.Run(args[1..], Console.Out);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

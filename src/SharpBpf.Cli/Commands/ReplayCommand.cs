@@ -96,7 +96,7 @@ internal static class ReplayCommand
             }
             else
             {
-                ReplayPrinter.Write(console.Out, report, session.Describe);
+                ReplayPrinter.Write(console.Out, report, session.Display);
             }
 
             return summary.Error switch

@@ -68,7 +68,7 @@ internal static class RunCommand
             }
             else
             {
-                RunPrinter.Write(console.Out, report, session.Describe);
+                RunPrinter.Write(console.Out, report, session.Display);
             }
 
             return ExitCodes.Success;
@@ -85,7 +85,7 @@ internal static class RunCommand
                 throw new UsageException($"the kernel engine is not available here: {reason}");
             }
 
-            return new KernelSession(KernelObject.Open(path));
+            return new KernelSession(KernelObject.Open(path), Loader.ObjectLoader.LoadFile(path));
         }
 
         var options = new BpfObjectOptions

@@ -25,14 +25,23 @@ internal static class VerifyCommand
         };
         logLevel.AcceptOnlyFromAmong("0", "1", "2");
         var json = new Option<bool>("--json") { Description = "machine-readable output (stable shape)" };
-        var command = new Command("verify", "Verify an object's programs as the kernel's verifier would.") { file, program, logLevel, json };
+        var engine = new Option<string>("--engine")
+        {
+            Description = "sharpbpf (default): SharpBpf's verifier; kernel: load each program into this machine's Linux and report its verdict",
+            DefaultValueFactory = _ => "sharpbpf",
+        };
+        engine.AcceptOnlyFromAmong("sharpbpf", "kernel");
+        var command = new Command("verify", "Verify an object's programs as the kernel's verifier would.") { file, program, logLevel, json, engine };
         command.SetAction(parse => console.Guard(() =>
         {
             var path = parse.GetRequiredValue(file).FullName;
             var spec = ObjectLoader.LoadFile(path);
             var name = parse.GetValue(program);
             var options = new VerifierOptions { LogLevel = int.Parse(parse.GetRequiredValue(logLevel), System.Globalization.CultureInfo.InvariantCulture) };
-            var results = ProgramsToVerify(spec, name, path).Select(p => ObjectVerifier.Verify(spec, p, options)).ToList();
+            var programs = ProgramsToVerify(spec, name, path).ToList();
+            var results = parse.GetValue(engine) == "kernel"
+                ? [.. programs.Select(p => KernelVerdict(path, p.Name))]
+                : programs.Select(p => ObjectVerifier.Verify(spec, p, options)).Select(r => new VerifyVerdict(r.Program, r.Accepted, r.Error, r.InstructionIndex, r.Log)).ToList();
 
             if (parse.GetValue(json))
             {
@@ -59,10 +68,38 @@ internal static class VerifyCommand
             : [spec.FindProgram(name) ?? throw new UsageException(
                 $"no program named '{name}' in {Path.GetFileName(path)} (there are: {string.Join(", ", spec.Programs.Select(p => p.Name))})")];
 
-    /// <summary>With --prog exactly the one verdict object; otherwise every verdict under "programs".</summary>
-    private static void WriteJson(TextWriter writer, IReadOnlyList<VerificationResult> results, bool single)
+    /// <summary>
+    /// Linux's verdict on one program: the object loaded with only that program (libbpf stops at the first program
+    /// the kernel rejects, which would hide the verdicts of the others), its reason line and instruction read from the
+    /// kernel's log as SharpBpf prints its own.
+    /// </summary>
+    private static VerifyVerdict KernelVerdict(string path, string program)
     {
-        var verdicts = results.Select(r => new VerifyVerdict(r.Program, r.Accepted, r.Error, r.InstructionIndex, r.Log)).ToList();
+        if (Kernel.KernelAvailability.Check() is { } reason)
+        {
+            throw new UsageException($"the kernel engine is not available here: {reason}");
+        }
+
+        try
+        {
+            using var loaded = Kernel.KernelObject.Open(path, program);
+            return new VerifyVerdict(program, true, null, null, "");
+        }
+        catch (Kernel.KernelLoadException e) when (e.VerifierLog is { } log)
+        {
+            var (error, insn) = Kernel.KernelVerifierLog.ReasonOf(log);
+            return new VerifyVerdict(program, false, error ?? e.Message, insn, log);
+        }
+        catch (Kernel.KernelLoadException e)
+        {
+            // libbpf refused before the kernel's verifier ran (relocations, externs, BTF): its words are the verdict.
+            return new VerifyVerdict(program, false, e.Message, null, e.Log ?? "");
+        }
+    }
+
+    /// <summary>With --prog exactly the one verdict object; otherwise every verdict under "programs".</summary>
+    private static void WriteJson(TextWriter writer, IReadOnlyList<VerifyVerdict> verdicts, bool single)
+    {
         writer.WriteLine(single
             ? JsonSerializer.Serialize(verdicts[0], CliJsonContext.Relaxed.VerifyVerdict)
             : JsonSerializer.Serialize(new VerifyReport(verdicts.All(v => v.Accepted), verdicts), CliJsonContext.Relaxed.VerifyReport));
@@ -72,7 +109,7 @@ internal static class VerifyCommand
     /// One line per program; below a rejected program's line its log from level 1 on, below every program's line
     /// its log at level 2 (the whole walk is what level 2 is asked for).
     /// </summary>
-    private static void WriteHuman(TextWriter writer, IReadOnlyList<VerificationResult> results, int logLevel, string fileName)
+    private static void WriteHuman(TextWriter writer, IReadOnlyList<VerifyVerdict> results, int logLevel, string fileName)
     {
         if (results.Count == 0)
         {
@@ -91,10 +128,10 @@ internal static class VerifyCommand
         }
     }
 
-    private static string Verdict(VerificationResult result) => result switch
+    private static string Verdict(VerifyVerdict result) => result switch
     {
         { Accepted: true } => $"{result.Program}: accepted",
-        { InstructionIndex: { } insn } => $"{result.Program}: rejected at insn {insn}: {result.Error}",
+        { Insn: { } insn } => $"{result.Program}: rejected at insn {insn}: {result.Error}",
         _ => $"{result.Program}: rejected: {result.Error}",
     };
 }

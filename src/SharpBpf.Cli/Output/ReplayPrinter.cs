@@ -6,7 +6,7 @@ namespace SharpBpf.Cli.Output;
 /// <summary>The human form of a replay's summary: a table of counts and rates, then maps and timers where asked.</summary>
 internal static class ReplayPrinter
 {
-    public static void Write(TextWriter writer, ReplayReport report, Func<string, MapEntryDump, string?> describe)
+    public static void Write(TextWriter writer, ReplayReport report, MapEntryDisplay display)
     {
         var console = Human.Console(writer);
         writer.WriteLine($"replay of {report.Program} ({report.Engine}, {report.Clock} clock)");
@@ -25,7 +25,7 @@ internal static class ReplayPrinter
         table.AddRow("packets per second", Number(report.PacketsPerSecond));
         if (report.PacketsWritten is { } written) table.AddRow("packets written", Number(written));
         console.Write(table);
-        RunPrinter.WriteMaps(console, report.Maps, describe);
+        RunPrinter.WriteMaps(console, report.Maps, display);
         RunPrinter.WriteTimers(console, report.ArmedTimers);
     }
 

@@ -6,7 +6,7 @@ namespace SharpBpf.Cli.Output;
 /// <summary>The human form of a run report: one line per run, then maps, timers and trace lines.</summary>
 internal static class RunPrinter
 {
-    public static void Write(TextWriter writer, RunReport report, Func<string, MapEntryDump, string?> describe)
+    public static void Write(TextWriter writer, RunReport report, MapEntryDisplay display)
     {
         // Plain lines go straight to the writer: a terminal-width wrap would break hex strings apart.
         var console = Human.Console(writer);
@@ -17,7 +17,7 @@ internal static class RunPrinter
             writer.WriteLine(result.DataOut is null ? line : $"{line}, data_out {result.DataOut}");
         }
 
-        WriteMaps(console, report.Maps, describe);
+        WriteMaps(console, report.Maps, display);
         WriteTimers(console, report.Timers);
         foreach (var line in report.Trace ?? [])
         {
@@ -25,16 +25,19 @@ internal static class RunPrinter
         }
     }
 
-    /// <summary>One table per map: key, value, and the value as its BTF types.</summary>
-    public static void WriteMaps(IAnsiConsole console, IReadOnlyDictionary<string, MapDump>? maps, Func<string, MapEntryDump, string?> describe)
+    /// <summary>One table per map, the same two columns for every map: key and value as their BTF types print them.</summary>
+    public static void WriteMaps(IAnsiConsole console, IReadOnlyDictionary<string, MapDump>? maps, MapEntryDisplay display)
     {
         foreach (var (name, map) in maps ?? new Dictionary<string, MapDump>())
         {
-            var table = new Table().Title(Markup.Escape(name)).Caption(Markup.Escape($"{map.Type}, key {map.KeySize} B, value {map.ValueSize} B"))
-                .AddColumns("key", "value", "as its BTF types");
+            // The heading is a line of its own: a title or caption would wrap to the width of a narrow table.
+            var types = display.TypeNames(name) is { } t ? $" ({t})" : "";
+            console.WriteLine($"{name}: {map.Type}, {map.Entries.Count} entries, key {map.KeySize} B, value {map.ValueSize} B{types}");
+            var table = new Table().AddColumns("key", "value");
             foreach (var entry in map.Entries)
             {
-                table.AddRow(entry.Key, entry.Value ?? string.Join(" | ", entry.Values ?? []), Markup.Escape(describe(name, entry) ?? ""));
+                var (key, value) = display.Show(name, entry);
+                table.AddRow(Markup.Escape(key), Markup.Escape(value));
             }
 
             console.Write(table);

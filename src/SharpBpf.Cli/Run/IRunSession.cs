@@ -24,6 +24,6 @@ internal interface IRunSession : IDisposable
     IReadOnlyList<TimerDump> Timers();
     IReadOnlyList<string> Trace();
 
-    /// <summary>An entry as its BTF types print it (<c>{"packets":2,…}</c>), for people; null where there is no BTF.</summary>
-    string? Describe(string map, MapEntryDump entry);
+    /// <summary>How entries print for people (as their BTF types where the object has them).</summary>
+    MapEntryDisplay Display { get; }
 }

@@ -4,7 +4,7 @@ using SharpBpf.Kernel;
 namespace SharpBpf.Cli.Run;
 
 /// <summary>The same object in the machine's Linux kernel (libbpf, BPF_PROG_TEST_RUN): the reference SharpBpf mirrors.</summary>
-internal sealed class KernelSession(KernelObject obj) : IRunSession
+internal sealed class KernelSession(KernelObject obj, Loader.CollectionSpec? spec) : IRunSession
 {
     public string Engine => "kernel";
 
@@ -57,7 +57,7 @@ internal sealed class KernelSession(KernelObject obj) : IRunSession
     public IReadOnlyList<string> Trace() => [];
 
     /// <summary>The kernel engine reads no BTF here; dumps stay hex.</summary>
-    public string? Describe(string map, MapEntryDump entry) => null;
+    public MapEntryDisplay Display { get; } = new(spec);
 
     public void Dispose() => obj.Dispose();
 

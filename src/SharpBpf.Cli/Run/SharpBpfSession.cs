@@ -81,23 +81,7 @@ internal sealed class SharpBpfSession(BpfObject obj, string engine) : IRunSessio
 
     public IReadOnlyList<string> Trace() => obj.Trace;
 
-    public string? Describe(string map, MapEntryDump entry)
-    {
-        if (obj.Spec.Btf is not { } btf || obj.Spec.FindMap(map) is not { ValueTypeId: > 0 } spec || entry.Value is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            var key = spec.KeyTypeId > 0 ? BtfValueFormatter.ToJson(btf, spec.KeyTypeId, Convert.FromHexString(entry.Key)) : entry.Key;
-            return $"{key}: {BtfValueFormatter.ToJson(btf, spec.ValueTypeId, Convert.FromHexString(entry.Value))}";
-        }
-        catch (ArgumentException)
-        {
-            return null; // a type the formatter cannot lay over these bytes: the hex says it all
-        }
-    }
+    public MapEntryDisplay Display { get; } = new(obj.Spec);
 
     public void Dispose() => obj.Dispose();
 

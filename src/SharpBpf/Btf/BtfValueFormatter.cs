@@ -157,7 +157,7 @@ public static class BtfValueFormatter
     }
 
     /// <summary>bpftool's rule: elements are 1-byte <c>char</c> (typedefs are not followed), printable up to a NUL.</summary>
-    private static bool TryReadString(BtfSpec spec, BtfArray array, ReadOnlySpan<byte> data, out string text)
+    internal static bool TryReadString(BtfSpec spec, BtfArray array, ReadOnlySpan<byte> data, out string text)
     {
         text = "";
         if (array.Count == 0 || spec.SkipQualifiers(array.ElementTypeId) is not BtfInt { Size: 1 } element)
@@ -208,14 +208,14 @@ public static class BtfValueFormatter
         writer.WriteEndObject();
     }
 
-    private static long ReadInteger(ReadOnlySpan<byte> data, int size, bool signed)
+    internal static long ReadInteger(ReadOnlySpan<byte> data, int size, bool signed)
     {
         UInt128 raw = ReadBits(data, 0, size * 8);
         return signed ? (long)SignExtend(raw, size * 8) : (long)(ulong)raw;
     }
 
     /// <summary>Little-endian bit extraction; the validator guarantees the bits lie within the data.</summary>
-    private static UInt128 ReadBits(ReadOnlySpan<byte> data, uint bitOffset, int bits)
+    internal static UInt128 ReadBits(ReadOnlySpan<byte> data, uint bitOffset, int bits)
     {
         int first = (int)(bitOffset / 8), shift = (int)(bitOffset % 8);
         int bytes = (shift + bits + 7) / 8;
@@ -226,7 +226,7 @@ public static class BtfValueFormatter
         return bits >= 128 ? value : value & ((UInt128.One << bits) - 1);
     }
 
-    private static Int128 SignExtend(UInt128 raw, int bits)
+    internal static Int128 SignExtend(UInt128 raw, int bits)
     {
         if (bits >= 128)
             return (Int128)raw;

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using SharpBpf.Helpers;
 
 namespace SharpBpf.Execution;
@@ -14,20 +15,100 @@ namespace SharpBpf.Execution;
 public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
 {
     private PreparedProgram _program;
+    private PreparedProgram _entryProgram;
     private int _tailCalls;
-    private readonly object? _hostState;
+    private object? _hostState;
     private MemoryRegion[] _regions;
     private int _regionCount;
+    private int _baseRegionCount;
     private byte* _stackBlock;
+    private bool _active;
+
+    /// <summary>Frames (from frame 0 down) a run may have written: what the next run must zero, and no more.</summary>
+    private int _dirtyFrames;
 
     internal ExecutionState(PreparedProgram program, long budget, object? hostState, int regionCapacity)
     {
         _program = program;
+        _entryProgram = program;
         _hostState = hostState;
         _regions = new MemoryRegion[Math.Max(regionCapacity, 4)];
         _stackBlock = StackPool.Rent();
         StackTop = (ulong)_stackBlock + StackLayout.TotalSize;
         Remaining = budget;
+        _active = true;
+        _dirtyFrames = FramesWrittenBy(program, 1);
+    }
+
+    /// <summary>
+    /// Makes a state that served an earlier run (on this thread) ready for a new one of <paramref name="program"/>:
+    /// no regions, full budget, no tail calls, a zero stack. Only the frames the earlier runs could have written are
+    /// cleared (the whole block when a program with bpf-to-bpf calls ran), so a short program does not pay for 4 KB.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void Reuse(PreparedProgram program, long budget, object? hostState)
+    {
+        _program = program;
+        _entryProgram = program;
+        _hostState = hostState;
+        _regionCount = 0;
+        _baseRegionCount = 0;
+        Packet = null;
+        _active = true;
+        ResetForNextRun(budget);
+    }
+
+    /// <summary>
+    /// Fixes the regions added so far (the run's context, packet, global data) as the ones every run of a series
+    /// starts with; <see cref="ResetForNextRun"/> drops whatever helpers add after this point.
+    /// </summary>
+    internal void SealBaseRegions() => _baseRegionCount = _regionCount;
+
+    /// <summary>Between two runs of a series (a test run's repeat): what the previous run changed is undone.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void ResetForNextRun(long budget)
+    {
+        _program = _entryProgram;
+        _tailCalls = 0;
+        PendingTailCall = null;
+        CurrentInstruction = 0;
+        CurrentDepth = 0;
+        Remaining = budget;
+        _regionCount = _baseRegionCount;
+        ClearDirtyStack();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ClearDirtyStack()
+    {
+        var bytes = (uint)(_dirtyFrames * StackLayout.FrameSize);
+        if (bytes != 0)
+        {
+            NativeMemory.Clear(_stackBlock + StackLayout.TotalSize - bytes, bytes);
+        }
+
+        // The run about to start writes its own frame (and every frame, with bpf-to-bpf calls).
+        _dirtyFrames = FramesWrittenBy(_program, 1);
+    }
+
+    /// <summary>A program with bpf-to-bpf calls may write any frame; others only the frames callbacks reach.</summary>
+    private static int FramesWrittenBy(PreparedProgram program, int frames) =>
+        program.HasLocalCalls ? StackLayout.MaxCallFrames : frames;
+
+    private void MarkFramesWritten(PreparedProgram program, int depth)
+    {
+        var frames = FramesWrittenBy(program, depth + 1);
+        if (frames > _dirtyFrames)
+        {
+            _dirtyFrames = frames;
+        }
+    }
+
+    /// <summary>The run is over: the state stays valid for reuse, not for a helper that kept it.</summary>
+    internal void Deactivate()
+    {
+        _active = false;
+        _hostState = null;
     }
 
     /// <summary>One past the highest stack byte: r10 of frame 0.</summary>
@@ -55,6 +136,9 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     public override bool IsChecked => _program.Mode != ExecutionMode.Unchecked;
     public override object? HostState => _hostState;
 
+    /// <summary>Regions the run started with (context, packet, global data).</summary>
+    internal int BaseRegionCount => _baseRegionCount;
+
     /// <summary>r10 of the frame at <paramref name="depth"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong FrameTop(int depth) => StackTop - (ulong)(depth * StackLayout.FrameSize);
@@ -76,13 +160,17 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
 
     private const int RecentRegionsChecked = 16;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void AddRegion(in MemoryRegion region)
     {
         // A loop that looks the same values up again re-adds recent regions; older duplicates only cost a slot, so
         // the search stays short however many distinct values a run touches.
+        // Start first: one compare rejects almost every entry (the record's == compares field by field, slowly).
+        var regions = _regions;
         for (var i = _regionCount - 1; i >= Math.Max(0, _regionCount - RecentRegionsChecked); i--)
         {
-            if (_regions[i] == region)
+            ref readonly var existing = ref regions[i];
+            if (existing.Start == region.Start && existing.Length == region.Length && existing.Access == region.Access && existing.Kind == region.Kind)
             {
                 return;
             }
@@ -101,6 +189,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     /// then every region. Faults at <paramref name="instructionIndex"/> when no single region holds the whole range
     /// with the needed permission.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CheckAccess(ulong address, ulong size, MemoryAccess access, int instructionIndex, int depth)
     {
         var low = StackLow(depth);
@@ -113,6 +202,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     }
 
     /// <summary>As <see cref="CheckAccess"/> without the stack: the engine tested the live frames inline already.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CheckRegions(ulong address, ulong size, MemoryAccess access, int instructionIndex)
     {
         var readOnlyHit = false;
@@ -137,6 +227,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         FaultThrow.Fault(kind, instructionIndex, address, (int)Math.Min(size, int.MaxValue));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override Span<byte> GetMemory(ulong address, ulong length, MemoryAccess access)
     {
         ThrowIfEnded();
@@ -158,6 +249,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         return new Span<byte>((void*)address, (int)length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void AddRegion(nint address, long length, MemoryAccess access)
     {
         ThrowIfEnded();
@@ -165,6 +257,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         AddRegion(new MemoryRegion((ulong)address, (ulong)length, access, RegionKind.HelperMemory));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override ulong InvokeSubprogram(ulong functionPointer, ulong r1 = 0, ulong r2 = 0, ulong r3 = 0, ulong r4 = 0, ulong r5 = 0)
     {
         if (!FunctionPointer.TryDecode(functionPointer, out var slot) || !_program.IsInstructionStart(slot))
@@ -175,6 +268,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         return InvokeSubprogramAt(slot, r1, r2, r3, r4, r5);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override ulong InvokeSubprogramAt(int slot, ulong r1 = 0, ulong r2 = 0, ulong r3 = 0, ulong r4 = 0, ulong r5 = 0)
     {
         ThrowIfEnded();
@@ -189,12 +283,14 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
             FaultThrow.Fault(FaultKind.CallDepthExceeded, CurrentInstruction);
         }
 
+        MarkFramesWritten(_program, depth);
         var (savedInstruction, savedDepth) = (CurrentInstruction, CurrentDepth);
         var result = _program.Execute(this, slot, depth, r1, r2, r3, r4, r5);
         (CurrentInstruction, CurrentDepth) = (savedInstruction, savedDepth);
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool TryGetMemory(ulong address, ulong length, MemoryAccess access, out Span<byte> memory)
     {
         ThrowIfEnded();
@@ -214,6 +310,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     }
 
     /// <summary>True when the live stack frames or one region hold the whole range with the needed permission (no fault).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool IsAccessible(ulong address, ulong length, MemoryAccess access, int depth)
     {
         var low = StackLow(depth);
@@ -234,6 +331,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool TryTailCall(object? target)
     {
         ThrowIfEnded();
@@ -265,6 +363,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     /// <paramref name="depth"/> (the same frame, so the same r10 and stack bytes) with r1 = <paramref name="context"/>,
     /// and returns its r0, which the engine then treats as the current function's <c>exit</c> value.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong RunTailCall(PreparedProgram target, int depth, ulong context)
     {
         // A proven program's unchecked accesses assume r1 is the context of the type it was verified for, as the
@@ -276,6 +375,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
 
         var previous = _program;
         _program = target;
+        MarkFramesWritten(target, depth);
         try
         {
             return target.Execute(this, 0, depth, context, 0, 0, 0, 0);
@@ -299,7 +399,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     /// <summary>A helper that kept its context past the run would touch a stack block another run may own.</summary>
     private void ThrowIfEnded()
     {
-        if (_stackBlock == null)
+        if (!_active)
         {
             throw new InvalidOperationException("a helper context is only valid while its helper call runs");
         }
@@ -307,6 +407,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
 
     public void Dispose()
     {
+        _active = false;
         if (_stackBlock != null)
         {
             StackPool.Return(_stackBlock);

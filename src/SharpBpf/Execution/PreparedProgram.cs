@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using SharpBpf.Helpers;
 using SharpBpf.Isa;
+using System.Runtime.CompilerServices;
 
 namespace SharpBpf.Execution;
 
@@ -34,6 +35,14 @@ public abstract unsafe class PreparedProgram
             }
         }
 
+        foreach (var insn in program)
+        {
+            if (insn.Opcode == Opcodes.Callx || (insn.Opcode == Opcodes.Call && insn.Src == (byte)CallSource.Local))
+            {
+                HasLocalCalls = true;
+            }
+        }
+
         _helpers = (options.Helpers?.Snapshot() ?? [])
             .ToFrozenDictionary(h => (long)h.Id, h => h.Function);
     }
@@ -57,6 +66,45 @@ public abstract unsafe class PreparedProgram
         _ => true,
     };
 
+    /// <summary>True when the program makes bpf-to-bpf calls (local or callx): then a run may write any stack frame.</summary>
+    public bool HasLocalCalls { get; }
+
+    /// <summary>
+    /// The state of the last run on this thread, kept for the next one: a run then allocates nothing and clears only
+    /// the stack frames the last run could have written. Taken out while in use, so a nested run (a timer callback
+    /// run from a helper) makes its own.
+    /// </summary>
+    [ThreadStatic]
+    private static ExecutionState? t_spareState;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ExecutionState RentState(long budget, object? hostState)
+    {
+        var state = t_spareState;
+        if (state is null)
+        {
+            return new ExecutionState(this, budget, hostState, regionCapacity: 8);
+        }
+
+        t_spareState = null;
+        state.Reuse(this, budget, hostState);
+        return state;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReturnState(ExecutionState state)
+    {
+        state.Deactivate();
+        if (t_spareState is null)
+        {
+            t_spareState = state;
+        }
+        else
+        {
+            state.Dispose();
+        }
+    }
+
     /// <summary>True when <paramref name="slot"/> is inside the program and not the second half of an <c>lddw</c>.</summary>
     public bool IsInstructionStart(int slot) => (uint)slot < (uint)_isInstructionStart.Length && _isInstructionStart[slot];
 
@@ -76,27 +124,63 @@ public abstract unsafe class PreparedProgram
     /// The conformance convention: r1 = address of <paramref name="memory"/> (0 when empty), r2 = its length, the
     /// memory readable and writable for the run. Returns r0 at the final <c>exit</c>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Run(Span<byte> memory)
     {
         fixed (byte* data = memory)
         {
-            using var state = new ExecutionState(this, InstructionBudget, hostState: null, regionCapacity: 4);
-            if (!memory.IsEmpty)
+            var state = RentState(InstructionBudget, hostState: null);
+            try
             {
-                state.AddRegion(new MemoryRegion((ulong)data, (ulong)memory.Length, MemoryAccess.ReadWrite, RegionKind.Input));
+                if (!memory.IsEmpty)
+                {
+                    state.AddRegion(new MemoryRegion((ulong)data, (ulong)memory.Length, MemoryAccess.ReadWrite, RegionKind.Input));
+                }
+
+                state.EntryContext = (ulong)data;
+                return ExecuteRun(state, 0, (ulong)data, (ulong)memory.Length, 0, 0, 0);
             }
-
-            state.EntryContext = (ulong)data;
-
-            return ExecuteRun(state, 0, (ulong)data, (ulong)memory.Length, 0, 0, 0);
+            finally
+            {
+                ReturnState(state);
+            }
         }
     }
 
     /// <summary>Runs with explicit registers and regions (program contexts, timer callbacks). Returns r0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Run(RunContext context) => Run(context, out _);
 
     /// <summary>As <see cref="Run(RunContext)"/>, also reporting how many instructions the run executed (callbacks included).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Run(RunContext context, out long executedInstructions)
+    {
+        var (state, budget) = PrepareState(context);
+        try
+        {
+            var result = ExecuteRun(state, context.EntrySlot, context.R1, context.R2, context.R3, context.R4, context.R5);
+            executedInstructions = budget - state.Remaining;
+            return result;
+        }
+        finally
+        {
+            ReturnState(state);
+        }
+    }
+
+    /// <summary>
+    /// Runs of <paramref name="context"/> one after the other on this thread, like the repeat of the kernel's
+    /// BPF_PROG_TEST_RUN: the run's state (regions, stack, budget) is set up once and reset between runs, so a
+    /// repetition costs the program and nothing else. Dispose the series on the thread that started it.
+    /// </summary>
+    public RunSeries StartSeries(RunContext context)
+    {
+        var (state, budget) = PrepareState(context);
+        return new RunSeries(this, state, context, budget);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private (ExecutionState State, long Budget) PrepareState(RunContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!IsInstructionStart(context.EntrySlot))
@@ -106,20 +190,67 @@ public abstract unsafe class PreparedProgram
 
         var budget = context.InstructionBudget ?? InstructionBudget;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(budget, nameof(context));
-        using var state = new ExecutionState(this, budget, context.HostState, context.Regions.Count + 4);
-        foreach (var region in context.Regions)
+        var state = RentState(budget, context.HostState);
+        foreach (var region in context.RegionSpan)
         {
             state.AddRegion(region);
         }
 
+        state.SealBaseRegions();
         state.Packet = context.Packet;
         state.EntryContext = context.EntrySlot == 0 ? context.R1 : null;
-        var result = ExecuteRun(state, context.EntrySlot, context.R1, context.R2, context.R3, context.R4, context.R5);
-        executedInstructions = budget - state.Remaining;
-        return result;
+        return (state, budget);
+    }
+
+    /// <summary>See <see cref="StartSeries"/>.</summary>
+    public sealed class RunSeries : IDisposable
+    {
+        private readonly PreparedProgram _program;
+        private readonly RunContext _context;
+        private readonly long _budget;
+        private ExecutionState? _state;
+        private bool _started;
+
+        internal RunSeries(PreparedProgram program, ExecutionState state, RunContext context, long budget)
+        {
+            _program = program;
+            _state = state;
+            _context = context;
+            _budget = budget;
+        }
+
+        /// <summary>Instructions the last run executed (callbacks included).</summary>
+        public long LastExecutedInstructions { get; private set; }
+
+        /// <summary>One run from the context's entry slot with its registers; returns r0.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public ulong Next()
+        {
+            var state = _state ?? throw new ObjectDisposedException(nameof(RunSeries));
+            if (_started)
+            {
+                state.ResetForNextRun(_budget);
+            }
+
+            _started = true;
+            var context = _context;
+            var result = _program.ExecuteRun(state, context.EntrySlot, context.R1, context.R2, context.R3, context.R4, context.R5);
+            LastExecutedInstructions = _budget - state.Remaining;
+            return result;
+        }
+
+        public void Dispose()
+        {
+            if (_state is { } state)
+            {
+                _state = null;
+                ReturnState(state);
+            }
+        }
     }
 
     /// <summary>A whole run from frame 0; a helper that ends the run early (<see cref="RunEndedSignal"/>) gives its value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ulong ExecuteRun(ExecutionState state, int entrySlot, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         try

@@ -32,6 +32,9 @@ public sealed class RunContext
 
     public IReadOnlyList<MemoryRegion> Regions => _regions;
 
+    /// <summary>The regions without an enumerator allocation, for the engines.</summary>
+    internal ReadOnlySpan<MemoryRegion> RegionSpan => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_regions);
+
     public RunContext AddRegion(nint address, long length, MemoryAccess access, RegionKind kind = RegionKind.Context)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);

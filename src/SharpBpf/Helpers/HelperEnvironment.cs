@@ -30,6 +30,9 @@ public sealed class HelperEnvironment
     /// </summary>
     public Func<object, object?> TailCallResolver { get; init; } = static program => program;
 
+    /// <summary>The network the packet helpers ask about (devices, routes, neighbours, cookies, cgroup).</summary>
+    public NetworkHost Network { get; init; } = NetworkHost.Default;
+
     /// <summary>The timer service and glue for bpf_timer_* (169–172); null leaves those helpers unregistered.</summary>
     public TimerBindings? Timers { get; init; }
 

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using SharpBpf.Maps;
 using SharpBpf.Timers;
+using System.Runtime.CompilerServices;
 
 namespace SharpBpf.Helpers;
 
@@ -61,6 +62,7 @@ public sealed unsafe class TimerMapAdapter : ITimerMap, IMapElementObserver
     public int TimerOffset { get; }
     public int KeySize => _map.KeySize;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public nint GetCallbackKey(nint valueAddress)
     {
         if (_arrayIndexes != null)

@@ -114,14 +114,25 @@ internal sealed partial class JitCompiler
             return;
         }
 
+        if (TryEmitDirectMapCall(pc, insn, helper))
+        {
+            return;
+        }
+
         var site = _callSiteHelpers.Count;
         _callSiteHelpers.Add(helper);
+        LoadCallSiteHelper(site);
+        EmitInvokeHelper(pc);
+    }
+
+    /// <summary>helper = the delegate of call site <paramref name="site"/>.</summary>
+    private void LoadCallSiteHelper(int site)
+    {
         _il.LoadArgument(ArgProgram);
         _il.Emit(IL.OpCodes.Ldfld, typeof(JitProgram).GetField(nameof(JitProgram.CallSiteHelpers), BindingFlags.Instance | BindingFlags.NonPublic)!);
         _il.Emit(IL.OpCodes.Ldc_I4, site);
         _il.Emit(IL.OpCodes.Ldelem_Ref);
         _il.Emit(IL.OpCodes.Stloc, _helper);
-        EmitInvokeHelper(pc);
     }
 
     /// <summary>r0 = helper(state, r1..r5) with the run's position and budget published to the state around it.</summary>

@@ -44,6 +44,7 @@ internal sealed partial class JitCompiler
     private readonly IL.LocalBuilder _target;
     private readonly IL.LocalBuilder _value;
     private readonly IL.LocalBuilder _helper;
+    private readonly IL.LocalBuilder _map;
     private readonly IL.LocalBuilder _faultSlot;
     private readonly IL.LocalBuilder _faultCharge;
     private readonly IL.Label[] _check;
@@ -80,6 +81,7 @@ internal sealed partial class JitCompiler
         _target = _il.DeclareLocal(typeof(int), "target");
         _value = _il.DeclareLocal(typeof(ulong), "value");
         _helper = _il.DeclareLocal(typeof(HelperFunction), "helper");
+        _map = _il.DeclareLocal(typeof(Maps.BpfMap), "map");
         _faultSlot = _il.DeclareLocal(typeof(int), "faultSlot");
         _faultCharge = _il.DeclareLocal(typeof(long), "faultCharge");
 
@@ -105,7 +107,7 @@ internal sealed partial class JitCompiler
         _budgetFault = _il.DefineLabel("budget_fault");
     }
 
-    public sealed record Result(CompiledCode Code, HelperFunction?[] CallSiteHelpers, string? Listing);
+    public sealed record Result(CompiledCode Code, HelperFunction?[] CallSiteHelpers, Maps.BpfMap[] InlinedMaps, string? Listing);
 
     [RequiresDynamicCode("emits IL")]
     public static Result Compile(JitProgram owner, ReadOnlySpan<Instruction> program, SegmentPlan plan, bool keepListing)
@@ -120,7 +122,7 @@ internal sealed partial class JitCompiler
         var compiler = new JitCompiler(owner, program.ToArray(), plan, method.GetILGenerator(), keepListing);
         compiler.EmitMethod();
         var code = (CompiledCode)method.CreateDelegate(typeof(CompiledCode), owner);
-        return new Result(code, [.. compiler._callSiteHelpers], compiler._il.Listing);
+        return new Result(code, [.. compiler._callSiteHelpers], [.. compiler._inlinedMaps], compiler._il.Listing);
     }
 
     private void EmitMethod()

@@ -18,6 +18,7 @@ public sealed class JitProgram : PreparedProgram
     // Read by the compiled code (ldfld), hence fields.
     internal readonly HelperFunction?[] CallSiteHelpers;
     internal readonly int[] Charges;
+    internal readonly Maps.BpfMap[] InlinedMaps;
 
     [RequiresDynamicCode("compiles the program to IL")]
     internal JitProgram(ReadOnlySpan<Instruction> program, EngineOptions options, bool keepIlListing)
@@ -27,6 +28,7 @@ public sealed class JitProgram : PreparedProgram
         Charges = plan.Charge;
         var compiled = JitCompiler.Compile(this, program, plan, keepIlListing);
         CallSiteHelpers = compiled.CallSiteHelpers;
+        InlinedMaps = compiled.InlinedMaps;
         IlListing = compiled.Listing;
         _code = compiled.Code;
 

@@ -15,6 +15,16 @@ internal static unsafe class JitRuntime
     public static Exception Fault(FaultKind kind, int instructionIndex, ulong address, int size) =>
         new ProgramFaultException(kind, instructionIndex, address, size);
 
+    /// <summary>A map value a directly called lookup found becomes a region of the run (MapHelpers.Expose's rule).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ExposeMapValue(ExecutionState state, ulong value, int size, MemoryAccess access)
+    {
+        if (value != 0)
+        {
+            state.AddRegion(new MemoryRegion(value, (ulong)size, access, RegionKind.HelperMemory));
+        }
+    }
+
     /// <summary>A dispatch reached a slot that is no instruction start: a JIT bug, never a program's fault.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static Exception Unreachable() => new InvalidOperationException("jit: control reached a slot that is not an instruction start");

@@ -52,7 +52,13 @@ public sealed class KernelObject : IDisposable
     /// <summary>Opens and loads an object file. Throws <see cref="KernelLoadException"/> when libbpf or the kernel
     /// refuses it (the verifier's log is in the message), <see cref="InvalidOperationException"/> when the kernel
     /// engine is unavailable here.</summary>
-    public static KernelObject Open(string path)
+    public static KernelObject Open(string path) => Open(path, onlyProgram: null);
+
+    /// <summary>
+    /// As <see cref="Open(string)"/>, loading only the program named <paramref name="onlyProgram"/> (with the maps and
+    /// subprograms it uses), so the kernel's verdict on that one program is not hidden behind another's rejection.
+    /// </summary>
+    public static KernelObject Open(string path, string? onlyProgram)
     {
         ArgumentNullException.ThrowIfNull(path);
         KernelAvailability.ThrowIfUnavailable();
@@ -77,7 +83,26 @@ public sealed class KernelObject : IDisposable
             }
             errno = handle == 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : 0;
         }
+        if (handle != 0 && onlyProgram is not null) LoadOnly(handle, onlyProgram, fileName, pins);
         return Load(handle, errno, fileName, log, pins);
+    }
+
+    private static void LoadOnly(nint handle, string program, string fileName, PrivatePinDirectory? pins)
+    {
+        var found = false;
+        for (nint candidate = LibBpf.ObjectNextProgram(handle, 0); candidate != 0; candidate = LibBpf.ObjectNextProgram(handle, candidate))
+        {
+            var isIt = LibBpf.ToText(LibBpf.ProgramName(candidate)) == program;
+            found |= isIt;
+            LibBpf.ProgramSetAutoload(candidate, isIt);
+        }
+
+        if (!found)
+        {
+            LibBpf.ObjectClose(handle);
+            pins?.Remove();
+            throw new KeyNotFoundException($"{fileName} has no program named '{program}'");
+        }
     }
 
     /// <summary>Opens and loads an object from its bytes. <paramref name="objectName"/> plays the role of the

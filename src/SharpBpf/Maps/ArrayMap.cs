@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace SharpBpf.Maps;
 
 /// <summary>
@@ -19,6 +20,12 @@ public sealed unsafe class ArrayMap : BpfMap
     }
 
     public override int Count => MaxEntries;
+
+    /// <summary>Element 0's value (CPU 0's copy): where an inlined lookup's address arithmetic starts.</summary>
+    internal nint ValuesBase => (nint)_values;
+
+    /// <summary>Bytes from one element's value to the next (per-CPU arrays: a slot per CPU in between).</summary>
+    internal int ElementStride => _stride * _copies;
 
     /// <summary>Address of element <paramref name="index"/> for <paramref name="cpu"/> (0 for plain arrays).</summary>
     public nint ValueAddress(uint index, int cpu = 0)
@@ -101,6 +108,7 @@ public sealed unsafe class ArrayMap : BpfMap
         return Errno.None;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override nint LookupElem(nint key)
     {
         var index = *(uint*)key;
@@ -108,6 +116,7 @@ public sealed unsafe class ArrayMap : BpfMap
         return (nint)Slot(index, IsPerCpu ? CurrentCpu : 0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override nint LookupPercpuElem(nint key, uint cpu)
     {
         if (!IsPerCpu) return 0;
@@ -116,6 +125,7 @@ public sealed unsafe class ArrayMap : BpfMap
         return (nint)Slot(index, (int)cpu);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override long UpdateElem(nint key, nint value, ulong flags) =>
         UpdateCore(*(uint*)key, new ReadOnlySpan<byte>((void*)value, ValueSize), flags).ToHelperResult();
 

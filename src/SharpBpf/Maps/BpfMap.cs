@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace SharpBpf.Maps;
 
@@ -12,7 +12,13 @@ namespace SharpBpf.Maps;
 /// </summary>
 public abstract unsafe class BpfMap : IDisposable
 {
-    private static readonly ConcurrentDictionary<uint, WeakReference<BpfMap>> Registry = new();
+    /// <summary>
+    /// Live maps by id (weakly: a map nobody holds can still be collected), indexed, not hashed: helpers resolve a
+    /// handle on every call, and a dictionary probe cost more than the array lookup it served. Grown under
+    /// <see cref="ByIdGate"/>, read without a lock.
+    /// </summary>
+    private static WeakReference<BpfMap>?[] ById = new WeakReference<BpfMap>?[64];
+    private static readonly Lock ByIdGate = new();
     private static int _lastId;
     private int _userReferences = 1;
     private int _disposed;
@@ -25,7 +31,7 @@ public abstract unsafe class BpfMap : IDisposable
         Options = options;
         Layout = new ValueLayout((int)definition.ValueSize, definition.SpecialFields);
         Id = (uint)Interlocked.Increment(ref _lastId);
-        Registry[Id] = new WeakReference<BpfMap>(this);
+        Publish(Id, new WeakReference<BpfMap>(this));
     }
 
     /// <summary>Validates like BPF_MAP_CREATE (throws <see cref="MapCreateException"/> with the kernel's errno) and creates the map.</summary>
@@ -81,10 +87,33 @@ public abstract unsafe class BpfMap : IDisposable
     /// <summary>The opaque non-zero value a program holds for this map (CONST_PTR_TO_MAP); resolve with <see cref="FromHandle"/>.</summary>
     public nint Handle => (nint)Id;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static BpfMap? FromHandle(nint handle) => handle > 0 && handle <= uint.MaxValue ? FromId((uint)handle) : null;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static BpfMap? FromId(uint id) =>
-        Registry.TryGetValue(id, out var weak) && weak.TryGetTarget(out var map) && !map.IsDisposed ? map : null;
+        ById is var table && id < (uint)table.Length && table[id] is { } weak && weak.TryGetTarget(out var map) && !map.IsDisposed
+            ? map
+            : null;
+
+    private static void Publish(uint id, WeakReference<BpfMap>? weak)
+    {
+        lock (ByIdGate)
+        {
+            var table = ById;
+            if (id >= (uint)table.Length)
+            {
+                if (weak is null) return;
+                var grown = new WeakReference<BpfMap>?[Math.Max(table.Length * 2, (int)Math.Min(id + 1L, int.MaxValue))];
+                table.CopyTo(grown, 0);
+                grown[id] = weak;
+                Volatile.Write(ref ById, grown);
+                return;
+            }
+
+            Volatile.Write(ref table[id], weak);
+        }
+    }
 
     /// <summary>Size of one value in the host (syscall) ABI: per-CPU maps take <c>round_up(value_size, 8) * possible CPUs</c>.</summary>
     public virtual int HostValueSize => IsPerCpu ? (int)MapCreateValidator.Round8(Definition.ValueSize) * PossibleCpus : ValueSize;
@@ -220,7 +249,7 @@ public abstract unsafe class BpfMap : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         ElementObserver?.OnMapDisposing(this);
-        Registry.TryRemove(Id, out _);
+        Publish(Id, null);
         FreeMemory();
         GC.SuppressFinalize(this);
     }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 
 namespace SharpBpf.Maps;
 
@@ -29,6 +30,7 @@ public sealed class EpochManager
     /// Starts a program run on this thread: value pointers it obtains stay valid until the scope is disposed.
     /// <paramref name="cpu"/> becomes the ambient CPU (<see cref="RunScope.CurrentCpu"/>) per-CPU maps use.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RunScope EnterRun(int cpu = 0)
     {
         while (true)
@@ -40,6 +42,7 @@ public sealed class EpochManager
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void ExitRun(long epoch)
     {
         Interlocked.Decrement(ref Counter(epoch));

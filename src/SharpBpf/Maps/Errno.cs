@@ -19,9 +19,12 @@ public enum Errno
     ENOSPC = 28,
     ERANGE = 34,
     EDEADLK = 35,
+    EPROTO = 71,
     EOVERFLOW = 75,
     ENOTSOCK = 88,
     EOPNOTSUPP = 95,
+    EAFNOSUPPORT = 97,
+    EALREADY = 114,
     /// <summary>Kernel-internal ENOTSUPP (524), which BPF syscalls do leak to user space.</summary>
     ENOTSUPP = 524,
 }

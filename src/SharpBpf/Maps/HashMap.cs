@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 
 namespace SharpBpf.Maps;
 
@@ -56,6 +57,7 @@ public unsafe class HashMap : BpfMap
 
     // ---- lookup ----
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private HashNode? Find(ReadOnlySpan<byte> key, uint hash)
     {
         var node = Volatile.Read(ref _buckets[hash & _bucketMask]);
@@ -69,6 +71,7 @@ public unsafe class HashMap : BpfMap
 
     private nint ValueSlot(HashNode node, int cpu) => node.Block + cpu * PerCpuStride;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override nint LookupElem(nint key)
     {
         var keySpan = new ReadOnlySpan<byte>((void*)key, KeySize);
@@ -78,6 +81,7 @@ public unsafe class HashMap : BpfMap
         return IsPerCpu ? ValueSlot(node, CurrentCpu) : node.Block;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override nint LookupPercpuElem(nint key, uint cpu)
     {
         if (!IsPerCpu || cpu >= (uint)_copies) return 0;
@@ -158,6 +162,7 @@ public unsafe class HashMap : BpfMap
         return UpdateCore(key[..KeySize], value, (ulong)flags, onAllCpus: true);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override long UpdateElem(nint key, nint value, ulong flags) =>
         UpdateCore(new ReadOnlySpan<byte>((void*)key, KeySize), new ReadOnlySpan<byte>((void*)value, ValueSize), flags, onAllCpus: false)
             .ToHelperResult();
@@ -173,6 +178,7 @@ public unsafe class HashMap : BpfMap
     /// <summary>
     /// <paramref name="onAllCpus"/>: the host (syscall) form, whose per-CPU value holds every CPU's copy.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal Errno UpdateCore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags, bool onAllCpus)
     {
         if (IsPerCpu || _lru)
@@ -244,6 +250,7 @@ public unsafe class HashMap : BpfMap
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private HashNode NewNode(ReadOnlySpan<byte> key, uint hash, ReadOnlySpan<byte> value, bool onAllCpus)
     {
         var keyArea = (int)MapCreateValidator.Round8((uint)KeySize);
@@ -276,8 +283,10 @@ public unsafe class HashMap : BpfMap
         return DeleteCore(key[..KeySize]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override long DeleteElem(nint key) => DeleteCore(new ReadOnlySpan<byte>((void*)key, KeySize)).ToHelperResult();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Errno DeleteCore(ReadOnlySpan<byte> key)
     {
         var hash = HashKey(key);
@@ -418,6 +427,7 @@ public unsafe class HashMap : BpfMap
     }
 
     /// <summary>A fixed (unseeded) 32-bit hash of the key bytes: iteration order is the same in every process.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static uint HashKey(ReadOnlySpan<byte> key)
     {
         var hash = 0x9E3779B97F4A7C15UL ^ (ulong)key.Length;

@@ -55,6 +55,11 @@ public sealed class BpfObject : IDisposable
                     throw verdict.ToException();
                 }
 
+                if (UnimplementedHelpers.Check(p, helpers) is { } unimplemented)
+                {
+                    throw unimplemented.ToException();
+                }
+
                 var prepared = engine.Prepare(ProgramLinker.Link(p, maps), WithProofs(engineOptions, p, verdict));
                 return _byPrepared[prepared] = new BpfProgram(this, p, prepared);
             }), p => p.Name, "program");
@@ -131,6 +136,7 @@ public sealed class BpfObject : IDisposable
         var environment = new HelperEnvironment
         {
             Clock = Clock,
+            Network = options.Network,
             TraceSink = new TraceCollector(this),
             TailCallResolver = slot => ProgramFor(slot)?.Prepared,
             Timers = TimerBindings.ForMaps(Timers, (running, slot) =>

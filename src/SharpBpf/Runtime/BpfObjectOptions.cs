@@ -40,6 +40,12 @@ public sealed class BpfObjectOptions
     /// <summary>How much of the verifier's log a rejection carries (see <see cref="Verifier.VerifierOptions.LogLevel"/>).</summary>
     public int VerifierLogLevel { get; init; } = 1;
 
+    /// <summary>
+    /// The network bpf_fib_lookup, bpf_check_mtu, bpf_clone_redirect, bpf_get_netns_cookie and the cgroup id helpers
+    /// see. Default: a fresh network namespace's (loopback only, forwarding off, no routes), the root cgroup.
+    /// </summary>
+    public NetworkHost Network { get; init; } = NetworkHost.Default;
+
     /// <summary>Host helpers to register over (or besides) the built-ins, by id.</summary>
     public IReadOnlyList<HelperDescriptor> ExtraHelpers { get; init; } = [];
 }

@@ -3,6 +3,7 @@ using SharpBpf.Helpers;
 using SharpBpf.Loader;
 using SharpBpf.Maps;
 using SharpBpf.Runtime.Contexts;
+using System.Runtime.CompilerServices;
 
 namespace SharpBpf.Runtime;
 
@@ -35,6 +36,7 @@ public sealed class PacketRunner : IDisposable
     }
 
     /// <summary>Runs the program on <paramref name="packet"/> (an Ethernet frame) and returns its 32-bit return value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public uint Run(ReadOnlySpan<byte> packet)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -174,6 +174,7 @@ public sealed partial class TimerService : IDisposable
     }
 
     /// <summary><c>bpf_timer_set_callback(timer, callback_fn)</c> (R13, R33).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long SetCallback(nint timer, ITimerCallback callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
@@ -208,6 +209,7 @@ public sealed partial class TimerService : IDisposable
     }
 
     /// <summary><c>bpf_timer_start(timer, nsecs, flags)</c> (R14-R16).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Start(nint timer, ulong nsecs, ulong flags)
     {
         if ((flags & ~TimerStartFlags.Known) != 0)
@@ -233,6 +235,7 @@ public sealed partial class TimerService : IDisposable
     /// <c>bpf_timer_cancel(timer)</c> (R17, R18): unregisters the callback, disarms, and waits for a callback of
     /// this timer running on another thread. Returns 1 if it was armed, else 0.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Cancel(nint timer)
     {
         ITimerProgram? released;

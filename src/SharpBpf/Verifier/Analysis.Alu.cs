@@ -86,7 +86,7 @@ internal sealed partial class Analysis
             var range = op == AluOperation.Neg
                 ? ScalarArithmetic.Apply(AluOperation.Sub, is64, false, ScalarRange.Zero, dst.Range)
                 : ScalarArithmetic.Apply(op, is64, signed, dst.Range, src.Range);
-            return RegisterValue.Scalar(range) with { Approximate = dst.Approximate || src.Approximate };
+            return RegisterValue.Scalar(range);
         }
 
         return PointerArithmetic(pc, insn, op, is64, dst, src);

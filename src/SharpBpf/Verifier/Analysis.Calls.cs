@@ -38,6 +38,12 @@ internal sealed partial class Analysis
         }
 
         var r0 = frame.Registers[0];
+        if (frame.Exit != FrameExit.ReturnToCaller)
+        {
+            // The return range check relies on R0's value.
+            MarkPrecise(state, 0);
+        }
+
         switch (frame.Exit)
         {
             case FrameExit.AsyncCallback:
@@ -54,7 +60,7 @@ internal sealed partial class Analysis
                     CheckReturnRange(pc, r0, "At callback return", bounds.Min, bounds.Max);
                 }
 
-                return null;
+                return ReturnFromCallback(state);
         }
 
         if (state.Frames.Count == 1)
@@ -149,7 +155,7 @@ internal sealed partial class Analysis
         }
 
         int target = pc + insn.Immediate + 1;
-        var callee = new FrameState(FunctionAt(target), pc + 1, FrameExit.ReturnToCaller);
+        var callee = new FrameState(FunctionAt(target), pc + 1, FrameExit.ReturnToCaller, callSite: pc);
         for (var r = 1; r <= 5; r++)
         {
             callee.Registers[r] = state.Registers[r];
@@ -272,6 +278,12 @@ internal sealed partial class Analysis
             case HelperArgKind.MapKey when meta.Map is not null:
                 // Before the memory check, which forgets the stack slots a helper touches.
                 meta.ConstantKey = ConstantArrayKey(state, value, meta.Map);
+                if (meta.ConstantKey is not null)
+                {
+                    // The lookup's non-NULL result relies on the key's value.
+                    MarkPreciseSlot(state, Math.Min(value.Frame, state.CurrentFrameIndex), (int)(value.Offset + (long)value.Range.Value));
+                }
+
                 CheckHelperMemory(pc, state, register, value, meta.Map.KeySize, write: false, mapArgument: true);
                 break;
             case HelperArgKind.MapValue when meta.Map is not null:
@@ -298,7 +310,7 @@ internal sealed partial class Analysis
         }
     }
 
-    private static int? SizeArgument(int pc, VerifierState state, int register, System.Collections.Immutable.ImmutableArray<HelperArgument> arguments, int index)
+    private int? SizeArgument(int pc, VerifierState state, int register, System.Collections.Immutable.ImmutableArray<HelperArgument> arguments, int index)
     {
         if (index >= arguments.Length || arguments[index].Kind is not (HelperArgKind.ConstSize or HelperArgKind.ConstSizeOrZero))
         {
@@ -311,7 +323,9 @@ internal sealed partial class Analysis
         }
 
         RequireInitialized(pc, state, register);
-        return (int)CheckSizeRegister(pc, state, register, zeroAllowed: arguments[index].Kind == HelperArgKind.ConstSizeOrZero);
+        var size = (int)CheckSizeRegister(pc, state, register, zeroAllowed: arguments[index].Kind == HelperArgKind.ConstSizeOrZero);
+        MarkPrecise(state, register);
+        return size;
     }
 
     private static void RequireKind(int pc, int register, RegisterValue value, ValueKind kind, string expected)
@@ -425,7 +439,7 @@ internal sealed partial class Analysis
             frame.Registers[2] = RegisterValue.Pointer(ValueKind.MapKey, map: timerMap, mapUid: meta.MapUid);
             frame.Registers[3] = RegisterValue.Pointer(ValueKind.MapValue, map: timerMap, mapUid: meta.MapUid);
             frame.Registers[10] = RegisterValue.Pointer(ValueKind.Stack, frame: 0);
-            _pending.Push((start, pc, new VerifierState(frame, inAsyncCallback: true)));
+            PushPath(start, new VerifierState(frame, inAsyncCallback: true) { AsyncEntries = state.AsyncEntries + 1 }, newRoot: true);
             return;
         }
 
@@ -435,8 +449,9 @@ internal sealed partial class Analysis
         }
 
         var callbackState = state.Clone();
+        callbackState.CallbackRuns++;
         var regs = state.Registers;
-        var callee = new FrameState(function, -1, FrameExit.SyncCallback);
+        var callee = new FrameState(function, -1, FrameExit.SyncCallback, callSite: pc);
         switch (helper)
         {
             case Loop:
@@ -463,6 +478,6 @@ internal sealed partial class Analysis
 
         callee.Registers[10] = RegisterValue.Pointer(ValueKind.Stack, frame: callbackState.Frames.Count);
         callbackState.Frames.Add(callee);
-        _pending.Push((start, pc, callbackState));
+        PushPath(start, callbackState);
     }
 }

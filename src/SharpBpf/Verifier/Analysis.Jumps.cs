@@ -34,8 +34,15 @@ internal sealed partial class Analysis
         var (canTake, canFall) = Decide(op, is32, left, right, insn, taken, state, fromRegister);
         if (canTake && canFall)
         {
-            _pending.Push((target, pc, taken));
+            PushPath(target, taken);
             return pc + 1;
+        }
+
+        // The operands' values decided the branch: a path that differs in them may go the other way (precision).
+        MarkPrecise(state, insn.Dst);
+        if (fromRegister)
+        {
+            MarkPrecise(state, insn.Src);
         }
 
         if (canTake)

@@ -152,7 +152,7 @@ internal sealed partial class Analysis
 
     /// <summary>
     /// check_map_access: inside the value, and never over a special field such as the bpf_timer (R42). True when both
-    /// were proven; false when a check was skipped (no map known, bounds from a loop join).
+    /// were proven; false when a check was skipped (no map known).
     /// </summary>
     private static bool CheckMapValueAccess(int pc, int register, RegisterValue pointer, int offset, int size, AccessSource source)
     {
@@ -193,11 +193,11 @@ internal sealed partial class Analysis
     /// <summary>
     /// The kernel's check_mem_region_access: every offset the pointer may hold (its fixed offset plus the smallest
     /// and the largest variable part) must keep the access inside a region of known size (a map value or key).
-    /// True when it did; false when the check was skipped (size unknown, bounds from a loop join).
+    /// True when it did; false when the check was skipped (size unknown).
     /// </summary>
     private static bool CheckRegion(int pc, int register, RegisterValue pointer, int offset, int size, int? regionSize, string what)
     {
-        if (regionSize is not { } limit || pointer.Approximate)
+        if (regionSize is not { } limit)
         {
             return false;
         }
@@ -235,16 +235,10 @@ internal sealed partial class Analysis
     /// <summary>
     /// The kernel's check_packet_access: the fixed offset of the access must lie inside the bytes a comparison with
     /// data_end proved (the pointer's <c>r=</c>); a variable part must be known non-negative, and is covered by
-    /// the range because the range was learned for this very pointer (its id). True when proven; false when skipped
-    /// (a cursor a loop join widened).
+    /// the range because the range was learned for this very pointer (its id). True when it passed.
     /// </summary>
     private static bool CheckPacketAccess(int pc, int register, RegisterValue pointer, int offset, int size)
     {
-        if (pointer.Approximate)
-        {
-            return false;
-        }
-
         if (pointer.Range.SMin < 0)
         {
             throw new Rejection(pc, $"R{register} min value is negative, either use unsigned index or do a if (index >=0) check.");
@@ -276,7 +270,7 @@ internal sealed partial class Analysis
         long off = pointer.Offset + offset;
         if (!pointer.HasConstantOffset)
         {
-            return VariableStackAccess(pc, frame, register, pointer, off, size, source, verb, liveFrame);
+            return VariableStackAccess(pc, state, frame, register, pointer, off, size, source, verb, liveFrame);
         }
 
         long at = off + (long)pointer.Range.Value;
@@ -298,6 +292,12 @@ internal sealed partial class Analysis
 
         RecordStackDepth(frame.Function, at);
         int slot = (int)at;
+        int frameIndex = Math.Min(pointer.Frame, state.CurrentFrameIndex);
+        if (source != AccessSource.Write)
+        {
+            NoteStackAccess(frameIndex, slot, size, write: false, spillOrFill: source == AccessSource.Read && frame.Spills.ContainsKey(slot));
+        }
+
         if (source == AccessSource.Read)
         {
             foreach (var (spilledAt, spilled) in frame.Spills)
@@ -322,15 +322,30 @@ internal sealed partial class Analysis
             return ScalarOfSize(size);
         }
 
+        if (source == AccessSource.Helper)
+        {
+            // A helper reading the stack leaves it as it was; one that writes it clobbers it (CheckHelperMemory).
+            return RegisterValue.NotInit;
+        }
+
         if (source == AccessSource.Write && stored is { IsPointer: true } && size != 8)
         {
             throw new Rejection(pc, "invalid size of register spill");
         }
 
         frame.Clobber(slot, size);
-        if (stored is { } value && (size == 8 || value.IsScalar))
+        // The kernel keeps a narrow scalar as a spill only at an 8-byte boundary; elsewhere its bytes are misc,
+        // or zeros (STACK_ZERO), which it then relies on: the stored register becomes precise.
+        bool zero = stored is { IsScalar: true, Range: { IsConstant: true, Value: 0 } };
+        bool kept = stored is { } candidate && (size == 8 || (candidate.IsScalar && (slot % 8 == 0 || zero)));
+        NoteStackAccess(frameIndex, slot, size, write: true, spillOrFill: kept && slot % 8 == 0);
+        if (kept && stored is { } value)
         {
             frame.Spills[slot] = (value.IsScalar && size < 8 ? RegisterValue.Scalar(Narrow(value.Range, size)) : value, size);
+            if (slot % 8 != 0 && _code[pc].Class == InstructionClass.Stx)
+            {
+                MarkPrecise(state, _code[pc].Src);
+            }
         }
 
         return RegisterValue.NotInit;
@@ -341,24 +356,10 @@ internal sealed partial class Analysis
     /// access inside the 512 bytes; a privileged program may then read anything there (an unknown number) and write
     /// anywhere there (what was spilled in reach is forgotten).
     /// </summary>
-    private RegisterValue VariableStackAccess(int pc, FrameState frame, int register, RegisterValue pointer, long off, int size,
+    private RegisterValue VariableStackAccess(int pc, VerifierState state, FrameState frame, int register, RegisterValue pointer, long off, int size,
         AccessSource source, string verb, bool liveFrame)
     {
         var range = pointer.Range;
-        if (pointer.Approximate)
-        {
-            // A cursor widened by a loop join: where exactly it points is not known, so no verdict rests on it.
-            long from = Math.Max(-FrameState.StackSize, Math.Min(0, SaturatingAdd(range.SMin, off)));
-            long to = Math.Min(0, Math.Max(from, SaturatingAdd(range.SMax, off + size)));
-            RecordStackDepth(frame.Function, from);
-            if (source != AccessSource.Read)
-            {
-                frame.Clobber((int)from, (int)(to - from));
-            }
-
-            return ScalarOfSize(size);
-        }
-
         if (range.SMax >= MaxVariableOffset || range.SMin <= -MaxVariableOffset)
         {
             throw new Rejection(pc, $"invalid unbounded variable-offset {verb} stack R{register}");
@@ -378,6 +379,8 @@ internal sealed partial class Analysis
         }
 
         RecordStackDepth(frame.Function, low);
+        int frameIndex = state.Frames.IndexOf(frame);
+        NoteStackAccess(frameIndex, (int)low, (int)(high - low), write: false, spillOrFill: false);
         if (source != AccessSource.Read)
         {
             frame.Clobber((int)low, (int)(high - low));
@@ -397,12 +400,6 @@ internal sealed partial class Analysis
         ulong mask = bits >= 64 ? ulong.MaxValue : (1UL << bits) - 1;
         ulong value = bits >= 64 ? 0 : range.UMin & ~mask;
         return string.Create(CultureInfo.InvariantCulture, $"(0x{value:x}; 0x{mask:x})");
-    }
-
-    private static long SaturatingAdd(long a, long b)
-    {
-        long sum = a + b;
-        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? long.MinValue : long.MaxValue) : sum;
     }
 
     private static ScalarRange Narrow(ScalarRange range, int size)

@@ -54,13 +54,8 @@ internal sealed partial class Analysis
         }
 
         string kind = pointer.Kind.KernelName();
-        // Bounds widened by a loop join are not the program's: they prove nothing either way.
-        bool approximate = pointer.Approximate || offset.Approximate;
-        if (!approximate)
-        {
-            CheckSaneOffset(pc, offset, kind);
-            CheckSaneOffset(pc, pointer, kind);
-        }
+        CheckSaneOffset(pc, offset, kind);
+        CheckSaneOffset(pc, pointer, kind);
 
         RegisterValue result;
         switch (op)
@@ -97,11 +92,6 @@ internal sealed partial class Analysis
                 throw new Rejection(pc, $"R{insn.Dst} bitwise operator {OperatorText(op)} on pointer prohibited");
             default:
                 throw new Rejection(pc, $"R{insn.Dst} pointer arithmetic with {OperatorText(op)} operator prohibited");
-        }
-
-        if (approximate)
-        {
-            return result with { Approximate = true, PacketRange = pointer.IsPacket ? 0 : result.PacketRange };
         }
 
         CheckSaneOffset(pc, result, kind);

@@ -17,11 +17,12 @@ internal sealed class FrameState
     public const int RegisterCount = 11;
     public const int StackSize = 512;
 
-    public FrameState(int function, int returnPc, FrameExit exit)
+    public FrameState(int function, int returnPc, FrameExit exit, int callSite = -1)
     {
         Function = function;
         ReturnPc = returnPc;
         Exit = exit;
+        CallSite = callSite;
         Array.Fill(Registers, RegisterValue.NotInit);
     }
 
@@ -30,6 +31,7 @@ internal sealed class FrameState
         Function = other.Function;
         ReturnPc = other.ReturnPc;
         Exit = other.Exit;
+        CallSite = other.CallSite;
         Array.Copy(other.Registers, Registers, RegisterCount);
         Spills = new SortedDictionary<int, (RegisterValue Value, int Size)>(other.Spills);
     }
@@ -41,6 +43,12 @@ internal sealed class FrameState
     public int ReturnPc { get; }
 
     public FrameExit Exit { get; }
+
+    /// <summary>
+    /// The instruction that entered this frame: the call, or the helper call handing over a callback (-1 for the
+    /// program's or a timer callback's root). The caller's registers are compared with the liveness at that instruction.
+    /// </summary>
+    public int CallSite { get; }
 
     public RegisterValue[] Registers { get; } = new RegisterValue[RegisterCount];
 
@@ -62,41 +70,5 @@ internal sealed class FrameState
         }
 
         doomed?.ForEach(at => Spills.Remove(at));
-    }
-
-    public bool Covers(FrameState other)
-    {
-        if (Function != other.Function || ReturnPc != other.ReturnPc || Exit != other.Exit)
-        {
-            return false;
-        }
-
-        for (var r = 0; r < RegisterCount; r++)
-        {
-            if (!Registers[r].Covers(other.Registers[r]))
-            {
-                return false;
-            }
-        }
-
-        // An absent spill is "any bytes": it covers whatever the other path stored there, but a spill here
-        // (a known value) only covers the same or a narrower spill there.
-        foreach (var (at, spill) in Spills)
-        {
-            if (!other.Spills.TryGetValue(at, out var theirs) || theirs.Size != spill.Size || !spill.Value.Covers(theirs.Value))
-            {
-                return false;
-            }
-        }
-
-        foreach (var (at, theirs) in other.Spills)
-        {
-            if (theirs.Value.IsPointer && !Spills.ContainsKey(at))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

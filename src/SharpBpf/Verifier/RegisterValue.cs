@@ -8,9 +8,8 @@ namespace SharpBpf.Verifier;
 /// is the kernel's <c>r=</c>: how many bytes from the pointer (its fixed offset not counted) a comparison with
 /// <c>data_end</c> proved readable; packet pointers with the same <see cref="Id"/> (copies of one variable-offset
 /// pointer, or every pointer derived from <c>data</c> by constants, id 0) learn it together.
-/// <see cref="Approximate"/> marks a value whose bounds come from joining the states of a loop (not from the program):
-/// they are sound but may be wider than the kernel's, so a bound check that fails on them is not a reason to reject
-/// (the access stays checked at run time).
+/// <see cref="Precise"/> is the kernel's precision mark, set only in the explored states kept for pruning: a scalar
+/// whose value some later check relied on must be matched by range, any other scalar matches any scalar.
 /// </summary>
 internal readonly record struct RegisterValue(
     ValueKind Kind,
@@ -22,7 +21,7 @@ internal readonly record struct RegisterValue(
     int Frame = 0,
     int Subprogram = 0,
     int PacketRange = 0,
-    bool Approximate = false)
+    bool Precise = false)
 {
     /// <summary>The kernel's AT_PKT_END: a packet pointer known to equal data_end (a later comparison's outcome is known).</summary>
     public const int AtPacketEnd = -1;
@@ -54,39 +53,6 @@ internal readonly record struct RegisterValue(
 
     /// <summary>A pointer whose variable part is known exactly (zero): its offset is a constant.</summary>
     public bool HasConstantOffset => Range.IsConstant;
-
-    /// <summary>
-    /// Whether every concrete value this one could be is also one <paramref name="other"/> could be, so a path
-    /// already verified with this state covers one with <paramref name="other"/> (used to prune explored states).
-    /// An uninitialized register covers anything: the path that had it never read it.
-    /// </summary>
-    public bool Covers(RegisterValue other)
-    {
-        if (Kind == ValueKind.NotInit)
-        {
-            return true;
-        }
-
-        if (Kind != other.Kind)
-        {
-            return false;
-        }
-
-        return Kind switch
-        {
-            ValueKind.Scalar => Range.Contains(other.Range),
-            ValueKind.Unknown => true,
-            ValueKind.Function => Subprogram == other.Subprogram,
-            // As the kernel's regsafe: the old path must not have relied on more proven bytes than the new one has.
-            ValueKind.Packet or ValueKind.PacketMeta => PacketRange <= other.PacketRange && CoversPosition(other),
-            _ => CoversPosition(other) && ReferenceEquals(Map, other.Map) && MapUid == other.MapUid && Frame == other.Frame,
-        };
-    }
-
-    /// <summary>The kernel log's spelling: <c>fp-16</c>, <c>ctx()</c>, <c>map_value(map=timers,ks=4,vs=24,off=8)</c>, <c>7</c>.</summary>
-    // A pointer whose position was widened (unbounded variable part) covers every position in its region.
-    private bool CoversPosition(RegisterValue other) =>
-        Range == ScalarRange.Unbounded || (Offset == other.Offset && Range.Contains(other.Range));
 
     public override string ToString()
     {

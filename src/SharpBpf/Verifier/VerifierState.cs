@@ -17,6 +17,8 @@ internal sealed class VerifierState
         }
 
         InAsyncCallback = other.InAsyncCallback;
+        AsyncEntries = other.AsyncEntries;
+        CallbackRuns = other.CallbackRuns;
         HoldsSpinLock = other.HoldsSpinLock;
     }
 
@@ -24,6 +26,18 @@ internal sealed class VerifierState
 
     /// <summary>The path runs a timer callback: its R0 must be 0 at exit and it is its own stack root (R22, R25).</summary>
     public bool InAsyncCallback { get; }
+
+    /// <summary>
+    /// How many timer callbacks deep this root is (the kernel's async_entry_cnt): a callback arming itself is verified
+    /// again one level deeper, and meeting its earlier state there is not a loop.
+    /// </summary>
+    public int AsyncEntries { get; init; }
+
+    /// <summary>
+    /// How many synchronous callback runs this path has entered (the kernel's callback_unroll_depth): the same state
+    /// in another run of a callback body is the callback's repetition, not an infinite loop.
+    /// </summary>
+    public int CallbackRuns { get; set; }
 
     /// <summary>Between bpf_spin_lock and bpf_spin_unlock (the kernel's active lock).</summary>
     public bool HoldsSpinLock { get; set; }
@@ -35,24 +49,6 @@ internal sealed class VerifierState
     public RegisterValue[] Registers => Current.Registers;
 
     public VerifierState Clone() => new(this);
-
-    public bool Covers(VerifierState other)
-    {
-        if (Frames.Count != other.Frames.Count || InAsyncCallback != other.InAsyncCallback || HoldsSpinLock != other.HoldsSpinLock)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < Frames.Count; i++)
-        {
-            if (!Frames[i].Covers(other.Frames[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     /// <summary>Replaces every register and spilled value, in every frame (the kernel's bpf_for_each_reg_in_vstate).</summary>
     public void Update(Func<RegisterValue, RegisterValue> change)

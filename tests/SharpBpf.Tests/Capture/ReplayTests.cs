@@ -178,6 +178,20 @@ public sealed class ReplayTests : IDisposable
     }
 
     [Fact]
+    public void The_human_summary_shows_every_map_alike_with_its_BTF_types()
+    {
+        var (code, stdout, _) = CliRunner.Run("replay", Conntrack, "--pcap", CommittedCapture, "--dump-maps");
+
+        Assert.Equal(0, code);
+        Assert.Contains("flows: lru_hash, 3 entries, key 16 B, value 40 B (struct flow_key → struct flow)", stdout, StringComparison.Ordinal);
+        Assert.Contains("{src_addr=10.0.0.2, dst_addr=10.0.0.53, src_port=40000, dst_port=53, protocol=17, pad=[0, 0, 0]}", stdout, StringComparison.Ordinal);
+        Assert.Contains("{idle_timer=<bpf_timer>, packets=50,", stdout, StringComparison.Ordinal);
+        Assert.Contains("stats: array, 4 entries, key 4 B, value 8 B (__u32 → __u64)", stdout, StringComparison.Ordinal);
+        Assert.Contains("{idle_timeout_ns=1000000000}", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("{\"", stdout, StringComparison.Ordinal); // no JSON squeezed into a column
+    }
+
+    [Fact]
     public void On_the_real_clock_the_packets_are_paced_and_all_replayed()
     {
         using var obj = BpfObject.Load(Conntrack, new BpfObjectOptions { Clock = SystemClock.Instance, TimerSchedulingPriority = 0 });

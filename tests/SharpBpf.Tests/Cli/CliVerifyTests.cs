@@ -158,6 +158,40 @@ public sealed class CliVerifyTests
             root.TryGetProperty("insn", out var insn) && insn.ValueKind == JsonValueKind.Number ? insn.GetInt32() : null);
     }
 
+    /// <summary>verify --engine kernel gives Linux's verdict in the same shape, each program loaded on its own.</summary>
+    [SharpBpf.Tests.Kernel.RecordedKernelTheory(RecordedOn = KernelVerdicts.RecordedOn)]
+    [MemberData(nameof(KernelVerdicts.RejectedObjects), MemberType = typeof(KernelVerdicts))]
+    public void The_kernel_engine_reports_the_recorded_verdict(string objectName)
+    {
+        var expected = KernelVerdicts.Rejected[objectName];
+        var (code, output, _) = CliRunner.Run("verify", KernelVerdicts.PathOf(objectName), "--prog", expected.Program, "--json", "--engine", "kernel");
+
+        Assert.Equal(1, code);
+        using var document = JsonDocument.Parse(output);
+        var root = document.RootElement;
+        KernelVerdicts.Verifier.AssertSameRejection(objectName, root.GetProperty("program").GetString(), root.GetProperty("error").GetString(),
+            root.GetProperty("insn").ValueKind == JsonValueKind.Number ? root.GetProperty("insn").GetInt32() : null);
+    }
+
+    [SharpBpf.Tests.Kernel.KernelFact]
+    public void The_kernel_engine_judges_every_program_of_an_object_on_its_own()
+    {
+        var (code, output, _) = CliRunner.Run("verify", Example("subprograms.o"), "--json", "--engine", "kernel");
+        Assert.Equal(0, code);
+        using var document = JsonDocument.Parse(output);
+        Assert.Equal(["program_a", "program_b"], document.RootElement.GetProperty("programs").EnumerateArray().Select(p => p.GetProperty("program").GetString()));
+        Assert.True(document.RootElement.GetProperty("accepted").GetBoolean());
+    }
+
+    [Fact]
+    public void Json_keeps_quotes_as_they_are()
+    {
+        var (code, output, _) = CliRunner.Run("verify", KernelVerdicts.PathOf("call_size_unbounded.o"), "--json");
+        Assert.Equal(1, code);
+        Assert.Contains("use 'var &= const' or 'if (var < const)'", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u0027", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_unknown_program_is_bad_input_naming_the_programs_there_are()
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using SharpBpf.Tests.Support;
 
 namespace SharpBpf.Tests.Differential;
@@ -11,7 +10,7 @@ namespace SharpBpf.Tests.Differential;
 /// (<see cref="KernelText"/>), so they hold on every build of the version they were recorded on
 /// (<see cref="RecordedOn"/>).
 /// </summary>
-internal static partial class KernelVerdicts
+internal static class KernelVerdicts
 {
     /// <summary>One rejection; <see cref="Instruction"/> is null where the kernel's log names no instruction.</summary>
     public sealed record Verdict(string Object, string Program, int? Instruction, string Error);
@@ -96,45 +95,14 @@ internal static partial class KernelVerdicts
         return verdicts;
     }
 
-    /// <summary>
-    /// The reason line and instruction index of a kernel verifier log at level 1. The reason is the last line that is
-    /// neither one of the closing statistics nor a state dump printed after the reason (<c>infinite loop detected at
-    /// insn 40</c> is followed by <c>cur state:</c> and <c>old state:</c> lines). The instruction is the one the
-    /// reason names (<c>at insn N</c>) where it names one, else the number of the last "N: (op) ..." line printed
-    /// before it (null if none is).
-    /// </summary>
+    /// <summary>The reason line and instruction of a kernel verifier log (<see cref="SharpBpf.Kernel.KernelVerifierLog"/>).</summary>
     public static (string Error, int? Instruction) Parse(string verifierLog)
     {
-        var lines = verifierLog.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var reasonAt = Array.FindLastIndex(lines, l => !IsStatistics(l) && !IsStateDump(l));
-        Assert.True(reasonAt >= 0, "the verifier log has no reason line:\n" + verifierLog);
-        var reason = lines[reasonAt];
-        if (NamedInstruction().Match(reason) is { Success: true } named)
-        {
-            return (reason, int.Parse(named.Groups["index"].Value, CultureInfo.InvariantCulture));
-        }
-
-        var instruction = lines.Take(reasonAt).Select(l => InstructionLine().Match(l)).LastOrDefault(m => m.Success);
-        return (reason, instruction is null ? null : int.Parse(instruction.Groups["index"].Value, CultureInfo.InvariantCulture));
+        var (reason, instruction) = SharpBpf.Kernel.KernelVerifierLog.ReasonOf(verifierLog);
+        Assert.True(reason is not null, "the verifier log has no reason line:\n" + verifierLog);
+        return (reason!, instruction);
     }
 
     /// <summary>Every "N: (op)" line of a kernel verifier log: the instruction index and the opcode byte it printed.</summary>
-    public static IEnumerable<(int Index, byte Opcode)> Instructions(string verifierLog) =>
-        verifierLog.Split('\n').Select(l => InstructionLine().Match(l)).Where(m => m.Success).Select(m => (
-            int.Parse(m.Groups["index"].Value, CultureInfo.InvariantCulture),
-            byte.Parse(m.Groups["opcode"].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture)));
-
-    private static bool IsStatistics(string line) =>
-        line.StartsWith("processed ", StringComparison.Ordinal)
-        || line.StartsWith("verification time", StringComparison.Ordinal)
-        || line.StartsWith("stack depth", StringComparison.Ordinal);
-
-    private static bool IsStateDump(string line) =>
-        line.StartsWith("cur state:", StringComparison.Ordinal) || line.StartsWith("old state:", StringComparison.Ordinal);
-
-    [GeneratedRegex(@"\bat insn (?<index>\d+)$")]
-    private static partial Regex NamedInstruction();
-
-    [GeneratedRegex(@"^(?<index>\d+): \((?<opcode>[0-9a-f]{2})\)")]
-    private static partial Regex InstructionLine();
+    public static IEnumerable<(int Index, byte Opcode)> Instructions(string verifierLog) => SharpBpf.Kernel.KernelVerifierLog.Instructions(verifierLog);
 }

@@ -98,7 +98,7 @@ public class RegistryTests
     {
         var registry = BuiltInHelpers.CreateRegistry();
         var helpers = registry.Snapshot();
-        Assert.Equal(43, helpers.Count);
+        Assert.Equal(79, helpers.Count);
         foreach (var helper in helpers)
         {
             Assert.Equal(BuiltInHelpers.Signatures[(HelperId)helper.Id], helper.Signature);

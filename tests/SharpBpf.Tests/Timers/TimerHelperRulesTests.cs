@@ -4,7 +4,7 @@ using SharpBpf.Timers;
 
 namespace SharpBpf.Tests.Timers;
 
-/// <summary>The helper rules of spec/bpf-timers.md (R1, R10-R18, R21-R22), in virtual time.</summary>
+/// <summary>The helper rules of docs/timer-rules.md (R1, R10-R18, R21-R22), in virtual time.</summary>
 public sealed class TimerHelperRulesTests : IDisposable
 {
     private const long EINVAL = -22, EBUSY = -16, EPERM = -1, EDEADLK = -35;

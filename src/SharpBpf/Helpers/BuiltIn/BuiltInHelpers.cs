@@ -48,6 +48,8 @@ public static class BuiltInHelpers
         var loops = new LoopHelpers(environment);
         var packet = new PacketHelpers(environment);
         var perf = new PerfEventHelpers(environment);
+        var skb = new SkbFieldHelpers(environment);
+        var route = new RouteHelpers(environment);
         List<(HelperId, HelperFunction)> functions =
         [
             (HelperId.MapLookupElem, maps.Lookup),
@@ -93,6 +95,7 @@ public static class BuiltInHelpers
             (HelperId.XdpStoreBytes, packet.XdpStoreBytes),
             (HelperId.MapLookupPercpuElem, maps.LookupPercpu),
             (HelperId.KtimeGetTaiNs, time.KtimeGetTaiNs),
+            .. SkbHelperFunctions(skb, route),
         ];
         if (environment.Timers is { } bindings)
         {
@@ -105,4 +108,45 @@ public static class BuiltInHelpers
 
         return functions;
     }
+
+    /// <summary>The tc / socket filter / cgroup_skb helpers over the run's skb, and the network questions XDP and tc ask.</summary>
+    private static IEnumerable<(HelperId, HelperFunction)> SkbHelperFunctions(SkbFieldHelpers skb, RouteHelpers route) =>
+    [
+        (HelperId.L3CsumReplace, ChecksumReplaceHelpers.L3Replace),
+        (HelperId.L4CsumReplace, ChecksumReplaceHelpers.L4Replace),
+        (HelperId.CsumUpdate, ChecksumReplaceHelpers.CsumUpdate),
+        (HelperId.CsumLevel, ChecksumReplaceHelpers.CsumLevel),
+        (HelperId.SkbPullData, SkbResizeHelpers.PullData),
+        (HelperId.SkbChangeTail, SkbResizeHelpers.ChangeTail),
+        (HelperId.SkbChangeHead, SkbResizeHelpers.ChangeHead),
+        (HelperId.SkbChangeProto, SkbResizeHelpers.ChangeProto),
+        (HelperId.SkbAdjustRoom, SkbResizeHelpers.AdjustRoom),
+        (HelperId.SkbVlanPush, SkbResizeHelpers.VlanPush),
+        (HelperId.SkbVlanPop, SkbResizeHelpers.VlanPop),
+        (HelperId.SetHash, skb.SetHash),
+        (HelperId.SetHashInvalid, skb.SetHashInvalid),
+        (HelperId.GetHashRecalc, skb.GetHashRecalc),
+        (HelperId.SkbChangeType, skb.ChangeType),
+        (HelperId.SkbSetTstamp, skb.SetTstamp),
+        (HelperId.SkbEcnSetCe, skb.EcnSetCe),
+        (HelperId.SkbCgroupId, skb.SkbCgroupId),
+        (HelperId.SkbAncestorCgroupId, skb.SkbAncestorCgroupId),
+        (HelperId.GetSocketCookie, skb.GetSocketCookie),
+        (HelperId.GetNetnsCookie, skb.GetNetnsCookie),
+        (HelperId.GetSocketUid, SkbFieldHelpers.Zero),
+        (HelperId.GetCgroupClassid, SkbFieldHelpers.Zero),
+        (HelperId.SkbCgroupClassid, SkbFieldHelpers.Zero),
+        (HelperId.GetRouteRealm, SkbFieldHelpers.Zero),
+        (HelperId.SkbLoadBytesRelative, SkbFieldHelpers.LoadBytesRelative),
+        (HelperId.SkbGetTunnelKey, TunnelHelpers.GetKey),
+        (HelperId.SkbSetTunnelKey, TunnelHelpers.SetKey),
+        (HelperId.SkbGetTunnelOpt, TunnelHelpers.GetOptions),
+        (HelperId.SkbSetTunnelOpt, TunnelHelpers.SetOptions),
+        (HelperId.FibLookup, route.FibLookup),
+        (HelperId.CheckMtu, route.CheckMtu),
+        (HelperId.CloneRedirect, route.CloneRedirect),
+        (HelperId.RedirectNeigh, RouteHelpers.RedirectNeighbour),
+        (HelperId.RedirectPeer, RouteHelpers.RedirectPeer),
+        (HelperId.XdpGetBuffLen, RouteHelpers.XdpGetBuffLen),
+    ];
 }

@@ -1,4 +1,5 @@
 using SharpBpf.Maps;
+using System.Runtime.CompilerServices;
 
 namespace SharpBpf.Helpers.BuiltIn;
 
@@ -19,6 +20,7 @@ internal static class HelperErrors
     public static readonly ulong Enoent = Result(Errno.ENOENT);
 
     /// <summary>The map a <c>CONST_PTR_TO_MAP</c> argument names; a value naming no live map faults the run (the verifier rules it out).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static BpfMap Map(HelperCallContext context, HelperEnvironment environment, ulong handle, string helper)
     {
         var map = handle <= (ulong)nint.MaxValue ? environment.MapResolver((nint)handle) : null;

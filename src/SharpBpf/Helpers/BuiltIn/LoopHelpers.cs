@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using SharpBpf.Maps;
+using System.Runtime.CompilerServices;
 
 namespace SharpBpf.Helpers.BuiltIn;
 
@@ -22,6 +23,7 @@ internal sealed unsafe class LoopHelpers(HelperEnvironment environment)
     [ThreadStatic] private static List<byte[]>? _retiredKeyScratch;
 
     /// <summary>(nr_loops, callback_fn, callback_ctx, flags): callback(index, ctx) until it returns non-zero; returns the iterations run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Loop(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         if (r4 != 0)
@@ -50,6 +52,7 @@ internal sealed unsafe class LoopHelpers(HelperEnvironment environment)
     /// per-CPU values) until it returns non-zero; returns the number of elements visited, the stopping one included.
     /// Elements deleted by the callback before their turn are skipped; elements added during the walk are not visited.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong ForEachMapElem(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var map = HelperErrors.Map(context, environment, r1, "bpf_for_each_map_elem");

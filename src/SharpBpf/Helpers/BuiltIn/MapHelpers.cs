@@ -1,4 +1,5 @@
 using SharpBpf.Maps;
+using System.Runtime.CompilerServices;
 
 namespace SharpBpf.Helpers.BuiltIn;
 
@@ -10,6 +11,22 @@ namespace SharpBpf.Helpers.BuiltIn;
 /// </summary>
 internal sealed unsafe class MapHelpers(HelperEnvironment environment)
 {
+    /// <summary>
+    /// True when a handle names the map <see cref="BpfMap.FromHandle"/> gives (the default resolver): then an engine
+    /// may resolve a constant handle once, when it compiles the call, as the kernel resolves ld_imm64 at load.
+    /// </summary>
+    public bool ResolvesHandlesDirectly =>
+        environment.MapResolver.Target is null && environment.MapResolver.Method.Name == nameof(BpfMap.FromHandle)
+        && environment.MapResolver.Method.DeclaringType == typeof(BpfMap);
+
+    /// <summary>The access a found value gets (read-only for BPF_F_RDONLY_PROG maps).</summary>
+    internal static MemoryAccess ValueAccess(BpfMap map) =>
+        (map.Flags & MapCreateFlags.RdonlyProg) != 0 ? MemoryAccess.Read : MemoryAccess.ReadWrite;
+
+    /// <summary>True when a lookup in <paramref name="map"/> returns memory (map-in-map lookups return a map).</summary>
+    internal static bool ReturnsValueMemory(BpfMap map) => map.Type is not (MapType.ArrayOfMaps or MapType.HashOfMaps);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Lookup(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var map = HelperErrors.Map(context, environment, r1, "bpf_map_lookup_elem");
@@ -17,6 +34,7 @@ internal sealed unsafe class MapHelpers(HelperEnvironment environment)
         return Expose(context, map, map.LookupElem((nint)r2));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong LookupPercpu(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var map = HelperErrors.Map(context, environment, r1, "bpf_map_lookup_percpu_elem");
@@ -24,6 +42,7 @@ internal sealed unsafe class MapHelpers(HelperEnvironment environment)
         return Expose(context, map, map.LookupPercpuElem((nint)r2, (uint)r3));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Update(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var map = HelperErrors.Map(context, environment, r1, "bpf_map_update_elem");
@@ -32,6 +51,7 @@ internal sealed unsafe class MapHelpers(HelperEnvironment environment)
         return HelperErrors.Result(map.UpdateElem((nint)r2, (nint)r3, r4));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Delete(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var map = HelperErrors.Map(context, environment, r1, "bpf_map_delete_elem");
@@ -39,6 +59,7 @@ internal sealed unsafe class MapHelpers(HelperEnvironment environment)
         return HelperErrors.Result(map.DeleteElem((nint)r2));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Push(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var map = HelperErrors.Map(context, environment, r1, "bpf_map_push_elem");
@@ -46,6 +67,7 @@ internal sealed unsafe class MapHelpers(HelperEnvironment environment)
         return HelperErrors.Result(map.PushElem((nint)r2, r3));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Pop(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var map = HelperErrors.Map(context, environment, r1, "bpf_map_pop_elem");
@@ -53,6 +75,7 @@ internal sealed unsafe class MapHelpers(HelperEnvironment environment)
         return HelperErrors.Result(map.PopElem((nint)r2));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Peek(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var map = HelperErrors.Map(context, environment, r1, "bpf_map_peek_elem");
@@ -61,12 +84,12 @@ internal sealed unsafe class MapHelpers(HelperEnvironment environment)
     }
 
     /// <summary>Makes a found value accessible (read-only for BPF_F_RDONLY_PROG maps); map-in-map lookups return a map, not memory.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static ulong Expose(HelperCallContext context, BpfMap map, nint value)
     {
-        if (value != 0 && map.Type is not (MapType.ArrayOfMaps or MapType.HashOfMaps))
+        if (value != 0 && ReturnsValueMemory(map))
         {
-            var access = (map.Flags & MapCreateFlags.RdonlyProg) != 0 ? MemoryAccess.Read : MemoryAccess.ReadWrite;
-            context.AddRegion(value, map.ValueSize, access);
+            context.AddRegion(value, map.ValueSize, ValueAccess(map));
         }
 
         return (ulong)value;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SharpBpf.Maps;
+using System.Runtime.CompilerServices;
 
 namespace SharpBpf.Helpers.BuiltIn;
 
@@ -13,6 +14,7 @@ internal sealed class RingBufferHelpers(HelperEnvironment environment)
 {
     private readonly ConcurrentDictionary<nint, RingBufferMap> _reserved = new();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Output(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var ring = Ring(context, r1, "bpf_ringbuf_output");
@@ -20,6 +22,7 @@ internal sealed class RingBufferHelpers(HelperEnvironment environment)
         return HelperErrors.Result(ring.Output((nint)r2, r3, r4));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Reserve(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var ring = Ring(context, r1, "bpf_ringbuf_reserve");
@@ -33,12 +36,14 @@ internal sealed class RingBufferHelpers(HelperEnvironment environment)
         return (ulong)sample;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Submit(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         Take(context, r1, "bpf_ringbuf_submit").Submit((nint)r1, r2);
         return 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Discard(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         Take(context, r1, "bpf_ringbuf_discard").Discard((nint)r1, r2);

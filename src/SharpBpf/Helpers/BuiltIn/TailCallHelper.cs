@@ -1,4 +1,5 @@
 using SharpBpf.Maps;
+using System.Runtime.CompilerServices;
 
 namespace SharpBpf.Helpers.BuiltIn;
 
@@ -11,6 +12,7 @@ namespace SharpBpf.Helpers.BuiltIn;
 /// </summary>
 internal sealed class TailCallHelper(HelperEnvironment environment)
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong TailCall(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         if (HelperErrors.Map(context, environment, r2, "bpf_tail_call") is not ProgramArrayMap programs)

@@ -1,4 +1,5 @@
 using SharpBpf.Timers;
+using System.Runtime.CompilerServices;
 
 namespace SharpBpf.Helpers.BuiltIn;
 
@@ -11,6 +12,7 @@ internal sealed class TimerHelpers(HelperEnvironment environment, TimerBindings 
     /// <summary>sizeof(struct bpf_timer).</summary>
     public const int TimerSize = 16;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Init(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         context.GetMemory(r1, TimerSize, MemoryAccess.ReadWrite);
@@ -24,6 +26,7 @@ internal sealed class TimerHelpers(HelperEnvironment environment, TimerBindings 
         return (ulong)timers.Service.Init((nint)r1, timerMap, r3);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong SetCallback(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         context.GetMemory(r1, TimerSize, MemoryAccess.ReadWrite);
@@ -35,12 +38,14 @@ internal sealed class TimerHelpers(HelperEnvironment environment, TimerBindings 
         return (ulong)timers.Service.SetCallback((nint)r1, timers.CallbackFactory(context.Program, slot));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Start(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         context.GetMemory(r1, TimerSize, MemoryAccess.ReadWrite);
         return (ulong)timers.Service.Start((nint)r1, r2, r3);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong Cancel(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         context.GetMemory(r1, TimerSize, MemoryAccess.ReadWrite);

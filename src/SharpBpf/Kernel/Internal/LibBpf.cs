@@ -57,6 +57,9 @@ internal static unsafe partial class LibBpf
     [LibraryImport(Library, EntryPoint = "bpf_object__next_map")]
     public static partial nint ObjectNextMap(nint bpfObject, nint previousMap);
 
+    [LibraryImport(Library, EntryPoint = "bpf_program__set_autoload")]
+    public static partial int ProgramSetAutoload(nint program, [MarshalAs(UnmanagedType.U1)] bool autoload);
+
     [LibraryImport(Library, EntryPoint = "bpf_program__name")]
     public static partial nint ProgramName(nint program);
 

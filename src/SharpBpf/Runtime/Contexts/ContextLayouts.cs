@@ -8,6 +8,7 @@ internal static class ContextLayouts
 
     public const int SkBuffSize = 192;
     public const int SkbLen = 0, SkbPktType = 4, SkbMark = 8, SkbQueueMapping = 12, SkbProtocol = 16, SkbPriority = 32;
+    public const int SkbVlanPresent = 20, SkbVlanTci = 24, SkbVlanProto = 28, SkbTstampType = 180;
     public const int SkbIngressIfindex = 36, SkbIfindex = 40, SkbTcIndex = 44, SkbCb = 48, SkbCbSize = 20, SkbHash = 68;
     public const int SkbTcClassid = 72, SkbData = 76, SkbDataEnd = 80, SkbDataMeta = 140, SkbTstamp = 152, SkbWireLen = 160;
     public const int SkbGsoSegs = 164, SkbGsoSize = 176, SkbHwtstamp = 184;
@@ -20,6 +21,15 @@ internal static class ContextLayouts
 
     /// <summary>The test run's linear frame: one page.</summary>
     public const int FrameSize = 4096;
+
+    /// <summary>
+    /// An skb test run's buffer: the headroom, the largest linear skb the kernel lets bpf_skb_change_tail/head make
+    /// (16064 bytes, measured on 6.18), and the tailroom.
+    /// </summary>
+    public const int SkbFrameSize = XdpHeadroom + MaxSkbLength + SharedInfoTailroom + 64;
+
+    /// <summary>The longest packet bpf_skb_change_tail / change_head produce on a test-run skb (measured on Linux 6.18).</summary>
+    public const int MaxSkbLength = 16064;
 
     public const int EthernetHeaderSize = 14;
 }

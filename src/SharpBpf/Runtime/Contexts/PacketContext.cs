@@ -8,9 +8,10 @@ namespace SharpBpf.Runtime.Contexts;
 /// the program's context struct (<c>xdp_md</c> or <c>__sk_buff</c>) whose data/data_end/data_meta fields always
 /// hold the current packet bounds. Repeated runs reuse it, as the kernel's test run reuses its buffer.
 /// </summary>
-internal sealed unsafe class PacketContext : IPacketContext, IDisposable
+internal sealed unsafe class PacketContext : ISkbContext, IDisposable
 {
     private readonly byte* _frame;
+    private readonly int _frameSize;
     private readonly int _dataOffsetFieldsAt;
     private nint _data, _dataEnd, _dataMeta;
     private bool _disposed;
@@ -18,13 +19,15 @@ internal sealed unsafe class PacketContext : IPacketContext, IDisposable
     private PacketContext(PacketKind kind, ReadOnlySpan<byte> packet, int contextSize, int networkOffset)
     {
         Kind = kind;
-        _frame = LowMemory.Allocate(ContextLayouts.FrameSize);
-        new Span<byte>(_frame, ContextLayouts.FrameSize).Clear();
+        // An skb may grow up to the kernel's largest linear skb (bpf_skb_change_tail/head); an XDP frame is one page.
+        _frameSize = kind == PacketKind.Xdp ? ContextLayouts.FrameSize : ContextLayouts.SkbFrameSize;
+        _frame = LowMemory.Allocate((nuint)_frameSize);
+        new Span<byte>(_frame, _frameSize).Clear();
         ContextSize = contextSize;
         ContextPointer = (nint)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)contextSize);
         _dataOffsetFieldsAt = kind == PacketKind.Xdp ? ContextLayouts.XdpData : ContextLayouts.SkbData;
         BufferStart = (nint)_frame;
-        BufferEnd = (nint)(_frame + ContextLayouts.FrameSize - ContextLayouts.SharedInfoTailroom);
+        BufferEnd = (nint)(_frame + _frameSize - ContextLayouts.SharedInfoTailroom);
         var data = _frame + ContextLayouts.XdpHeadroom;
         packet.CopyTo(new Span<byte>(data, packet.Length));
         _data = (nint)(data + networkOffset);
@@ -63,6 +66,71 @@ internal sealed unsafe class PacketContext : IPacketContext, IDisposable
     public nint DataMeta { get => _dataMeta; set { _dataMeta = value; WriteBounds(); } }
 
     public Span<byte> ContextBytes => new((void*)ContextPointer, ContextSize);
+
+    Span<byte> ISkbContext.Fields => Kind == PacketKind.Xdp ? throw new InvalidOperationException("an XDP run has no __sk_buff") : ContextBytes;
+
+    public SkbState State { get; } = new();
+
+    public bool Resize(int offset, int count)
+    {
+        var length = (int)(_dataEnd - _data);
+        if (offset < 0 || offset > length || (count < 0 && offset - count > length))
+        {
+            return false;
+        }
+
+        if (count >= 0)
+        {
+            // Room at the head first: move the whole packet towards the end when the headroom is too small.
+            var headroom = (int)(_data - BufferStart);
+            if (headroom < count)
+            {
+                var shift = count - headroom;
+                if (_dataEnd + shift > BufferEnd)
+                {
+                    return false;
+                }
+
+                Buffer.MemoryCopy((void*)_data, (void*)(_data + shift), length, length);
+                _data += shift;
+                _dataEnd += shift;
+                _dataMeta = _data;
+            }
+
+            var newData = _data - count;
+            Buffer.MemoryCopy((void*)_data, (void*)newData, offset, offset);
+            new Span<byte>((void*)(newData + offset), count).Clear();
+            _data = newData;
+        }
+        else
+        {
+            var removed = -count;
+            Buffer.MemoryCopy((void*)_data, (void*)(_data + removed), offset, offset);
+            _data += removed;
+        }
+
+        _dataMeta = _data;
+        WriteBounds();
+        return true;
+    }
+
+    public bool SetLength(int length)
+    {
+        var end = _data + length;
+        if (length < 0 || end > BufferEnd)
+        {
+            return false;
+        }
+
+        if (end > _dataEnd)
+        {
+            new Span<byte>((void*)_dataEnd, (int)(end - _dataEnd)).Clear();
+        }
+
+        _dataEnd = end;
+        WriteBounds();
+        return true;
+    }
 
     public static PacketContext ForXdp(ReadOnlySpan<byte> packet, ReadOnlySpan<byte> contextIn, string program)
     {
@@ -226,6 +294,11 @@ internal sealed unsafe class PacketContext : IPacketContext, IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(bytes[(_dataOffsetFieldsAt + 4)..], (uint)_dataEnd);
         var metaField = Kind == PacketKind.Xdp ? ContextLayouts.XdpDataMeta : ContextLayouts.SkbDataMeta;
         BinaryPrimitives.WriteUInt32LittleEndian(bytes[metaField..], (uint)_dataMeta);
+        if (Kind != PacketKind.Xdp)
+        {
+            // skb->len follows every change the helpers make.
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes[ContextLayouts.SkbLen..], (uint)(_dataEnd - _data));
+        }
     }
 
     // eth_type_trans on the test run's loopback device (address 00:00:00:00:00:00).
@@ -267,7 +340,7 @@ internal sealed unsafe class PacketContext : IPacketContext, IDisposable
         }
 
         _disposed = true;
-        LowMemory.Free(_frame, ContextLayouts.FrameSize);
+        LowMemory.Free(_frame, (nuint)_frameSize);
         System.Runtime.InteropServices.NativeMemory.Free((void*)ContextPointer);
     }
 }

@@ -1,0 +1,201 @@
+using System.Reflection;
+using SharpBpf.Execution;
+using SharpBpf.Helpers;
+using SharpBpf.Helpers.BuiltIn;
+using SharpBpf.Isa;
+using SharpBpf.Maps;
+using IL = System.Reflection.Emit;
+
+namespace SharpBpf.Jit;
+
+/// <summary>
+/// Map helper calls whose map is known when the program is compiled (r1 set by an <c>lddw</c> of a map handle just
+/// before the call), as the kernel resolves ld_imm64 to the map at load: lookup, update and delete call the map
+/// directly, and a lookup in a plain ARRAY is inlined as the kernel's map_gen_lookup (bounds check and address
+/// arithmetic). The guess is checked at run time (r1 equals the handle, the map is not disposed), and anything else
+/// takes the ordinary helper call, so how control reached the call does not matter. Results, faults and the
+/// regions a lookup exposes are those of <see cref="MapHelpers"/>.
+/// </summary>
+internal sealed partial class JitCompiler
+{
+    private readonly List<BpfMap> _inlinedMaps = [];
+
+    private static readonly MethodInfo CheckAccessMethod = typeof(ExecutionState).GetMethod(nameof(ExecutionState.CheckAccess))!;
+    private static readonly MethodInfo ExposeMethod = typeof(JitRuntime).GetMethod(nameof(JitRuntime.ExposeMapValue))!;
+    private static readonly MethodInfo IsDisposedGetter = typeof(BpfMap).GetProperty(nameof(BpfMap.IsDisposed))!.GetGetMethod()!;
+
+    /// <summary>Emits the direct form of a map helper call at <paramref name="pc"/>, with the general call as fallback; false when it does not apply.</summary>
+    private bool TryEmitDirectMapCall(int pc, Instruction insn, HelperFunction helper)
+    {
+        var id = (HelperId)insn.Immediate;
+        if (id is not (HelperId.MapLookupElem or HelperId.MapUpdateElem or HelperId.MapDeleteElem)
+            || helper.Target is not MapHelpers { ResolvesHandlesDirectly: true }
+            || helper.Method.Name != id switch
+            {
+                HelperId.MapLookupElem => nameof(MapHelpers.Lookup),
+                HelperId.MapUpdateElem => nameof(MapHelpers.Update),
+                _ => nameof(MapHelpers.Delete),
+            }
+            || ConstantR1Before(pc) is not { } handle
+            || BpfMap.FromHandle((nint)handle) is not { } map)
+        {
+            return false;
+        }
+
+        var general = _il.DefineLabel($"map_call_general_{pc}");
+        var done = _il.DefineLabel($"map_call_done_{pc}");
+        var mapIndex = _inlinedMaps.Count;
+        _inlinedMaps.Add(map);
+
+        LoadRegister(1);
+        _il.Emit(IL.OpCodes.Ldc_I8, (long)handle);
+        _il.Emit(IL.OpCodes.Bne_Un, general);
+        LoadInlinedMap(mapIndex);
+        _il.Emit(IL.OpCodes.Stloc, _map);
+        _il.Emit(IL.OpCodes.Ldloc, _map);
+        _il.Emit(IL.OpCodes.Callvirt, IsDisposedGetter);
+        _il.Emit(IL.OpCodes.Brtrue, general);
+
+        // The helper's pointer checks, in its order: key, then value (update).
+        EmitCheckHelperMemory(pc, 2, map.KeySize, MemoryAccess.Read);
+        switch (id)
+        {
+            case HelperId.MapLookupElem:
+                EmitDirectLookup(map);
+                break;
+            case HelperId.MapUpdateElem:
+                EmitCheckHelperMemory(pc, 3, map.ValueSize, MemoryAccess.Read);
+                _il.Emit(IL.OpCodes.Ldloc, _map);
+                LoadRegister(2);
+                _il.Emit(IL.OpCodes.Conv_I);
+                LoadRegister(3);
+                _il.Emit(IL.OpCodes.Conv_I);
+                LoadRegister(4);
+                _il.Emit(IL.OpCodes.Callvirt, typeof(BpfMap).GetMethod(nameof(BpfMap.UpdateElem))!);
+                StoreRegister(0);
+                break;
+            default:
+                _il.Emit(IL.OpCodes.Ldloc, _map);
+                LoadRegister(2);
+                _il.Emit(IL.OpCodes.Conv_I);
+                _il.Emit(IL.OpCodes.Callvirt, typeof(BpfMap).GetMethod(nameof(BpfMap.DeleteElem))!);
+                StoreRegister(0);
+                break;
+        }
+
+        _il.Emit(IL.OpCodes.Br, done);
+        _il.MarkLabel(general);
+        var site = _callSiteHelpers.Count;
+        _callSiteHelpers.Add(helper);
+        LoadCallSiteHelper(site);
+        EmitInvokeHelper(pc);
+        _il.MarkLabel(done);
+        return true;
+    }
+
+    /// <summary>r0 = the value's address or 0; a found value becomes a region of the run, as the helper's Expose does.</summary>
+    private void EmitDirectLookup(BpfMap map)
+    {
+        if (map is ArrayMap { IsPerCpu: false } array)
+        {
+            // map_gen_lookup: index = *(u32 *)key; index < max_entries ? base + index * stride : 0.
+            var missing = _il.DefineLabel("array_missing");
+            var found = _il.DefineLabel("array_found");
+            LoadRegister(2);
+            _il.Emit(IL.OpCodes.Conv_I);
+            _il.Emit(IL.OpCodes.Ldind_U4);
+            _il.Emit(IL.OpCodes.Conv_U8);
+            _il.Emit(IL.OpCodes.Stloc, _value);
+            _il.Emit(IL.OpCodes.Ldloc, _value);
+            _il.Emit(IL.OpCodes.Ldc_I8, (long)array.MaxEntries);
+            _il.Emit(IL.OpCodes.Bge_Un, missing);
+            _il.Emit(IL.OpCodes.Ldc_I8, (long)array.ValuesBase);
+            _il.Emit(IL.OpCodes.Ldloc, _value);
+            _il.Emit(IL.OpCodes.Ldc_I8, (long)array.ElementStride);
+            _il.Emit(IL.OpCodes.Mul);
+            _il.Emit(IL.OpCodes.Add);
+            StoreRegister(0);
+            _il.Emit(IL.OpCodes.Br, found);
+            _il.MarkLabel(missing);
+            _il.Emit(IL.OpCodes.Ldc_I8, 0L);
+            StoreRegister(0);
+            _il.MarkLabel(found);
+        }
+        else
+        {
+            _il.Emit(IL.OpCodes.Ldloc, _map);
+            LoadRegister(2);
+            _il.Emit(IL.OpCodes.Conv_I);
+            _il.Emit(IL.OpCodes.Callvirt, typeof(BpfMap).GetMethod(nameof(BpfMap.LookupElem))!);
+            _il.Emit(IL.OpCodes.Conv_U8);
+            StoreRegister(0);
+        }
+
+        if (MapHelpers.ReturnsValueMemory(map))
+        {
+            _il.LoadArgument(ArgState);
+            LoadRegister(0);
+            _il.Emit(IL.OpCodes.Ldc_I4, map.ValueSize);
+            _il.Emit(IL.OpCodes.Ldc_I4, (int)MapHelpers.ValueAccess(map));
+            _il.Emit(IL.OpCodes.Call, ExposeMethod);
+        }
+    }
+
+    /// <summary>Checked mode: the helper's GetMemory check of a pointer argument, faulting at the call.</summary>
+    private void EmitCheckHelperMemory(int pc, int register, int size, MemoryAccess access)
+    {
+        if (!_checked || size == 0)
+        {
+            return;
+        }
+
+        _il.LoadArgument(ArgState);
+        LoadRegister(register);
+        _il.Emit(IL.OpCodes.Ldc_I8, (long)size);
+        _il.Emit(IL.OpCodes.Ldc_I4, (int)access);
+        _il.Emit(IL.OpCodes.Ldc_I4, pc);
+        _il.Emit(IL.OpCodes.Ldloc, _depth);
+        _il.Emit(IL.OpCodes.Call, CheckAccessMethod);
+    }
+
+    private void LoadInlinedMap(int index)
+    {
+        _il.LoadArgument(ArgProgram);
+        _il.Emit(IL.OpCodes.Ldfld, typeof(JitProgram).GetField(nameof(JitProgram.InlinedMaps), BindingFlags.Instance | BindingFlags.NonPublic)!);
+        _il.Emit(IL.OpCodes.Ldc_I4, index);
+        _il.Emit(IL.OpCodes.Ldelem_Ref);
+    }
+
+    /// <summary>
+    /// The constant the nearest earlier <c>lddw r1</c> in straight-line code before <paramref name="pc"/> loads, or
+    /// null. Only a guess (control may arrive from elsewhere): the emitted code compares r1 with it.
+    /// </summary>
+    private ulong? ConstantR1Before(int pc)
+    {
+        for (var k = pc - 1; k >= 0 && k >= pc - 16; k--)
+        {
+            if (k > 0 && _program[k - 1].IsLoadImm64)
+            {
+                var first = _program[k - 1];
+                if (first.Dst != 1) { k--; continue; }
+                return first.Src == (byte)LoadImm64Source.Immediate
+                    ? (uint)first.Immediate | ((ulong)(uint)_program[k].Immediate << 32)
+                    : null;
+            }
+
+            var insn = _program[k];
+            if (insn.Class is InstructionClass.Jmp or InstructionClass.Jmp32)
+            {
+                return null;
+            }
+
+            var writesR1 = insn.Dst == 1 && insn.Class is InstructionClass.Alu or InstructionClass.Alu64 or InstructionClass.Ldx or InstructionClass.Ld;
+            if (writesR1 || (insn.Class == InstructionClass.Stx && insn.Src == 1 && (insn.Opcode & 0xe0) == 0xc0))
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+}
