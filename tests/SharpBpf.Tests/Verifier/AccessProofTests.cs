@@ -1,4 +1,5 @@
 using SharpBpf.Maps;
+using SharpBpf.Runtime.Contexts;
 using SharpBpf.Verifier;
 using static SharpBpf.Tests.Verifier.VerifierHarness;
 
@@ -6,7 +7,7 @@ namespace SharpBpf.Tests.Verifier;
 
 /// <summary>
 /// What the verifier records per memory instruction (issue 9 item 4): proven only where every visit passed a bounds
-/// check; an access allowed without one (unmodelled context, loop-widened bounds, an atomic not known aligned)
+/// check; an access allowed without one (unmodelled context or pointer, an atomic not known aligned)
 /// stays unproven, and so does every slot that is not a load, store or atomic.
 /// </summary>
 public class AccessProofTests
@@ -61,22 +62,23 @@ public class AccessProofTests
     }
 
     [Fact]
-    public void A_cursor_a_loop_join_widened_makes_its_access_unproven_though_the_first_visits_were_proven()
+    public void One_visit_through_an_unmodelled_pointer_makes_the_slot_unproven_though_another_was_proven()
     {
-        // 64 iterations: after 16 states at the loop head the cursor's position is widened (approximate), so the
-        // store is allowed without a proof on the later visits, and one unproven visit is enough.
+        // TC: __sk_buff.sk (at 168) loads a pointer the verifier does not model. The store at slot 6 is reached with
+        // a stack pointer on one path (proven) and with that pointer on the other (allowed, not proven).
         var result = Verify("""
-            mov %r1, %r10
-            add %r1, -64
-            mov %r2, 0
-            stb [%r1+0], 0
-            add %r1, 1
-            add %r2, 1
-            jlt %r2, 64, -4
+            ldxdw %r2, [%r1+168]
+            ldxw %r3, [%r1+0]
+            mov %r4, %r10
+            add %r4, -8
+            jeq %r3, 0, +1
+            mov %r4, %r2
+            stdw [%r4+0], 0
             mov %r0, 0
             exit
-            """, [], [Array24]);
-        Assert.False(ProofAt(result, 3).Proven);
+            """, [], [Array24], context: VerifierContexts.For(SharpBpf.Loader.ProgramType.SchedCls));
+        Assert.False(ProofAt(result, 6).Proven);
+        Assert.Equal(new AccessProof(true, AccessRegions.Context), ProofAt(result, 1));
     }
 
     [Theory]
