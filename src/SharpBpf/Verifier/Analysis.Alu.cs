@@ -48,6 +48,14 @@ internal sealed partial class Analysis
             source = destination;
         }
 
+        if (fromRegister && op != AluOperation.Neg && destination.IsPointer != source.IsPointer)
+        {
+            // The kernel's adjust_reg_min_max_vals: pointer +/- scalar makes the scalar precise. Every later bounds
+            // (and alignment) judgement through the pointer rests on its value, so a path where it differs must not
+            // be pruned against this one.
+            MarkPrecise(state, destination.IsPointer ? insn.Src : insn.Dst);
+        }
+
         regs[insn.Dst] = Arithmetic(pc, insn, op, is64, destination, source);
         return pc + 1;
     }
