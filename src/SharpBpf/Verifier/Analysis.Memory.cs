@@ -95,6 +95,7 @@ internal sealed partial class Analysis
             case ValueKind.Scalar:
             case ValueKind.MapValueOrNull:
             case ValueKind.MapPointerOrNull:
+            case ValueKind.RingbufMemoryOrNull:
             case ValueKind.PacketEnd:
                 throw new Rejection(pc, $"R{register} invalid mem access '{pointer.Kind.KernelName()}'");
             case ValueKind.MapValue:
@@ -108,6 +109,9 @@ internal sealed partial class Analysis
 
                 CheckRegion(pc, register, pointer, offset, size, pointer.Map?.KeySize, "map key, key_size");
                 return ScalarOfSize(size);
+            case ValueKind.RingbufMemory:
+                CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size");
+                return source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
             case ValueKind.Stack:
                 return StackAccess(pc, state, register, pointer, offset, size, source, stored);
             case ValueKind.Context:
