@@ -292,6 +292,10 @@ internal sealed partial class Analysis
             case HelperArgKind.Context:
                 RequireKind(pc, register, value, ValueKind.Context, "ctx");
                 break;
+            case HelperArgKind.StackOrNull when !(value.IsScalar && value.Range == ScalarRange.Zero):
+                // The callback context of bpf_loop / for_each_map_elem: the caller's stack, or NULL.
+                RequireKind(pc, register, value, ValueKind.Stack, "fp");
+                break;
             case HelperArgKind.CallbackFunction:
                 RequireKind(pc, register, value, ValueKind.Function, "func");
                 meta.Callback = value.Subprogram;
