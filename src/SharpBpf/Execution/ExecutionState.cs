@@ -17,6 +17,9 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     private PreparedProgram _program;
     private PreparedProgram _entryProgram;
     private int _tailCalls;
+
+    /// <summary>The frame the current program started in: 0, or the frame a tail call from a subprogram replaced.</summary>
+    private int _programBaseDepth;
     private object? _hostState;
     private MemoryRegion[] _regions;
     private int _regionCount;
@@ -37,7 +40,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         StackTop = (ulong)_stackBlock + StackLayout.TotalSize;
         Remaining = budget;
         _active = true;
-        _dirtyFrames = FramesWrittenBy(program, 1);
+        _dirtyFrames = FramesWrittenBy(program, 0, 1);
     }
 
     /// <summary>
@@ -69,6 +72,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     internal void ResetForNextRun(long budget)
     {
         _program = _entryProgram;
+        _programBaseDepth = 0;
         _tailCalls = 0;
         PendingTailCall = null;
         CurrentInstruction = 0;
@@ -88,16 +92,18 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         }
 
         // The run about to start writes its own frame (and every frame, with bpf-to-bpf calls).
-        _dirtyFrames = FramesWrittenBy(_program, 1);
+        _dirtyFrames = FramesWrittenBy(_program, 0, 1);
     }
 
-    /// <summary>A program with bpf-to-bpf calls may write any frame; others only the frames callbacks reach.</summary>
-    private static int FramesWrittenBy(PreparedProgram program, int frames) =>
-        program.HasLocalCalls ? StackLayout.MaxCallFrames : frames;
+    /// <summary>
+    /// A program with bpf-to-bpf calls may write any of the 8 frames from its base; others only the frames callbacks reach.
+    /// </summary>
+    private static int FramesWrittenBy(PreparedProgram program, int baseDepth, int frames) =>
+        program.HasLocalCalls ? Math.Min(baseDepth + StackLayout.MaxCallFrames, StackLayout.MaxStackFrames) : frames;
 
-    private void MarkFramesWritten(PreparedProgram program, int depth)
+    private void MarkFramesWritten(PreparedProgram program, int baseDepth, int depth)
     {
-        var frames = FramesWrittenBy(program, depth + 1);
+        var frames = FramesWrittenBy(program, baseDepth, depth + 1);
         if (frames > _dirtyFrames)
         {
             _dirtyFrames = frames;
@@ -122,6 +128,12 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
 
     /// <summary>The frame index (0 = main program) of <see cref="CurrentInstruction"/>.</summary>
     public int CurrentDepth { get; internal set; }
+
+    /// <summary>
+    /// One past the deepest frame the current program may enter: 8 frames from the frame it started in (the
+    /// kernel's per-program MAX_CALL_FRAMES), and never past the run's stack block.
+    /// </summary>
+    public int CallDepthLimit => Math.Min(_programBaseDepth + StackLayout.MaxCallFrames, StackLayout.MaxStackFrames);
 
     /// <summary>The program whose code runs now: the run's program, or the target of the latest tail call in effect.</summary>
     public PreparedProgram CurrentProgram => _program;
@@ -278,12 +290,12 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         }
 
         var depth = CurrentDepth + 1;
-        if (depth >= StackLayout.MaxCallFrames)
+        if (depth >= CallDepthLimit)
         {
             FaultThrow.Fault(FaultKind.CallDepthExceeded, CurrentInstruction);
         }
 
-        MarkFramesWritten(_program, depth);
+        MarkFramesWritten(_program, _programBaseDepth, depth);
         var (savedInstruction, savedDepth) = (CurrentInstruction, CurrentDepth);
         var result = _program.Execute(this, slot, depth, r1, r2, r3, r4, r5);
         (CurrentInstruction, CurrentDepth) = (savedInstruction, savedDepth);
@@ -361,7 +373,10 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     /// <summary>
     /// Runs a tail-call target in place of the current function: from its first instruction in frame
     /// <paramref name="depth"/> (the same frame, so the same r10 and stack bytes) with r1 = <paramref name="context"/>,
-    /// and returns its r0, which the engine then treats as the current function's <c>exit</c> value.
+    /// and returns its r0, which the engine then treats as the current function's <c>exit</c> value. Linux does the
+    /// same from a subprogram: the target unwinds only the subprogram's frame, and its exit returns to the
+    /// subprogram's caller (measured on 6.18, Data/realworld/tail_subprog.c). The target's own calls count their 8
+    /// frames from <paramref name="depth"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong RunTailCall(PreparedProgram target, int depth, ulong context)
@@ -373,16 +388,17 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
             FaultThrow.HelperFault(CurrentInstruction, "bpf_tail_call: the target was verified for another context than r1");
         }
 
-        var previous = _program;
+        var (previous, previousBase) = (_program, _programBaseDepth);
         _program = target;
-        MarkFramesWritten(target, depth);
+        _programBaseDepth = depth;
+        MarkFramesWritten(target, depth, depth);
         try
         {
             return target.Execute(this, 0, depth, context, 0, 0, 0, 0);
         }
         finally
         {
-            _program = previous;
+            (_program, _programBaseDepth) = (previous, previousBase);
         }
     }
 

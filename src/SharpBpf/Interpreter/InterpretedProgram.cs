@@ -86,7 +86,10 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
         r[4] = r4;
         r[5] = r5;
         r[10] = state.FrameTop(baseDepth);
-        var frames = stackalloc CallFrame[StackLayout.MaxCallFrames];
+        // This invocation saves at most 8 frames, from its base depth on (deeper after a tail call from a subprogram).
+        CallFrame* savedFrames = stackalloc CallFrame[StackLayout.MaxCallFrames];
+        var frames = savedFrames - baseDepth;
+        var depthLimit = state.CallDepthLimit;
         var helpers = _callSiteHelpers;
         var ip = _codeStart + entrySlot;
         var depth = baseDepth;
@@ -503,7 +506,7 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
             continue;
 
         CallLocal:
-            if (depth + 1 >= StackLayout.MaxCallFrames)
+            if (depth + 1 >= depthLimit)
             {
                 FaultThrow.Fault(FaultKind.CallDepthExceeded, Pc(ip));
             }

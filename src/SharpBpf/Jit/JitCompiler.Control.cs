@@ -220,7 +220,9 @@ internal sealed partial class JitCompiler
     private void EmitPushFrame(int pc)
     {
         _il.Emit(IL.OpCodes.Ldloc, _depth);
-        _il.Emit(IL.OpCodes.Ldc_I4, StackLayout.MaxCallFrames - 1);
+        _il.Emit(IL.OpCodes.Ldc_I4_1);
+        _il.Emit(IL.OpCodes.Add);
+        _il.Emit(IL.OpCodes.Ldloc, _depthLimit);
         _il.Emit(IL.OpCodes.Bge, Cold($"call_depth_{pc}", () => EmitThrowFault(FaultKind.CallDepthExceeded, pc)));
 
         var returnSite = _returnSites.Count;

@@ -36,6 +36,9 @@ internal sealed partial class JitCompiler
     private readonly IL.LocalBuilder[] _r = new IL.LocalBuilder[11];
     private readonly IL.LocalBuilder _remaining;
     private readonly IL.LocalBuilder _depth;
+
+    /// <summary>One past the deepest frame this invocation may enter (<see cref="ExecutionState.CallDepthLimit"/>).</summary>
+    private readonly IL.LocalBuilder _depthLimit;
     private readonly IL.LocalBuilder _stackLow;
     private readonly IL.LocalBuilder _stackLength;
     private readonly IL.LocalBuilder _address;
@@ -73,6 +76,7 @@ internal sealed partial class JitCompiler
 
         _remaining = _il.DeclareLocal(typeof(long), "remaining");
         _depth = _il.DeclareLocal(typeof(int), "depth");
+        _depthLimit = _il.DeclareLocal(typeof(int), "depth_limit");
         _stackLow = _il.DeclareLocal(typeof(ulong), "stackLow");
         _stackLength = _il.DeclareLocal(typeof(ulong), "stackLength");
         _address = _il.DeclareLocal(typeof(ulong), "address");
@@ -212,6 +216,9 @@ internal sealed partial class JitCompiler
             _il.Emit(IL.OpCodes.Conv_U);
             _il.Emit(IL.OpCodes.Localloc);
             _il.Emit(IL.OpCodes.Stloc, _frames);
+            _il.LoadArgument(ArgState);
+            _il.Emit(IL.OpCodes.Call, StateGetter(nameof(ExecutionState.CallDepthLimit)));
+            _il.Emit(IL.OpCodes.Stloc, _depthLimit);
         }
 
         // Most runs start at slot 0, the first segment's start; others are charged from their slot to its segment's end.
@@ -373,8 +380,11 @@ internal sealed partial class JitCompiler
     /// <summary>frame = frames + depth * SavedFrameSize.</summary>
     private void EmitFramePointer()
     {
+        // Saved frames are counted from this invocation's base depth (deeper after a tail call from a subprogram).
         _il.Emit(IL.OpCodes.Ldloc, _frames);
         _il.Emit(IL.OpCodes.Ldloc, _depth);
+        _il.LoadArgument(ArgBaseDepth);
+        _il.Emit(IL.OpCodes.Sub);
         _il.Emit(IL.OpCodes.Ldc_I4, SavedFrameSize);
         _il.Emit(IL.OpCodes.Mul);
         _il.Emit(IL.OpCodes.Add);

@@ -49,6 +49,9 @@ public sealed class CollectionSpec
     /// <summary>Things libbpf would accept silently or warn about (no license, skipped sections, unknown program types).</summary>
     public ImmutableArray<string> Notes { get; }
 
+    /// <summary>The <c>.kconfig</c> externs and their slots in the <c>.kconfig</c> map (empty when the object has none).</summary>
+    public ImmutableArray<KconfigExtern> KconfigExterns { get; init; } = [];
+
     public ProgramSpec? FindProgram(string name) => Programs.FirstOrDefault(p => p.Name == name);
 
     public MapSpec? FindMap(string name) => Maps.FirstOrDefault(m => m.Name == name);

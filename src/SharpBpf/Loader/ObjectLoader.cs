@@ -22,9 +22,10 @@ namespace SharpBpf.Loader;
 /// <see cref="ProgramType.Unspecified"/> (libbpf opens such objects and refuses the program at load).
 /// </para>
 /// <para>
-/// Deliberately does not: read kernel BTF (CO-RE targets are the local types), support externs
-/// (<c>.kconfig</c>, <c>.ksyms</c>, kfuncs), <c>struct_ops</c>, or static linking of several objects; create
-/// anything live.
+/// <c>.kconfig</c> externs get libbpf's <c>.kconfig</c> map (values are filled in when the object loads); an
+/// unresolved <c>__weak</c> <c>__ksym</c> reads 0. Deliberately does not: read kernel BTF (CO-RE targets are the
+/// local types), resolve strong <c>__ksym</c> variables or kfuncs (refused with libbpf's words), <c>struct_ops</c>,
+/// or static linking of several objects; create anything live.
 /// </para>
 /// </summary>
 public static class ObjectLoader
@@ -46,11 +47,12 @@ public static class ObjectLoader
         CodeCollector.Collect(context);
         CoreRelocator.Apply(context);
         MapCollector.Collect(context);
+        ExternCollector.Collect(context);
         RelocationCollector.Collect(context);
         var programs = ProgramLinker.LinkAll(context, license);
 
         return new CollectionSpec(context.ObjectName, fileName, license, kernelVersion, programs,
-            [.. context.Maps], context.Btf, context.BtfExt, [.. context.Notes]);
+            [.. context.Maps], context.Btf, context.BtfExt, [.. context.Notes]) { KconfigExterns = [.. context.Kconfig] };
     }
 
     /// <summary>Reads and loads an object file; errors name it by its file name (without the directory).</summary>

@@ -31,6 +31,7 @@ public sealed class BpfObject : IDisposable
         Clock = options.Clock ?? new VirtualClock();
         Timers = new TimerService(Clock) { RealTimeSchedulingPriority = options.TimerSchedulingPriority };
         _traceSink = options.TraceSink;
+        var kconfig = KconfigResolver.Resolve(spec, options);
         try
         {
             // Kept as they are made, so a failure on the fifth map still frees the first four.
@@ -64,6 +65,10 @@ public sealed class BpfObject : IDisposable
                 return _byPrepared[prepared] = new BpfProgram(this, p, prepared);
             }), p => p.Name, "program");
             MapFactory.ApplyInitialValues(spec, maps, Programs);
+            if (kconfig is not null)
+            {
+                MapFactory.ApplyKconfig(spec, maps, kconfig);
+            }
         }
         catch
         {

@@ -18,6 +18,16 @@ public sealed class BpfObjectOptions
     /// </summary>
     public int TimerSchedulingPriority { get; init; } = TimerService.DefaultRealTimeSchedulingPriority;
 
+    /// <summary>
+    /// Kconfig lines (<c>CONFIG_NAME=value</c>, as in /proc/config.gz) that resolve the object's <c>__kconfig</c>
+    /// externs, like libbpf's <c>kconfig</c> open option. Default: none, so only <c>__weak</c> CONFIG_ externs load
+    /// (as 0); <see cref="KconfigResolver.ReadRunningKernelConfig"/> reads this machine's as libbpf would.
+    /// </summary>
+    public string? KernelConfig { get; init; }
+
+    /// <summary>The value of the <c>LINUX_KERNEL_VERSION</c> extern. Default: this machine's kernel, as libbpf takes it from uname.</summary>
+    public uint? LinuxKernelVersion { get; init; }
+
     /// <summary>The JIT by default; the interpreter where dynamic code is unavailable.</summary>
     public EngineKind Engine { get; init; } = EngineKind.Jit;
 

@@ -50,6 +50,18 @@ internal static class MapFactory
         return regions;
     }
 
+    /// <summary>The resolved <c>.kconfig</c> values into the object's <c>.kconfig</c> map (libbpf writes them before freezing it).</summary>
+    public static void ApplyKconfig(CollectionSpec spec, IReadOnlyList<BpfMap> maps, byte[] values)
+    {
+        for (var i = 0; i < maps.Count; i++)
+        {
+            if (spec.Maps[i].IsGlobalData && spec.Maps[i].SectionName == ".kconfig")
+            {
+                Check(maps[i].Update(new byte[4], values, MapUpdateFlags.Any), maps[i]);
+            }
+        }
+    }
+
     /// <summary>Initial data of global-data maps, and the declarative <c>.values</c> of program and map-in-map arrays.</summary>
     public static void ApplyInitialValues(CollectionSpec spec, IReadOnlyList<BpfMap> maps, NamedCollection<BpfProgram> programs)
     {

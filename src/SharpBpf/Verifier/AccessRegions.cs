@@ -20,4 +20,6 @@ internal enum AccessRegions : byte
     Packet = 1 << 4,
     /// <summary>Metadata bytes a comparison with <c>data</c> proved.</summary>
     PacketMeta = 1 << 5,
+    /// <summary>A ring buffer record still held (reserved, not yet submitted or discarded), within its reserved size.</summary>
+    RingbufRecord = 1 << 6,
 }

@@ -20,21 +20,30 @@ internal sealed partial class Analysis
         public int? Callback;
         public bool PacketAccess;
         public ulong? ConstantKey;
+        public int AllocationSize;
+        public int ReleasedReference;
     }
 
     private int? Exit(int pc, VerifierState state)
     {
         var frame = state.Current;
+        // Where a program or a timer callback ends, the kernel checks the lock and the references before R0
+        // (check_resource_leak, then check_return_code); a subprogram's or bpf_loop callback's references stay with the path.
+        if (state.Frames.Count == 1)
+        {
+            if (state.HoldsSpinLock)
+            {
+                throw new Rejection(pc, "BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region");
+            }
+
+            CheckReferenceLeak(pc, state, "BPF_EXIT instruction in main prog");
+        }
+
         // The kernel checks R0 where a program or a callback ends, not where a subprogram returns: clang drops the
         // constant return of a static function whose callers do not use it.
         if (frame.Exit != FrameExit.ReturnToCaller || state.Frames.Count == 1)
         {
             RequireInitialized(pc, state, 0);
-        }
-
-        if (state.HoldsSpinLock && state.Frames.Count == 1)
-        {
-            throw new Rejection(pc, "BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region");
         }
 
         var r0 = frame.Registers[0];
@@ -171,6 +180,7 @@ internal sealed partial class Analysis
         var info = CheckHelperIsCallable(pc, id, state);
         if (!_input.Helpers.TryGetValue(id, out var signature))
         {
+            CheckTailCallLeak(pc, id, state);
             ClobberCallerSaved(state, RegisterValue.Unmodelled);
             return;
         }
@@ -199,6 +209,13 @@ internal sealed partial class Analysis
             state.HoldsSpinLock = false;
         }
 
+        if (meta.ReleasedReference != 0)
+        {
+            ReleaseRecord(pc, id, state, meta.ReleasedReference);
+        }
+
+        CheckTailCallLeak(pc, id, state);
+
         if (meta.Callback is { } callback)
         {
             ScheduleCallback(pc, id, callback, state, meta);
@@ -217,9 +234,19 @@ internal sealed partial class Analysis
                 RegisterValue.Pointer(ValueKind.MapValue, map: array, mapUid: meta.MapUid),
             HelperReturnKind.MapValueOrNull when meta.Map is not null =>
                 RegisterValue.Pointer(ValueKind.MapValueOrNull, map: meta.Map, mapUid: meta.MapUid, id: NewId()),
+            HelperReturnKind.RingbufMemoryOrNull => ReserveRecord(pc, state, meta.AllocationSize),
             _ => RegisterValue.Unmodelled,
         };
         ClobberCallerSaved(state, result);
+    }
+
+    /// <summary>A tail call never returns to release what the path holds (checked after its arguments, as the kernel does).</summary>
+    private static void CheckTailCallLeak(int pc, int id, VerifierState state)
+    {
+        if (id == (int)HelperId.TailCall)
+        {
+            CheckReferenceLeak(pc, state, "tail_call");
+        }
     }
 
     // The kernel names an inner-map instance by the id of the lookup that produced it (map_uid = id).
@@ -265,6 +292,10 @@ internal sealed partial class Analysis
             case HelperArgKind.Context:
                 RequireKind(pc, register, value, ValueKind.Context, "ctx");
                 break;
+            case HelperArgKind.StackOrNull when !(value.IsScalar && value.Range == ScalarRange.Zero):
+                // The callback context of bpf_loop / for_each_map_elem: the caller's stack, or NULL.
+                RequireKind(pc, register, value, ValueKind.Stack, "fp");
+                break;
             case HelperArgKind.CallbackFunction:
                 RequireKind(pc, register, value, ValueKind.Function, "func");
                 meta.Callback = value.Subprogram;
@@ -274,6 +305,14 @@ internal sealed partial class Analysis
                 break;
             case HelperArgKind.SpinLock:
                 CheckSpinLockArgument(pc, register, value);
+                break;
+            case HelperArgKind.ConstAllocSizeOrZero:
+                meta.AllocationSize = ConstantAllocationSize(pc, state, register);
+                // The record's size, and so every later bounds check on it, relies on the value.
+                MarkPrecise(state, register);
+                break;
+            case HelperArgKind.RingbufMemory:
+                CheckReleasedRecord(pc, register, value, meta);
                 break;
             case HelperArgKind.MapKey when meta.Map is not null:
                 // Before the memory check, which forgets the stack slots a helper touches.
@@ -413,6 +452,9 @@ internal sealed partial class Analysis
                 break;
             case ValueKind.MapKey when size > 0:
                 CheckRegion(pc, register, value, 0, size, value.Map?.KeySize, "map key, key_size");
+                break;
+            case ValueKind.RingbufMemory when size > 0:
+                CheckRegion(pc, register, value, 0, size, value.MemorySize, "memory, mem_size");
                 break;
         }
     }

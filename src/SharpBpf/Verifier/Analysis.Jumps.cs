@@ -98,8 +98,8 @@ internal sealed partial class Analysis
 
         if (pointer.Id != 0)
         {
-            taken.ResolveNullCheck(pointer.Id, isNull: op == JumpOperation.Jeq);
-            fall.ResolveNullCheck(pointer.Id, isNull: op == JumpOperation.Jne);
+            taken.ResolveNullCheck(pointer.Id, isNull: op == JumpOperation.Jeq, pointer.ReferenceId);
+            fall.ResolveNullCheck(pointer.Id, isNull: op == JumpOperation.Jne, pointer.ReferenceId);
         }
 
         return (true, true);

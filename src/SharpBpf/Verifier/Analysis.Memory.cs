@@ -106,6 +106,7 @@ internal sealed partial class Analysis
             case ValueKind.Scalar:
             case ValueKind.MapValueOrNull:
             case ValueKind.MapPointerOrNull:
+            case ValueKind.RingbufMemoryOrNull:
             case ValueKind.PacketEnd:
                 throw new Rejection(pc, $"R{register} invalid mem access '{pointer.Kind.KernelName()}'");
             case ValueKind.MapValue:
@@ -127,6 +128,13 @@ internal sealed partial class Analysis
                 }
 
                 return ScalarOfSize(size);
+            case ValueKind.RingbufMemory:
+                if (CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size"))
+                {
+                    Proofs.InBounds(AccessRegions.RingbufRecord);
+                }
+
+                return source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
             case ValueKind.Stack:
                 return StackAccess(pc, state, register, pointer, offset, size, source, stored);
             case ValueKind.Context:

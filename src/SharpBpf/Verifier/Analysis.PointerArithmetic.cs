@@ -39,14 +39,14 @@ internal sealed partial class Analysis
                 : throw new Rejection(pc, $"R{insn.Dst} 32-bit pointer arithmetic prohibited");
         }
 
-        if (pointer.Kind is ValueKind.MapValueOrNull or ValueKind.MapPointerOrNull)
+        if (pointer.Kind.MayBeNull())
         {
             throw new Rejection(pc, $"R{insn.Dst} pointer arithmetic on {pointer.Kind.KernelName()} prohibited, null-check it first");
         }
 
         bool known = offset.Range.IsConstant;
         bool movable = pointer.Kind is ValueKind.Context or ValueKind.MapValue or ValueKind.MapKey or ValueKind.Stack
-            or ValueKind.Packet or ValueKind.PacketMeta or ValueKind.Function
+            or ValueKind.Packet or ValueKind.PacketMeta or ValueKind.Function or ValueKind.RingbufMemory
             || (pointer.Kind == ValueKind.MapPointer && known && offset.Range.Value == 0 && op == AluOperation.Add);
         if (!movable)
         {

@@ -317,6 +317,12 @@ internal sealed partial class Analysis
             text.Append(CultureInfo.InvariantCulture, $"R{r}={value}");
         }
 
+        if (!state.References.IsEmpty)
+        {
+            // As the kernel's state line ends: the references held.
+            text.Append(CultureInfo.InvariantCulture, $" refs={string.Join(",", state.References.Select(reference => reference.Id))}");
+        }
+
         return text.ToString();
     }
 }

@@ -10,6 +10,8 @@ namespace SharpBpf.Verifier;
 /// pointer, or every pointer derived from <c>data</c> by constants, id 0) learn it together.
 /// <see cref="Precise"/> is the kernel's precision mark, set only in the explored states kept for pruning: a scalar
 /// whose value some later check relied on must be matched by range, any other scalar matches any scalar.
+/// A ring buffer record carries the kernel's <c>ref_obj_id</c> (<see cref="ReferenceId"/>: the reference the state must
+/// release, shared by every copy) and <c>mem_size</c> (<see cref="MemorySize"/>: the bytes reserved).
 /// </summary>
 internal readonly record struct RegisterValue(
     ValueKind Kind,
@@ -21,7 +23,9 @@ internal readonly record struct RegisterValue(
     int Frame = 0,
     int Subprogram = 0,
     int PacketRange = 0,
-    bool Precise = false)
+    bool Precise = false,
+    int ReferenceId = 0,
+    int MemorySize = 0)
 {
     /// <summary>The kernel's AT_PKT_END: a packet pointer known to equal data_end (a later comparison's outcome is known).</summary>
     public const int AtPacketEnd = -1;
@@ -62,6 +66,11 @@ internal readonly record struct RegisterValue(
             details.Add($"id={Id}");
         }
 
+        if (ReferenceId != 0)
+        {
+            details.Add($"ref_obj_id={ReferenceId}");
+        }
+
         if (Map is not null)
         {
             details.Add($"map={Map.Name},ks={Map.KeySize},vs={Map.ValueSize}");
@@ -80,6 +89,11 @@ internal readonly record struct RegisterValue(
         if (IsPacket)
         {
             details.Add($"r={PacketRange}");
+        }
+
+        if (Kind is ValueKind.RingbufMemory or ValueKind.RingbufMemoryOrNull)
+        {
+            details.Add($"sz={MemorySize}");
         }
 
         return Kind switch

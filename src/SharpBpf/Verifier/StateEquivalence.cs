@@ -35,6 +35,11 @@ internal sealed class StateEquivalence(ushort[] liveBefore)
 
         _oldToCurrent.Clear();
         _currentToOld.Clear();
+        if (!ReferencesSafe(before, current))
+        {
+            return false;
+        }
+
         for (var f = 0; f < before.Frames.Count; f++)
         {
             var oldFrame = before.Frames[f];
@@ -111,6 +116,9 @@ internal sealed class StateEquivalence(ushort[] liveBefore)
             case ValueKind.MapValue or ValueKind.MapKey:
                 return ReferenceEquals(old.Map, current.Map) && old.MapUid == current.MapUid && old.Offset == current.Offset
                     && old.Range.Contains(current.Range) && SameId(old.Id, current.Id);
+            case ValueKind.RingbufMemory or ValueKind.RingbufMemoryOrNull:
+                return old.MemorySize == current.MemorySize && old.Offset == current.Offset && old.Range.Contains(current.Range)
+                    && SameId(old.Id, current.Id) && SameId(old.ReferenceId, current.ReferenceId);
             case ValueKind.Packet or ValueKind.PacketMeta:
                 // The old path must not have relied on more proven bytes than the new one has.
                 return old.PacketRange <= current.PacketRange && old.Offset == current.Offset && SameId(old.Id, current.Id)
@@ -120,9 +128,33 @@ internal sealed class StateEquivalence(ushort[] liveBefore)
         }
     }
 
-    /// <summary>The kernel's regs_exact: every field but the id, which must map one to one, and the precision mark.</summary>
+    /// <summary>The kernel's regs_exact: every field but the ids, which must map one to one, and the precision mark.</summary>
     private bool Exact(RegisterValue old, RegisterValue current) =>
-        old with { Id = 0, Precise = false } == current with { Id = 0, Precise = false } && SameId(old.Id, current.Id);
+        old with { Id = 0, ReferenceId = 0, Precise = false } == current with { Id = 0, ReferenceId = 0, Precise = false }
+        && SameId(old.Id, current.Id) && SameId(old.ReferenceId, current.ReferenceId);
+
+    /// <summary>
+    /// The kernel's refsafe: both states hold as many references, pairwise the same up to id renaming. A path that
+    /// released a record is never pruned by one that still holds it, nor the reverse, even where the record's register
+    /// is dead: only the exit tells them apart.
+    /// </summary>
+    private bool ReferencesSafe(VerifierState old, VerifierState current)
+    {
+        if (old.References.Count != current.References.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < old.References.Count; i++)
+        {
+            if (!SameId(old.References[i].Id, current.References[i].Id))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// An absent spill is "any bytes" (misc or never written, which a privileged program may read): it covers whatever

@@ -16,6 +16,10 @@ internal enum ValueKind : byte
     PacketMeta,
     PacketEnd,
     Function,
+    /// <summary>A ring buffer record (PTR_TO_MEM | MEM_RINGBUF): <see cref="RegisterValue.MemorySize"/> bytes, holding a reference.</summary>
+    RingbufMemory,
+    /// <summary>bpf_ringbuf_reserve's result before its NULL check.</summary>
+    RingbufMemoryOrNull,
     /// <summary>Something this verifier does not model (a kfunc result, ring buffer memory…): never the cause of a rejection.</summary>
     Unknown,
 }
@@ -38,12 +42,17 @@ internal static class ValueKindNames
         ValueKind.PacketMeta => "pkt_meta",
         ValueKind.PacketEnd => "pkt_end",
         ValueKind.Function => "func",
+        ValueKind.RingbufMemory => "ringbuf_mem",
+        ValueKind.RingbufMemoryOrNull => "ringbuf_mem_or_null",
         _ => "unknown",
     };
 
     public static bool IsPointer(this ValueKind kind) => kind is not (ValueKind.NotInit or ValueKind.Scalar or ValueKind.Unknown);
 
     /// <summary>Pointers the verifier knows are not NULL: comparing one with 0 has a known outcome.</summary>
-    public static bool IsNonNullPointer(this ValueKind kind) =>
-        kind.IsPointer() && kind is not (ValueKind.MapPointerOrNull or ValueKind.MapValueOrNull);
+    public static bool IsNonNullPointer(this ValueKind kind) => kind.IsPointer() && !kind.MayBeNull();
+
+    /// <summary>A helper result that must be compared with NULL before use (the kernel's PTR_MAYBE_NULL).</summary>
+    public static bool MayBeNull(this ValueKind kind) =>
+        kind is ValueKind.MapPointerOrNull or ValueKind.MapValueOrNull or ValueKind.RingbufMemoryOrNull;
 }

@@ -20,6 +20,7 @@ internal sealed class VerifierState
         AsyncEntries = other.AsyncEntries;
         CallbackRuns = other.CallbackRuns;
         HoldsSpinLock = other.HoldsSpinLock;
+        References = other.References;
     }
 
     public List<FrameState> Frames { get; } = [];
@@ -41,6 +42,13 @@ internal sealed class VerifierState
 
     /// <summary>Between bpf_spin_lock and bpf_spin_unlock (the kernel's active lock).</summary>
     public bool HoldsSpinLock { get; set; }
+
+    /// <summary>
+    /// References the path holds and must release before the program ends (the kernel's acquired refs, kept per
+    /// state since Linux 6.13): each ring buffer record reserved and not yet submitted, discarded or found NULL.
+    /// Immutable, so clones share it until one of them acquires or releases.
+    /// </summary>
+    public System.Collections.Immutable.ImmutableList<AcquiredReference> References { get; set; } = [];
 
     public FrameState Current => Frames[^1];
 
@@ -86,9 +94,22 @@ internal sealed class VerifierState
         }
     }
 
+    /// <summary>
+    /// Every copy of the maybe-NULL pointer <paramref name="id"/> is resolved; on the NULL side a reservation that
+    /// failed holds nothing to release, so its reference is dropped (the kernel's release_reference_nomark).
+    /// </summary>
+    public void ResolveNullCheck(int id, bool isNull, int referenceId)
+    {
+        ResolveNullCheck(id, isNull);
+        if (isNull && referenceId != 0)
+        {
+            References = References.RemoveAll(reference => reference.Id == referenceId);
+        }
+    }
+
     private static RegisterValue Resolve(RegisterValue value, int id, bool isNull)
     {
-        if (value.Id != id || value.Kind is not (ValueKind.MapValueOrNull or ValueKind.MapPointerOrNull))
+        if (value.Id != id || !value.Kind.MayBeNull())
         {
             return value;
         }
@@ -98,6 +119,15 @@ internal sealed class VerifierState
             return RegisterValue.Constant(0);
         }
 
-        return value with { Kind = value.Kind == ValueKind.MapValueOrNull ? ValueKind.MapValue : ValueKind.MapPointer, Id = 0 };
+        var kind = value.Kind switch
+        {
+            ValueKind.MapValueOrNull => ValueKind.MapValue,
+            ValueKind.RingbufMemoryOrNull => ValueKind.RingbufMemory,
+            _ => ValueKind.MapPointer,
+        };
+        return value with { Kind = kind, Id = 0 };
     }
 }
+
+/// <summary>One reference a path holds: its id (the records' ref_obj_id) and the instruction that acquired it.</summary>
+internal readonly record struct AcquiredReference(int Id, int AcquiredAt);

@@ -24,8 +24,6 @@ public class CorpusDifferentialTests
     private static readonly Dictionary<string, string> NotYetAsLinux = new(StringComparer.Ordinal)
     {
         ["bad_global_value_arg"] = "global function arguments are not checked against their BTF types (a map value with a timer passed as plain memory)",
-        ["bad_loop_ctx_map_value"] = "bpf_loop's callback_ctx (R3) is not checked to point to the stack",
-        ["bad_ringbuf_leak"] = "references (ring buffer records) are not tracked (docs/verifier.md: not proven yet)",
     };
 
     /// <summary>

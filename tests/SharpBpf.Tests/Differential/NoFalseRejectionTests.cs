@@ -29,8 +29,18 @@ public class NoFalseRejectionTests
         ["tests/SharpBpf.Tests/Data/loader/legacy/legacy_timer.o"] = "loader test of legacy map definitions, which libbpf 1.x refuses to open",
     };
 
+    /// <summary>
+    /// Objects Linux loads that SharpBpf's loader refuses on purpose, for a feature it lacks (documented, and checked
+    /// against Linux by their own tests).
+    /// </summary>
+    private static readonly Dictionary<string, string> NotYetLoadedBySharpBpf = new(StringComparer.Ordinal)
+    {
+        ["tests/SharpBpf.Tests/Data/realworld/kfunc_probe.o"] = "calls kfuncs, which SharpBpf does not implement yet (KernelSymbolExternTests)",
+    };
+
     /// <summary>Every committed object Linux loads: examples/*.o and tests/SharpBpf.Tests/Data/**/*.o, less the refused ones.</summary>
-    public static TheoryData<string> AcceptedByLinux => [.. CommittedObjects().Where(o => !RefusedByLinux.ContainsKey(o) && !KernelVerdicts.IsRejectedOnPurpose(o))];
+    public static TheoryData<string> AcceptedByLinux =>
+        [.. CommittedObjects().Where(o => !RefusedByLinux.ContainsKey(o) && !NotYetLoadedBySharpBpf.ContainsKey(o) && !KernelVerdicts.IsRejectedOnPurpose(o))];
 
     public static TheoryData<string> Refused => [.. RefusedByLinux.Keys.Order(StringComparer.Ordinal)];
 

@@ -36,6 +36,12 @@ internal sealed class LoadContext(ElfFile elf, string fileName)
 
     public int TextSectionIndex { get; set; } = -1;
 
+    /// <summary>Extern symbols by name, with what each became (<see cref="ExternCollector"/>).</summary>
+    public Dictionary<string, ExternBinding> Externs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The <c>.kconfig</c> externs in their map layout.</summary>
+    public List<KconfigExtern> Kconfig { get; } = [];
+
     [DoesNotReturn]
     public void Fail(string reason, ElfSection? section = null, long? offset = null, string? symbol = null) =>
         throw Elf.CreateError(reason, section, offset, symbol).InFile(FileName);
@@ -108,8 +114,10 @@ internal enum CodeRelocationKind
     FunctionAddress,
     /// <summary>A map reference (RELO_LD64).</summary>
     Map,
-    /// <summary>A global-data reference (RELO_DATA).</summary>
+    /// <summary>A global-data reference (RELO_DATA), or a <c>.kconfig</c> extern's slot (RELO_EXTERN_LD64).</summary>
     Data,
+    /// <summary>An unresolved <c>__weak</c> kernel symbol: the lddw loads 0.</summary>
+    Zero,
 }
 
 /// <summary>A relocation of one instruction. <see cref="TargetSlot"/> is the .text slot for calls and function addresses.</summary>

@@ -72,7 +72,12 @@ internal static class ProgramLinker
                 var instruction = Instructions[slot];
                 pending.Push((function, start, next + (instruction.IsLoadImm64 ? 2 : 1)));
                 bool hasRelocation = code.Relocations.TryGetValue(sectionSlot, out var relocation);
-                if (hasRelocation && relocation.Kind is CodeRelocationKind.Map or CodeRelocationKind.Data)
+                if (hasRelocation && relocation.Kind == CodeRelocationKind.Zero)
+                {
+                    Instructions[slot] = instruction.WithSrc(0).WithImmediate(0);
+                    Instructions[slot + 1] = Instructions[slot + 1].WithImmediate(0);
+                }
+                else if (hasRelocation && relocation.Kind is CodeRelocationKind.Map or CodeRelocationKind.Data)
                 {
                     if (next + 1 >= function.SlotCount)
                         context.Fail("lddw is cut off by the end of its function", code.Section, (long)sectionSlot * Instruction.Size, relocation.SymbolName);

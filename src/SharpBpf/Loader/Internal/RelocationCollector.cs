@@ -42,10 +42,15 @@ internal static class RelocationCollector
             context.Fail($"relocation against an instruction that is neither lddw nor call (opcode 0x{instruction.Opcode:x2})", section, at, symbolName);
         if (instruction.IsLoadImm64 && slot + 1 >= code.Instructions.Length)
             context.Fail("lddw is cut off by the end of the section", section, at, symbolName);
+        if (symbol.IsUndefined && symbol.Index != 0 && context.Externs.TryGetValue(symbol.Name, out var binding))
+        {
+            RecordExtern(context, code, slot, instruction, binding, section, at, symbolName);
+            return;
+        }
         if (symbol.Index == 0 || symbol.IsUndefined)
             context.Fail(symbol.Index == 0 || symbol.Name.Length == 0
                 ? "relocation against an unknown symbol"
-                : "relocation against an undefined (extern) symbol; externs (.kconfig, .ksyms, kfuncs) are not supported", section, at, symbolName);
+                : $"relocation against an undefined (extern) symbol with no BTF (libbpf: failed to find BTF for extern '{symbolName}')", section, at, symbolName);
         if (!symbol.IsInSection)
             context.Fail($"relocation against a symbol in special section 0x{symbol.SectionIndex:x} (forgot to initialize a global variable?)", section, at, symbolName);
 
@@ -104,6 +109,35 @@ internal static class RelocationCollector
         context.Fail(isMapSection
             ? $"relocation against '{symbolName}' at offset {symbol.Value} of '{symbolSection.Name}', where no map is defined"
             : $"relocation against a symbol in section '{symbolSection.Name}', which is neither a map nor global data", section, at, symbolName);
+    }
+
+    /// <summary>
+    /// libbpf's RELO_EXTERN_LD64 and RELO_EXTERN_CALL: a .kconfig extern becomes its slot of the .kconfig map, an
+    /// unresolved weak kernel symbol the constant 0. A strong kernel symbol or a kfunc would need the kernel's BTF
+    /// or kallsyms, which SharpBpf does not have: refused with libbpf's words for a symbol it cannot find.
+    /// </summary>
+    private static void RecordExtern(LoadContext context, CodeSection code, int slot, Instruction instruction, ExternBinding binding,
+        ElfSection section, long at, string symbolName)
+    {
+        bool isCall = instruction.Opcode == Opcodes.Call;
+        switch (binding.Kind)
+        {
+            case ExternBindingKind.Kfunc:
+                context.Fail($"extern (func ksym) '{symbolName}': not found in kernel or module BTFs (SharpBpf implements no kfuncs)", section, at, symbolName);
+                break;
+            case ExternBindingKind.KernelSymbol when binding.IsWeak && !isCall:
+                code.Relocations[slot] = new CodeRelocation(CodeRelocationKind.Zero, -1, 0, symbolName, -1);
+                break;
+            case ExternBindingKind.KernelSymbol:
+                context.Fail($"extern (var ksym) '{symbolName}': not found in kernel BTF (SharpBpf has no kernel symbols)", section, at, symbolName);
+                break;
+            case ExternBindingKind.Kconfig when !isCall:
+                code.Relocations[slot] = new CodeRelocation(CodeRelocationKind.Data, binding.MapIndex, binding.Offset, symbolName, -1);
+                break;
+            default:
+                context.Fail("call to a .kconfig extern", section, at, symbolName);
+                break;
+        }
     }
 
     private static int CheckFunctionStart(LoadContext context, ElfSection section, long at, string symbolName, long targetSlot)
