@@ -32,7 +32,7 @@ public sealed class SandboxEntry
     {
         var (typeId, offset, size) = Locate(path);
         var bytes = ValueBytes.AsSpan(offset, size);
-        var networkOrder = _map.Btf is { } btf && IsNetworkOrder(btf, typeId);
+        var networkOrder = _map.Btf is { } btf && BtfNetworkOrder.TypedefName(btf, typeId) is not null;
         return size switch
         {
             1 => bytes[0],
@@ -94,16 +94,5 @@ public sealed class SandboxEntry
         if (_map.Btf is not { } btf || _map.ValueTypeId == 0) throw new ArgumentException($"{_map.Name} has no BTF value type to find {path} in");
         var (typeId, offset) = BtfMemberPath.Resolve(btf, _map.ValueTypeId, path);
         return (typeId, offset, btf.TrySizeOf(typeId, out var size) ? (int)size : 0);
-    }
-
-    private static bool IsNetworkOrder(BtfSpec btf, uint typeId)
-    {
-        for (var depth = 0; depth < 16 && btf.SkipQualifiers(typeId) is BtfTypedef typedef; depth++)
-        {
-            if (typedef.Name is "__be16" or "__be32" or "__be64") return true;
-            typeId = typedef.TargetId;
-        }
-
-        return false;
     }
 }

@@ -34,7 +34,7 @@ public static class BtfDisplayFormatter
             return;
         }
 
-        if (NetworkOrderName(spec, typeId) is { } networkType && TryWriteNetworkOrder(text, networkType, memberName, data))
+        if (BtfNetworkOrder.TypedefName(spec, typeId) is { } networkType && TryWriteNetworkOrder(text, networkType, memberName, data))
             return;
         var type = spec.SkipQualifiersAndTypedefs(typeId);
         if (type is BtfStruct { Name: "bpf_timer" or "bpf_spin_lock" or "bpf_wq" or "bpf_list_head" or "bpf_rb_root" or "bpf_refcount" } special)
@@ -172,20 +172,6 @@ public static class BtfDisplayFormatter
         }
 
         text.Append('}');
-    }
-
-    /// <summary>The name of the first network-order typedef on the way to the type (<c>__be16</c>, <c>__be32</c>, <c>__be64</c>), or null.</summary>
-    private static string? NetworkOrderName(BtfSpec spec, uint typeId)
-    {
-        for (var depth = 0; depth < 16; depth++)
-        {
-            var type = spec.SkipQualifiers(typeId);
-            if (type is not BtfTypedef typedef) return null;
-            if (typedef.Name is "__be16" or "__be32" or "__be64") return typedef.Name;
-            typeId = typedef.TargetId;
-        }
-
-        return null;
     }
 
     private static bool TryWriteNetworkOrder(StringBuilder text, string type, string memberName, ReadOnlySpan<byte> data)

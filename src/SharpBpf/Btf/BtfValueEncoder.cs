@@ -30,7 +30,7 @@ public static class BtfValueEncoder
     public static void Write(BtfSpec spec, uint typeId, object? value, Span<byte> destination, string path)
     {
         if (value is null) return;
-        if (NetworkOrder(spec, typeId) is { } networkType)
+        if (BtfNetworkOrder.TypedefName(spec, typeId) is { } networkType)
         {
             WriteNetworkOrder(networkType, value, destination, path);
             return;
@@ -203,17 +203,6 @@ public static class BtfValueEncoder
             : throw new ArgumentException($"{path}: '{value}' is not an IP address"));
         var bytes = address.GetAddressBytes();
         return bytes.Length == length ? bytes : throw new ArgumentException($"{path}: {address} is not a {(length == 4 ? "IPv4" : "IPv6")} address");
-    }
-
-    private static string? NetworkOrder(BtfSpec spec, uint typeId)
-    {
-        for (var depth = 0; depth < 16 && spec.SkipQualifiers(typeId) is BtfTypedef typedef; depth++)
-        {
-            if (typedef.Name is "__be16" or "__be32" or "__be64") return typedef.Name;
-            typeId = typedef.TargetId;
-        }
-
-        return null;
     }
 
     private static Int128 ToInteger(object value, string path, bool signed) => value switch
