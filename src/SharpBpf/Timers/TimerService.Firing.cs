@@ -100,7 +100,7 @@ public sealed partial class TimerService
 
         if (_waiters > 0)
         {
-            Monitor.PulseAll(_gate);
+            _callbackEnded.Release(_waiters);
         }
     }
 
@@ -197,7 +197,7 @@ public sealed partial class TimerService
     /// <summary>Real time, under the lock: the head deadline of a clock's queue, or null.</summary>
     internal long? HeadDeadline(int clockIndex) => _queues[clockIndex].Count > 0 ? _queues[clockIndex].Head.Deadline : null;
 
-    internal object Gate => _gate;
+    internal Lock Gate => _gate;
 
     private RealTimeDriver EnsureDriver()
     {
