@@ -21,6 +21,11 @@ public static class Program
             return RatioMeasurement.Run(RatioMeasurement.Parse(args), Console.Out);
         }
 
+        if (args.FirstOrDefault() == "jit-compile")
+        {
+            return JitCompileMeasurement.Run(Console.Out);
+        }
+
         if (args.FirstOrDefault() == "packets")
         {
             return PacketStreamMeasurement.Run(args[1..], Console.Out);
