@@ -87,6 +87,34 @@ public sealed class ReplayTests : IDisposable
     }
 
     [Fact]
+    public void A_runt_frame_stops_the_replay_naming_its_record()
+    {
+        var capture = WritePcap((0, Udp(1)), (1000, new byte[10]));
+        using var obj = LoadFor(capture);
+        using var reader = CaptureReader.Open(capture);
+
+        var summary = CaptureReplay.Run(obj, "track_connections", reader);
+
+        var error = Assert.IsType<CaptureFormatException>(summary.Error);
+        Assert.Equal((2L, "a frame of 10 bytes is shorter than an Ethernet header"), (error.Record, error.Reason));
+        Assert.Equal(1, summary.Packets);
+    }
+
+    [Fact]
+    public void A_frame_longer_than_a_test_runs_linear_frame_stops_the_replay_naming_its_record()
+    {
+        var jumbo = Udp(2).Concat(new byte[9000]).ToArray();
+        var capture = WritePcap((0, Udp(1)), (1000, jumbo));
+        using var obj = LoadFor(capture);
+        using var reader = CaptureReader.Open(capture);
+
+        var error = Assert.IsType<CaptureFormatException>(CaptureReplay.Run(obj, "track_connections", reader).Error);
+
+        Assert.Equal(2L, error.Record);
+        Assert.Contains("exceeds the", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_capture_of_raw_IP_is_refused_naming_its_link_type()
     {
         var capture = NewFile(".pcap");

@@ -78,11 +78,25 @@ public static class CaptureReplay
                             capture.FileName, packet.Record, packet.Offset);
                     }
 
+                    if (packet.Data.Length < 14)
+                    {
+                        throw new CaptureFormatException($"a frame of {packet.Data.Length} bytes is shorter than an Ethernet header",
+                            capture.FileName, packet.Record, packet.Offset);
+                    }
+
                     if (_packets == 0) _firstTimestamp = packet.TimestampNs;
                     _captureNs = Math.Max(_captureNs, packet.TimestampNs - _firstTimestamp);
                     MoveTimeTo(startMonotonic, _captureNs);
                     Sample(force: _packets == 0);
-                    RunOne(packet);
+                    try
+                    {
+                        RunOne(packet);
+                    }
+                    catch (ProgramInputException e)
+                    {
+                        // A frame a test run refuses (longer than the linear frame): the capture's record is at fault.
+                        throw new CaptureFormatException(e.Reason, capture.FileName, packet.Record, packet.Offset);
+                    }
                     Report(force: false);
                 }
 
