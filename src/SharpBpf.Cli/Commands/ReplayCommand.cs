@@ -32,10 +32,11 @@ internal static class ReplayCommand
         var dumpMaps = new Option<bool>("--dump-maps") { Description = "print every map at the end" };
         var showTimers = new Option<bool>("--show-timers") { Description = "list armed timers at the end" };
         var json = new Option<bool>("--json") { Description = "machine-readable summary (stable shape)" };
+        var kconfig = KconfigChoice.CreateOption();
         var checkEveryAccess = EngineChoice.CreateCheckedOption();
         var command = new Command("replay", "Replay a packet capture through an XDP program, time following the capture.")
         {
-            file, pcap, program, engine, clock, speed, drain, output, plot, dumpMaps, showTimers, json, checkEveryAccess,
+            file, pcap, program, engine, clock, speed, drain, output, plot, dumpMaps, showTimers, json, kconfig, checkEveryAccess,
         };
         command.SetAction(parse => console.Guard(() =>
         {
@@ -58,6 +59,7 @@ internal static class ReplayCommand
                 Engine = parse.GetValue(engine) == "jit" ? EngineKind.Jit : EngineKind.Interpreter,
                 Clock = isVirtual ? CaptureReplay.VirtualClockFor(capturePath) : SystemClock.Instance,
                 Mode = EngineChoice.ModeFor(parse.GetValue(checkEveryAccess)),
+                KernelConfig = KconfigChoice.Read(parse.GetValue(kconfig)),
             };
             using var session = new SharpBpfSession(BpfObject.Load(parse.GetRequiredValue(file).FullName, options), parse.GetValue(engine)!);
             var obj = session.Object;

@@ -30,9 +30,10 @@ internal static class RunCommand
         var trace = new Option<bool>("--trace") { Description = "print bpf_printk output" };
         var json = new Option<bool>("--json") { Description = "machine-readable output (stable shape)" };
         var checkEveryAccess = EngineChoice.CreateCheckedOption();
+        var kconfig = KconfigChoice.CreateOption();
         var command = new Command("run", "Load an object and run its programs, step by step.")
         {
-            file, program, dataIn, ctxIn, repeat, engine, clock, steps, showTimers, dumpMaps, trace, json, checkEveryAccess,
+            file, program, dataIn, ctxIn, repeat, engine, clock, steps, showTimers, dumpMaps, trace, json, checkEveryAccess, kconfig,
         };
         command.SetAction(parse => console.Guard(() =>
         {
@@ -46,7 +47,8 @@ internal static class RunCommand
             var context = parse.GetValue(ctxIn) is { } c ? File.ReadAllBytes(c.FullName) : [];
             var parsedSteps = (parse.GetValue(steps) ?? []).Select(RunStep.Parse).ToList();
             var clockName = parse.GetValue(clock)!;
-            using var session = Open(path, parse.GetValue(engine)!, clockName, EngineChoice.ModeFor(parse.GetValue(checkEveryAccess)));
+            using var session = Open(path, parse.GetValue(engine)!, clockName, EngineChoice.ModeFor(parse.GetValue(checkEveryAccess)),
+                KconfigChoice.Read(parse.GetValue(kconfig)));
             if (parsedSteps.Count == 0)
             {
                 parsedSteps.Add(new RunStep(RunStepKind.Run, parse.GetValue(program) ?? OnlyProgram(session)));
@@ -76,7 +78,7 @@ internal static class RunCommand
         return command;
     }
 
-    private static IRunSession Open(string path, string engine, string clock, Execution.ExecutionMode mode)
+    private static IRunSession Open(string path, string engine, string clock, Execution.ExecutionMode mode, string? kernelConfig)
     {
         if (engine == "kernel")
         {
@@ -93,6 +95,7 @@ internal static class RunCommand
             Engine = engine == "jit" ? EngineKind.Jit : EngineKind.Interpreter,
             Clock = clock == "real" ? SystemClock.Instance : new VirtualClock(),
             Mode = mode,
+            KernelConfig = kernelConfig,
         };
         return new SharpBpfSession(BpfObject.Load(path, options), engine);
     }

@@ -184,6 +184,30 @@ public sealed class CliVerifyTests
     }
 
     [Fact]
+    public void Kconfig_lines_from_a_file_resolve_strong_CONFIG_externs_for_run()
+    {
+        var probe = Path.Combine(TestPaths.TestData, "realworld", "kconfig_probe.o");
+        var packet = Path.Combine(TestPaths.RepoRoot, "examples", "packets", "ipv4_udp.bin");
+        var config = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(config, "CONFIG_BPF=y\nCONFIG_NET_CLS_ACT=m\nCONFIG_HZ=250\nCONFIG_DEFAULT_HOSTNAME=\"box\"\nCONFIG_LOCALVERSION=\"\"\n");
+            var without = CliRunner.Run("run", probe, "--data-in", packet);
+            Assert.Equal(2, without.ExitCode);
+            Assert.Contains("extern 'CONFIG_HZ' (strong): not resolved", without.Error, StringComparison.Ordinal);
+
+            var (code, output, error) = CliRunner.Run("run", probe, "--data-in", packet, "--kconfig", config, "--dump-maps", "--json");
+            Assert.Equal((0, ""), (code, error));
+            // The .kconfig map holds CONFIG_HZ = 250 (0xfa) where libbpf lays it out.
+            Assert.Contains("fa000000", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Fact]
     public void Json_keeps_quotes_as_they_are()
     {
         var (code, output, _) = CliRunner.Run("verify", KernelVerdicts.PathOf("call_size_unbounded.o"), "--json");
