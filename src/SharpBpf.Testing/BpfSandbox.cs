@@ -34,10 +34,13 @@ public sealed class BpfSandbox : IDisposable
         return new BpfSandbox(BpfObject.Load(path, options), clock);
     }
 
+    /// <summary>The loaded object, for what the sandbox does not wrap (programs' specs, raw maps, trace lines).</summary>
     public BpfObject Object { get; }
 
+    /// <summary>The sandbox's virtual clock: it moves only through <see cref="Advance"/> (or the clock itself).</summary>
     public VirtualClock Clock { get; }
 
+    /// <summary>The object's maps by name, seen through their BTF types.</summary>
     public SandboxMaps Maps { get; }
 
     /// <summary>Runs an XDP program on an Ethernet frame, as a test run does.</summary>
@@ -86,6 +89,7 @@ public sealed class BpfSandbox : IDisposable
     private static string Describe(IReadOnlyList<ArmedTimer> timers) =>
         timers.Count == 0 ? "none" : string.Join("; ", timers.Select(t => $"{t.Map} {t.Key} due in {t.DueIn}"));
 
+    /// <summary>Unloads the object: its timers are cancelled and its maps freed.</summary>
     public void Dispose() => Object.Dispose();
 }
 
@@ -96,6 +100,7 @@ public sealed class SandboxMaps
 
     internal SandboxMaps(BpfSandbox owner) => _owner = owner;
 
+    /// <summary>The map named <paramref name="name"/>; an unknown name fails listing the maps there are.</summary>
     public SandboxMap this[string name] => _owner.MapNamed(name);
 }
 

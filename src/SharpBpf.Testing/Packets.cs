@@ -13,6 +13,7 @@ public static class Packets
     private static readonly PhysicalAddress Source = PhysicalAddress.Parse("02-00-00-00-00-01");
     private static readonly PhysicalAddress Destination = PhysicalAddress.Parse("02-00-00-00-00-02");
 
+    /// <summary>An Ethernet/IP/UDP frame from <paramref name="from"/> to <paramref name="to"/> carrying <paramref name="payload"/>.</summary>
     public static byte[] Udp(string from, string to, byte[]? payload = null)
     {
         var (source, sourcePort) = Endpoint(from);
@@ -21,6 +22,7 @@ public static class Packets
         return Frame(source, destination, udp);
     }
 
+    /// <summary>An Ethernet/IP/TCP frame with the flags asked for (ACK by default) and <paramref name="payload"/>.</summary>
     public static byte[] Tcp(string from, string to, bool syn = false, bool ack = true, bool fin = false, bool rst = false, byte[]? payload = null)
     {
         var (source, sourcePort) = Endpoint(from);

@@ -15,6 +15,7 @@ public sealed class SandboxEntry
         ValueBytes = value;
     }
 
+    /// <summary>The element's key as stored.</summary>
     public byte[] KeyBytes { get; }
 
     /// <summary>The value; for a per-CPU map, every CPU's value one after another (see <see cref="OnCpu"/>).</summary>
@@ -60,6 +61,7 @@ public sealed class SandboxEntry
             throw new BpfAssertionException($"{_map.Name}[{_map.FormatKey(KeyBytes)}]: {string.Join("; ", mismatches)}\n  the element: {this}");
     }
 
+    /// <summary>The element as its BTF types print it: <c>key =&gt; value</c>.</summary>
     public override string ToString() => $"{_map.FormatKey(KeyBytes)} => {(_map.IsPerCpu ? PerCpuText() : _map.FormatValue(ValueBytes.AsSpan(0, _map.ValueSize)))}";
 
     private string PerCpuText() => string.Join(", ", Enumerable.Range(0, ValueBytes.Length / _map.PerCpuStride).Select(cpu => $"cpu{cpu}: {_map.FormatValue(OnCpu(cpu))}"));

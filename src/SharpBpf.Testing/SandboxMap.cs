@@ -23,6 +23,7 @@ public sealed class SandboxMap
         _spec = collection.FindMap(map.Name);
     }
 
+    /// <summary>The map's name, as the object declares it.</summary>
     public string Name => _map.Name;
 
     /// <summary>Elements present (for arrays: max_entries).</summary>
@@ -50,6 +51,7 @@ public sealed class SandboxMap
         if (error != Errno.None) throw new BpfAssertionException($"{Name}: delete of {FormatKey(EncodeKey(key))} failed with {error}");
     }
 
+    /// <summary>Whether the map holds an element for <paramref name="key"/>.</summary>
     public bool Contains(object key) => TryGet(key) is not null;
 
     /// <summary>The element of <paramref name="key"/>, or null.</summary>
@@ -88,16 +90,19 @@ public sealed class SandboxMap
         return entry;
     }
 
+    /// <summary>Asserts the map holds no element for <paramref name="key"/>; a failure shows the element.</summary>
     public void ShouldNotContain(object key)
     {
         if (TryGet(key) is { } entry) throw new BpfAssertionException($"{Name} still holds {entry}");
     }
 
+    /// <summary>Asserts the map holds nothing; a failure shows what it holds.</summary>
     public void ShouldBeEmpty()
     {
         if (Count != 0) throw new BpfAssertionException($"{Name} should be empty but holds {Count}:\n{this}");
     }
 
+    /// <summary>Asserts the map holds <paramref name="expected"/> elements; a failure shows them.</summary>
     public void ShouldHaveCount(int expected)
     {
         if (Count != expected) throw new BpfAssertionException($"{Name} should hold {expected} but holds {Count}:\n{this}");
