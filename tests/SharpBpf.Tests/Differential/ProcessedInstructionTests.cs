@@ -34,8 +34,6 @@ public class ProcessedInstructionTests(ITestOutputHelper output)
         ["corpus/ok_subprogs_v4.o schedule_jobs"] = GlobalFunctions,
         ["corpus/ok_for_each_v3.o open_and_sweep"] = "a callback that keeps changing a precise value of its caller is widened after 3 runs; the kernel converges otherwise",
         ["corpus/ok_for_each_v4.o open_and_sweep"] = "a callback that keeps changing a precise value of its caller is widened after 3 runs; the kernel converges otherwise",
-        ["corpus/ok_xdp_meta_v3.o with_meta"] = "the kernel stops after 6 instructions (a meta/data comparison it decides); SharpBpf walks both sides",
-        ["corpus/ok_xdp_meta_v4.o with_meta"] = "the kernel stops after 4 instructions (a meta/data comparison it decides); SharpBpf walks both sides",
         ["examples/flow_table.o track_flows"] = ScalarDomain,
         ["examples/loop_checksum.o checksum_packet"] = ScalarDomain,
         ["corpus/ok_fn_pointers_v3.o schedule"] = ScalarDomain,
@@ -119,10 +117,19 @@ public class ProcessedInstructionTests(ITestOutputHelper output)
     [MemberData(nameof(Objects))]
     public void The_recorded_counts_are_the_kernels(string relativePath)
     {
+        // A build that refuses a helper upstream 6.18 offers (bpf_xdp_adjust_meta here) cannot give the count of an
+        // accepted program: kernel.txt holds only programs that build accepted.
+        using (KernelBuildDifferences.OpenOrSkip(Path.Combine(TestPaths.RepoRoot, relativePath)))
+        {
+        }
+
         var measured = KernelCounts(relativePath);
         Skip.If(measured is null, "bpftool is not installed");
         var expected = Recorded.Value.Where(r => r.Object == relativePath).ToDictionary(r => r.Program, r => r.Kernel);
-        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), measured.OrderBy(e => e.Key, StringComparer.Ordinal));
+        // Programs a build of 6.18 refuses for a build difference are not recorded; on a build that accepts them the
+        // kernel measures them too, and only the recorded ones are compared.
+        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal),
+            measured.Where(m => expected.ContainsKey(m.Key)).OrderBy(e => e.Key, StringComparer.Ordinal));
     }
 
     private static string Short(string relativePath) => relativePath.Replace("tests/SharpBpf.Tests/Data/", "", StringComparison.Ordinal);
