@@ -145,17 +145,5 @@ public sealed class SandboxMap
 
     internal bool IsPerCpu => _map.IsPerCpu;
 
-    private string Format(uint typeId, ReadOnlySpan<byte> bytes)
-    {
-        if (typeId == 0 || _btf is null)
-            return bytes.Length == 4 ? BitConverter.ToUInt32(bytes).ToString(System.Globalization.CultureInfo.InvariantCulture) : Convert.ToHexStringLower(bytes);
-        try
-        {
-            return BtfDisplayFormatter.Format(_btf, typeId, bytes);
-        }
-        catch (ArgumentException)
-        {
-            return Convert.ToHexStringLower(bytes);
-        }
-    }
+    private string Format(uint typeId, ReadOnlySpan<byte> bytes) => BtfDisplayFormatter.FormatOrHex(_btf, typeId, bytes);
 }

@@ -28,18 +28,5 @@ internal sealed class MapEntryDisplay(CollectionSpec? spec)
         return key + btf.TypeName(mapSpec.ValueTypeId);
     }
 
-    private string Render(uint typeId, string hex)
-    {
-        // A 4-byte key without a type is an index (global data, legacy arrays): its number says more than its bytes.
-        if (typeId == 0 && hex.Length == 8) return BitConverter.ToUInt32(Convert.FromHexString(hex)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (typeId == 0 || spec?.Btf is not { } btf) return hex;
-        try
-        {
-            return BtfDisplayFormatter.Format(btf, typeId, Convert.FromHexString(hex));
-        }
-        catch (ArgumentException)
-        {
-            return hex; // a type that does not lay over these bytes: the hex says it all
-        }
-    }
+    private string Render(uint typeId, string hex) => BtfDisplayFormatter.FormatOrHex(spec?.Btf, typeId, Convert.FromHexString(hex));
 }

@@ -26,6 +26,30 @@ public static class BtfDisplayFormatter
         return text.ToString();
     }
 
+    /// <summary>
+    /// A map key or value for people whatever the object carries: as its BTF type where there is one (type id not 0),
+    /// a 4-byte value without a type as the number it is (an array index, a legacy map's counter), anything else —
+    /// or bytes the type does not lay over — as lowercase hex.
+    /// </summary>
+    public static string FormatOrHex(BtfSpec? spec, uint typeId, ReadOnlySpan<byte> data)
+    {
+        if (typeId == 0 || spec is null)
+        {
+            return data.Length == 4
+                ? BinaryPrimitives.ReadUInt32LittleEndian(data).ToString(CultureInfo.InvariantCulture)
+                : Convert.ToHexStringLower(data);
+        }
+
+        try
+        {
+            return Format(spec, typeId, data);
+        }
+        catch (ArgumentException)
+        {
+            return Convert.ToHexStringLower(data);
+        }
+    }
+
     private static void Write(StringBuilder text, BtfSpec spec, uint typeId, ReadOnlySpan<byte> data, string memberName, ref int budget)
     {
         if (--budget < 0)
