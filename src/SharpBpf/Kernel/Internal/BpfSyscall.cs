@@ -13,6 +13,7 @@ internal static unsafe class BpfSyscall
     private const int ProgramLoad = 5;
     private const int ProgramTestRun = 10;
 
+    public const int MapTypeHash = 1;
     public const int MapTypeArray = 2;
     public const int ProgramTypeXdp = 6;
 
@@ -24,11 +25,14 @@ internal static unsafe class BpfSyscall
     };
 
     /// <summary>Returns the new fd, or -errno.</summary>
-    public static int CreateArrayMap(uint keySize, uint valueSize, uint maxEntries)
+    public static int CreateArrayMap(uint keySize, uint valueSize, uint maxEntries) => CreateMap(MapTypeArray, keySize, valueSize, maxEntries);
+
+    /// <summary>Returns the new fd, or -errno.</summary>
+    public static int CreateMap(int mapType, uint keySize, uint valueSize, uint maxEntries)
     {
         byte* attr = stackalloc byte[72];
         new Span<byte>(attr, 72).Clear();
-        *(uint*)(attr + 0) = MapTypeArray;
+        *(uint*)(attr + 0) = (uint)mapType;
         *(uint*)(attr + 4) = keySize;
         *(uint*)(attr + 8) = valueSize;
         *(uint*)(attr + 12) = maxEntries;
@@ -36,17 +40,31 @@ internal static unsafe class BpfSyscall
     }
 
     /// <summary>Loads raw instructions as a GPL program of the given type; returns the fd or -errno.</summary>
-    public static int LoadProgram(int programType, ReadOnlySpan<ulong> instructions)
+    public static int LoadProgram(int programType, ReadOnlySpan<ulong> instructions) => LoadProgram(programType, instructions, []);
+
+    /// <summary>
+    /// Loads raw instructions as a GPL program of the given type with the verifier's log (level 1) written into
+    /// <paramref name="log"/> when it is not empty; returns the fd or -errno.
+    /// </summary>
+    public static int LoadProgram(int programType, ReadOnlySpan<ulong> instructions, Span<byte> log)
     {
         byte* attr = stackalloc byte[72];
         new Span<byte>(attr, 72).Clear();
         byte* license = stackalloc byte[] { (byte)'G', (byte)'P', (byte)'L', 0 };
         fixed (ulong* code = instructions)
+        fixed (byte* logBuffer = log)
         {
             *(uint*)(attr + 0) = (uint)programType;
             *(uint*)(attr + 4) = (uint)instructions.Length;
             *(ulong*)(attr + 8) = (ulong)code;
             *(ulong*)(attr + 16) = (ulong)license;
+            if (log.Length > 0)
+            {
+                *(uint*)(attr + 24) = 1;
+                *(uint*)(attr + 28) = (uint)log.Length;
+                *(ulong*)(attr + 32) = (ulong)logBuffer;
+            }
+
             return Invoke(ProgramLoad, attr, 72);
         }
     }
