@@ -33,6 +33,12 @@ internal sealed partial class Analysis
         {
             throw new Rejection(pc, "div by zero");
         }
+
+        if (isAlu && op is AluOperation.Lsh or AluOperation.Rsh or AluOperation.Arsh && (insn.Opcode & 0x08) == 0
+            && (insn.Immediate < 0 || insn.Immediate >= (insn.Class == InstructionClass.Alu64 ? 64 : 32)))
+        {
+            throw new Rejection(pc, $"invalid shift {insn.Immediate}");
+        }
     }
 
     /// <summary>How the kernel names an instruction group in "… uses reserved fields".</summary>

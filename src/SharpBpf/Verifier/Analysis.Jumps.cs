@@ -91,7 +91,9 @@ internal sealed partial class Analysis
             return (true, true);
         }
 
-        if (pointer.Kind.IsNonNullPointer())
+        // The kernel's reg_not_null does not count the context among pointers known to be non-NULL (measured on
+        // 6.18: a context compared with 0 walks both branches).
+        if (pointer.Kind.IsNonNullPointer() && pointer.Kind != ValueKind.Context)
         {
             return op == JumpOperation.Jeq ? (false, true) : (true, false);
         }

@@ -73,7 +73,8 @@ internal static class ProgramStructure
                 continue;
             }
 
-            if (OpcodeTable.ForOpcode(insn.Opcode).IsEmpty)
+            // callx (BPF_JMP | BPF_CALL | BPF_X) is in the ISA but not in Linux 6.18's instruction table.
+            if (OpcodeTable.ForOpcode(insn.Opcode).IsEmpty || insn.Opcode == Opcodes.Callx)
             {
                 throw new Rejection(pc, $"unknown opcode {insn.Opcode:x2}");
             }
