@@ -14,7 +14,7 @@ namespace SharpBpf.Kernel;
 /// (see <see cref="KernelAvailability"/>). libbpf's log never reaches the console: it is captured and
 /// carried by <see cref="KernelLoadException"/>. Instances are not thread-safe.</para>
 /// </summary>
-public sealed class KernelObject : IDisposable
+internal sealed class KernelObject : IDisposable
 {
     private nint _libBpfObject;
     private readonly List<int> _ownedProgramFds = [];

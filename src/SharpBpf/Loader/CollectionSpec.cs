@@ -44,13 +44,13 @@ public sealed class CollectionSpec
     /// <summary>The object's BTF after libbpf's DATASEC fix-up (sizes and variable offsets filled in from the ELF symbols).</summary>
     public BtfSpec? Btf { get; }
 
-    public BtfExtSpec? BtfExt { get; }
+    internal BtfExtSpec? BtfExt { get; }
 
     /// <summary>Things libbpf would accept silently or warn about (no license, skipped sections, unknown program types).</summary>
     public ImmutableArray<string> Notes { get; }
 
     /// <summary>The <c>.kconfig</c> externs and their slots in the <c>.kconfig</c> map (empty when the object has none).</summary>
-    public ImmutableArray<KconfigExtern> KconfigExterns { get; init; } = [];
+    internal ImmutableArray<KconfigExtern> KconfigExterns { get; init; } = [];
 
     public ProgramSpec? FindProgram(string name) => Programs.FirstOrDefault(p => p.Name == name);
 

@@ -91,7 +91,7 @@ public sealed record MapSpec
     /// When <see cref="SpecialFieldLayout.Problem"/> is set the kernel records none (and its verifier later says
     /// "map 'X' has no valid bpf_timer"); the loader keeps the problem here and does not fail.
     /// </summary>
-    public SpecialFieldLayout SpecialFields { get; init; } = SpecialFieldLayout.Empty;
+    internal SpecialFieldLayout SpecialFields { get; init; } = SpecialFieldLayout.Empty;
 
     /// <summary>For ARRAY_OF_MAPS / HASH_OF_MAPS: the inner map template (named <c>&lt;outer&gt;.inner</c>).</summary>
     public MapSpec? InnerMap { get; init; }

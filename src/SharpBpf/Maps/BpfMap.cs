@@ -24,7 +24,7 @@ public abstract unsafe class BpfMap : IDisposable
     private int _disposed;
     private IMapElementObserver? _observer;
 
-    protected BpfMap(MapDefinition definition, MapCreateOptions options)
+    private protected BpfMap(MapDefinition definition, MapCreateOptions options)
     {
         if (options.PossibleCpus < 1) throw new ArgumentOutOfRangeException(nameof(options), "PossibleCpus must be at least 1");
         Definition = definition;
@@ -85,10 +85,10 @@ public abstract unsafe class BpfMap : IDisposable
     public uint Id { get; }
 
     /// <summary>The opaque non-zero value a program holds for this map (CONST_PTR_TO_MAP); resolve with <see cref="FromHandle"/>.</summary>
-    public nint Handle => (nint)Id;
+    internal nint Handle => (nint)Id;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static BpfMap? FromHandle(nint handle) => handle > 0 && handle <= uint.MaxValue ? FromId((uint)handle) : null;
+    internal static BpfMap? FromHandle(nint handle) => handle > 0 && handle <= uint.MaxValue ? FromId((uint)handle) : null;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static BpfMap? FromId(uint id) =>
@@ -127,7 +127,7 @@ public abstract unsafe class BpfMap : IDisposable
     public abstract int Count { get; }
 
     /// <summary>Receives element-release notifications (the Timers component). Null: nobody listens.</summary>
-    public IMapElementObserver? ElementObserver
+    internal IMapElementObserver? ElementObserver
     {
         get => Volatile.Read(ref _observer);
         set => Volatile.Write(ref _observer, value);
@@ -199,26 +199,26 @@ public abstract unsafe class BpfMap : IDisposable
     // ---- program API (what the helpers call) ----
 
     /// <summary><c>bpf_map_lookup_elem</c>: the value's real address (this run's CPU copy for per-CPU maps), or 0.</summary>
-    public virtual nint LookupElem(nint key) => 0;
+    internal virtual nint LookupElem(nint key) => 0;
 
     /// <summary><c>bpf_map_lookup_percpu_elem</c>: the copy of <paramref name="cpu"/>, 0 when out of range.</summary>
-    public virtual nint LookupPercpuElem(nint key, uint cpu) => 0;
+    internal virtual nint LookupPercpuElem(nint key, uint cpu) => 0;
 
-    public virtual long UpdateElem(nint key, nint value, ulong flags) => Errno.EINVAL.ToHelperResult();
-    public virtual long DeleteElem(nint key) => Errno.EINVAL.ToHelperResult();
-    public virtual long PushElem(nint value, ulong flags) => Errno.EINVAL.ToHelperResult();
-    public virtual long PopElem(nint value) => Errno.EINVAL.ToHelperResult();
-    public virtual long PeekElem(nint value) => Errno.EINVAL.ToHelperResult();
+    internal virtual long UpdateElem(nint key, nint value, ulong flags) => Errno.EINVAL.ToHelperResult();
+    internal virtual long DeleteElem(nint key) => Errno.EINVAL.ToHelperResult();
+    internal virtual long PushElem(nint value, ulong flags) => Errno.EINVAL.ToHelperResult();
+    internal virtual long PopElem(nint value) => Errno.EINVAL.ToHelperResult();
+    internal virtual long PeekElem(nint value) => Errno.EINVAL.ToHelperResult();
 
     /// <summary>
     /// For a value address a program obtained: the address of that element's key (HASH family: inside the
     /// element, valid while it lives), or 0 where the map has no key memory (arrays: use <see cref="ArrayMap.TryGetIndex"/>).
     /// What <c>bpf_timer_init</c> needs to give the callback its key argument.
     /// </summary>
-    public virtual nint KeyAddressOfValue(nint valueAddress) => 0;
+    internal virtual nint KeyAddressOfValue(nint valueAddress) => 0;
 
     /// <summary>The run's CPU folded into this map's possible CPUs.</summary>
-    protected int CurrentCpu
+    private protected int CurrentCpu
     {
         get
         {
@@ -227,22 +227,22 @@ public abstract unsafe class BpfMap : IDisposable
         }
     }
 
-    protected void CheckKey(ReadOnlySpan<byte> key)
+    private protected void CheckKey(ReadOnlySpan<byte> key)
     {
         if (key.Length < KeySize) ThrowHelper.BufferTooSmall(nameof(key), KeySize, key.Length);
     }
 
-    protected void CheckHostValue(int length, string parameter)
+    private protected void CheckHostValue(int length, string parameter)
     {
         if (length < HostValueSize) ThrowHelper.BufferTooSmall(parameter, HostValueSize, length);
     }
 
-    protected void ThrowIfDisposed()
+    private protected void ThrowIfDisposed()
     {
         if (IsDisposed) ThrowHelper.Disposed(Name);
     }
 
-    protected void NotifyReleasing(nint value, nint key, ElementReleaseReason reason) =>
+    private protected void NotifyReleasing(nint value, nint key, ElementReleaseReason reason) =>
         ElementObserver?.OnElementReleasing(this, value, key, reason);
 
     public void Dispose()

@@ -29,7 +29,7 @@ public enum Errno
     ENOTSUPP = 524,
 }
 
-public static class ErrnoExtensions
+internal static class ErrnoExtensions
 {
     /// <summary>The value a helper returns in r0: 0 or <c>-errno</c>.</summary>
     public static long ToHelperResult(this Errno errno) => -(long)(int)errno;

@@ -9,8 +9,8 @@ public sealed record MapCreateOptions
     public int PossibleCpus { get; init; } = Environment.ProcessorCount;
 
     /// <summary>The reclamation domain; every engine must enter runs on the same one (normally <see cref="EpochManager.Shared"/>).</summary>
-    public EpochManager Epochs { get; init; } = EpochManager.Shared;
+    internal EpochManager Epochs { get; init; } = EpochManager.Shared;
 
     /// <summary>Whether a network interface index names a device (DEVMAP/DEVMAP_HASH updates); defaults to this machine's.</summary>
-    public Func<uint, bool> InterfaceExists { get; init; } = HostInterfaces.Exists;
+    internal Func<uint, bool> InterfaceExists { get; init; } = HostInterfaces.Exists;
 }

@@ -44,7 +44,7 @@ public enum MapCreateFlags : uint
 }
 
 /// <summary>Flags and query selectors of the ring buffer helpers (uapi values).</summary>
-public static class RingBufferFlags
+internal static class RingBufferFlags
 {
     public const ulong NoWakeup = 1;
     public const ulong ForceWakeup = 2;

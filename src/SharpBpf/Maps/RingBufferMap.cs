@@ -40,7 +40,7 @@ public sealed unsafe class RingBufferMap : BpfMap
     public override Errno GetNextKey(ReadOnlySpan<byte> key, Span<byte> nextKey) => Errno.ENOTSUPP;
 
     /// <summary><c>bpf_ringbuf_reserve</c>: the sample's address (after the header), or 0 when it does not fit or flags ≠ 0.</summary>
-    public nint Reserve(ulong size, ulong flags)
+    internal nint Reserve(ulong size, ulong flags)
     {
         if (flags != 0 || size > (uint.MaxValue >> 2)) return 0;
         var length = (size + RingBufferFlags.HeaderSize + 7) & ~7UL;
@@ -71,10 +71,10 @@ public sealed unsafe class RingBufferMap : BpfMap
     }
 
     /// <summary><c>bpf_ringbuf_submit</c>.</summary>
-    public void Submit(nint sample, ulong flags) => Commit(sample, discard: false);
+    internal void Submit(nint sample, ulong flags) => Commit(sample, discard: false);
 
     /// <summary><c>bpf_ringbuf_discard</c>.</summary>
-    public void Discard(nint sample, ulong flags) => Commit(sample, discard: true);
+    internal void Discard(nint sample, ulong flags) => Commit(sample, discard: true);
 
     private void Commit(nint sample, bool discard)
     {
@@ -93,7 +93,7 @@ public sealed unsafe class RingBufferMap : BpfMap
     }
 
     /// <summary><c>bpf_ringbuf_output</c>: 0, -EINVAL for unknown flags, -EAGAIN when full.</summary>
-    public long Output(nint data, ulong size, ulong flags)
+    internal long Output(nint data, ulong size, ulong flags)
     {
         if ((flags & ~(RingBufferFlags.NoWakeup | RingBufferFlags.ForceWakeup)) != 0) return Errno.EINVAL.ToHelperResult();
         var sample = Reserve(size, 0);

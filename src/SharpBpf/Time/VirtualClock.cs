@@ -65,7 +65,7 @@ public sealed class VirtualClock : IBpfClock
             : (clockNs > long.MaxValue + offset ? long.MaxValue : clockNs - offset);
     }
 
-    public void Attach(IVirtualTimeScheduler scheduler)
+    internal void Attach(IVirtualTimeScheduler scheduler)
     {
         lock (_gate)
         {
@@ -74,7 +74,7 @@ public sealed class VirtualClock : IBpfClock
         }
     }
 
-    public void Detach(IVirtualTimeScheduler scheduler)
+    internal void Detach(IVirtualTimeScheduler scheduler)
     {
         lock (_gate)
         {
