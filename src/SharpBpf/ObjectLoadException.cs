@@ -34,7 +34,7 @@ public sealed class ObjectLoadException : BpfException
     public string? SymbolName { get; }
 
     /// <summary>The same problem, placed in a file (readers that work on bytes do not know the file name).</summary>
-    public ObjectLoadException InFile(string fileName) =>
+    internal ObjectLoadException InFile(string fileName) =>
         FileName is null ? new ObjectLoadException(Reason, fileName, SectionName, Offset, SymbolName, InnerException) : this;
 
     private static string Format(string reason, string? fileName, string? sectionName, long? offset, string? symbolName)

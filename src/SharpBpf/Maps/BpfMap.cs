@@ -91,7 +91,7 @@ public abstract unsafe class BpfMap : IDisposable
     internal static BpfMap? FromHandle(nint handle) => handle > 0 && handle <= uint.MaxValue ? FromId((uint)handle) : null;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static BpfMap? FromId(uint id) =>
+    internal static BpfMap? FromId(uint id) =>
         ById is var table && id < (uint)table.Length && table[id] is { } weak && weak.TryGetTarget(out var map) && !map.IsDisposed
             ? map
             : null;
@@ -136,16 +136,16 @@ public abstract unsafe class BpfMap : IDisposable
     // ---- user references (R31) ----
 
     /// <summary>References held by the host (the kernel's usercnt: fds and pins). A new map holds one.</summary>
-    public int UserReferenceCount => Volatile.Read(ref _userReferences);
+    internal int UserReferenceCount => Volatile.Read(ref _userReferences);
 
-    public void AddUserReference()
+    internal void AddUserReference()
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         Interlocked.Increment(ref _userReferences);
     }
 
     /// <summary>Drops one user reference; dropping the last one tells the observer (timers are cancelled and freed).</summary>
-    public void ReleaseUserReference()
+    internal void ReleaseUserReference()
     {
         int current;
         do
@@ -158,7 +158,7 @@ public abstract unsafe class BpfMap : IDisposable
     }
 
     /// <summary>Drops every user reference (<c>release-maps</c>); no-op when none is left.</summary>
-    public void ReleaseUserReferences()
+    internal void ReleaseUserReferences()
     {
         if (Interlocked.Exchange(ref _userReferences, 0) != 0) ElementObserver?.OnUserReferencesReleased(this);
     }

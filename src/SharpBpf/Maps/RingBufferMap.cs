@@ -15,7 +15,7 @@ namespace SharpBpf.Maps;
 public sealed unsafe class RingBufferMap : BpfMap
 {
     /// <summary>Page index of the data area in the kernel's layout (header, consumer, producer pages come first).</summary>
-    public const int DataPageOffset = 3;
+    internal const int DataPageOffset = 3;
 
     private readonly byte* _data;
     private readonly ulong _mask;

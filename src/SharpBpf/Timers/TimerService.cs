@@ -128,7 +128,7 @@ public sealed partial class TimerService : IDisposable
     public long FireCount => Interlocked.Read(ref _fireCount);
 
     /// <summary>True on a thread that is running a timer callback right now.</summary>
-    public static bool InCallback => t_running is not null;
+    internal static bool InCallback => t_running is not null;
 
     /// <summary><c>bpf_timer_init(timer, map, flags)</c>: flags select the clock (0, 1 or 7) (R10-R12).</summary>
     internal long Init(nint timer, ITimerMap map, ulong flags)
