@@ -51,8 +51,10 @@ public sealed class ProgramSpec
     /// <summary><see cref="ProgramType.Unspecified"/> when the section name follows no known convention (libbpf refuses to load such a program).</summary>
     public ProgramType Type => Convention?.Type ?? ProgramType.Unspecified;
 
+    /// <summary>The attach type the section name implies (<c>expected_attach_type</c>), or null when it implies none.</summary>
     public AttachType? ExpectedAttachType => Convention?.ExpectedAttachType;
 
+    /// <summary>The <c>prog_flags</c> the section name implies (sleepable, XDP frags).</summary>
     public ProgramFlags Flags => Convention?.Flags ?? ProgramFlags.None;
 
     /// <summary>The kernel's name of the type: <c>xdp</c>, <c>sched_cls</c>, <c>socket_filter</c>, …</summary>
@@ -108,5 +110,6 @@ public sealed class ProgramSpec
         return best is not null && best.InstructionIndex >= functionStart ? best : null;
     }
 
+    /// <summary>The name, section, type and instruction count.</summary>
     public override string ToString() => $"{Name} ({SectionName}, {TypeName}, {Instructions.Length} slots)";
 }

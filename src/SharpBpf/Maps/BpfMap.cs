@@ -15,7 +15,7 @@ public abstract unsafe class BpfMap : IDisposable
     /// <summary>
     /// Live maps by id (weakly: a map nobody holds can still be collected), indexed, not hashed: helpers resolve a
     /// handle on every call, and a dictionary probe cost more than the array lookup it served. Grown under
-    /// <see cref="ByIdGate"/>, read without a lock.
+    /// <summary><see cref="ByIdGate"/>, read without a lock.</summary>
     /// </summary>
     private static WeakReference<BpfMap>?[] ById = new WeakReference<BpfMap>?[64];
     private static readonly Lock ByIdGate = new();
@@ -66,19 +66,30 @@ public abstract unsafe class BpfMap : IDisposable
         }
     }
 
+    /// <summary>The creation input: type, sizes, flags, special fields.</summary>
     public MapDefinition Definition { get; }
+    /// <summary>The host-side creation knobs (possible CPUs).</summary>
     public MapCreateOptions Options { get; }
     internal ValueLayout Layout { get; }
     internal EpochManager Epochs => Options.Epochs;
 
+    /// <summary>The map's name.</summary>
     public string Name => Definition.Name;
+    /// <summary>The map type.</summary>
     public MapType Type => Definition.Type;
+    /// <summary>Key size in bytes (0 for maps without keys).</summary>
     public int KeySize => (int)Definition.KeySize;
+    /// <summary>Value size in bytes, as a program sees one value (one CPU's copy for per-CPU maps; see <see cref="HostValueSize"/>).</summary>
     public int ValueSize => (int)Definition.ValueSize;
+    /// <summary>The <c>max_entries</c> attribute.</summary>
     public int MaxEntries => (int)Definition.MaxEntries;
+    /// <summary>The <c>map_flags</c> the map was created with.</summary>
     public MapCreateFlags Flags => Definition.Flags;
+    /// <summary>Timers, spin locks and other kernel-managed fields in the value; their bytes read as zero from the host.</summary>
     public IReadOnlyList<SpecialField> SpecialFields => Definition.SpecialFields;
+    /// <summary>How many per-CPU copies a per-CPU value has.</summary>
     public int PossibleCpus => Options.PossibleCpus;
+    /// <summary>True for the per-CPU types, whose host values are one copy per possible CPU.</summary>
     public bool IsPerCpu => Type.IsPerCpu();
 
     /// <summary>Process-unique map id (like the kernel's map id); what map-in-map lookups from the host return.</summary>
@@ -121,6 +132,7 @@ public abstract unsafe class BpfMap : IDisposable
     /// <summary>Size of the per-CPU slot in host buffers and in native memory.</summary>
     public int PerCpuStride => (int)MapCreateValidator.Round8(Definition.ValueSize);
 
+    /// <summary>True once the map is disposed; its operations then throw <see cref="ObjectDisposedException"/>.</summary>
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>Number of elements currently present (arrays: <see cref="MaxEntries"/>).</summary>
@@ -245,6 +257,7 @@ public abstract unsafe class BpfMap : IDisposable
     private protected void NotifyReleasing(nint value, nint key, ElementReleaseReason reason) =>
         ElementObserver?.OnElementReleasing(this, value, key, reason);
 
+    /// <summary>Cancels the timers in the map's values and frees its memory once no run in flight can still use it.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;

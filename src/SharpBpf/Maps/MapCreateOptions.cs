@@ -3,6 +3,7 @@ namespace SharpBpf.Maps;
 /// <summary>Host-side knobs of map creation that the kernel takes from the machine.</summary>
 public sealed record MapCreateOptions
 {
+    /// <summary>The machine's defaults.</summary>
     public static MapCreateOptions Default { get; } = new();
 
     /// <summary>num_possible_cpus(): how many copies a per-CPU value has. Defaults to <see cref="Environment.ProcessorCount"/>.</summary>

@@ -8,7 +8,7 @@ namespace SharpBpf.Maps;
 /// each rounded up to 8 bytes, 64-bit producer/consumer positions. The kernel maps the data twice so a record
 /// that wraps is contiguous; we keep a second copy-area after the data instead and fold a wrapped record back
 /// into place when it is committed, which is equivalent because nobody may read a record before its commit.
-/// <c>pg_off</c> is the header's page offset from the start of the kernel's <c>struct bpf_ringbuf</c> (the data
+/// <summary><c>pg_off</c> is the header's page offset from the start of the kernel's <c>struct bpf_ringbuf</c> (the data</summary>
 /// begins at page <see cref="DataPageOffset"/>). A discarded record still counts as available data until consumed.
 /// Does not: wake anything up (the wakeup flags are validated and ignored), or implement BPF_F_RB_OVERWRITE.
 /// </summary>
@@ -30,13 +30,19 @@ public sealed unsafe class RingBufferMap : BpfMap
         _data = ValueLayout.AllocateZeroed((nuint)definition.MaxEntries * 2);
     }
 
+    /// <summary>Bytes of committed records not yet consumed (<c>bpf_ringbuf_query(BPF_RB_AVAIL_DATA)</c>).</summary>
     public override int Count => (int)Math.Min(int.MaxValue, Query(RingBufferFlags.QueryAvailableData));
 
+    /// <summary>The ring's data size in bytes (<c>max_entries</c>, a power of two).</summary>
     public ulong RingSize => _mask + 1;
 
+    /// <summary>A ring buffer has no elements: always <see cref="Errno.ENOTSUPP"/>, as in Linux.</summary>
     public override Errno Lookup(ReadOnlySpan<byte> key, Span<byte> value, MapUpdateFlags flags = MapUpdateFlags.Any) => Errno.ENOTSUPP;
+    /// <summary>A ring buffer has no elements: always <see cref="Errno.ENOTSUPP"/>, as in Linux.</summary>
     public override Errno Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, MapUpdateFlags flags = MapUpdateFlags.Any) => Errno.ENOTSUPP;
+    /// <summary>A ring buffer has no elements: always <see cref="Errno.ENOTSUPP"/>, as in Linux.</summary>
     public override Errno Delete(ReadOnlySpan<byte> key) => Errno.ENOTSUPP;
+    /// <summary>A ring buffer has no elements: always <see cref="Errno.ENOTSUPP"/>, as in Linux.</summary>
     public override Errno GetNextKey(ReadOnlySpan<byte> key, Span<byte> nextKey) => Errno.ENOTSUPP;
 
     /// <summary><c>bpf_ringbuf_reserve</c>: the sample's address (after the header), or 0 when it does not fit or flags ≠ 0.</summary>
@@ -158,5 +164,6 @@ public sealed unsafe class RingBufferMap : BpfMap
         }
     }
 
+    /// <inheritdoc/>
     protected override void FreeMemory() => Epochs.Retire((nint)_data);
 }

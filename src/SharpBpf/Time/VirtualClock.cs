@@ -2,7 +2,7 @@ namespace SharpBpf.Time;
 
 /// <summary>
 /// Deterministic time for tests and capture replay. It only moves when <see cref="Advance(long)"/> or
-/// <see cref="AdvanceTo"/> is called, and it fires every due timer synchronously on the caller's thread, in
+/// <summary><see cref="AdvanceTo"/> is called, and it fires every due timer synchronously on the caller's thread, in</summary>
 /// (deadline, arming order), including timers armed or re-armed by callbacks during the same advance. The kernel
 /// has no such clock; this is what lets a timer test run in microseconds without sleeping.
 /// </summary>
@@ -32,19 +32,24 @@ public sealed class VirtualClock : IBpfClock
         TaiOffset = taiOffsetNs;
     }
 
+    /// <summary>Boottime minus monotonic time, in ns.</summary>
     public long BootOffset { get; }
+    /// <summary>Realtime minus monotonic time, in ns (the wall clock at boot).</summary>
     public long RealtimeOffset { get; }
+    /// <summary>TAI minus realtime, in ns.</summary>
     public long TaiOffset { get; }
 
     /// <summary>A guard against callbacks that re-arm themselves for "now" forever: an advance that fires more
     /// timers than this stops with <see cref="InvalidOperationException"/> instead of hanging the host.</summary>
     public long MaxFiresPerAdvance { get; set; } = 100_000_000;
 
+    /// <inheritdoc/>
     public bool IsVirtual => true;
 
     /// <summary>Current monotonic time in nanoseconds.</summary>
     public long Now => Volatile.Read(ref _monotonic);
 
+    /// <inheritdoc/>
     public long GetTime(ClockId clock) => ToClock(clock, Now);
 
     /// <summary>Converts a monotonic instant to the same instant on <paramref name="clock"/>.</summary>
@@ -92,6 +97,8 @@ public sealed class VirtualClock : IBpfClock
         return AdvanceTo(nanoseconds > long.MaxValue - now ? long.MaxValue : now + nanoseconds);
     }
 
+    /// <summary>Moves time forward by <paramref name="duration"/>, firing what falls due on the way.</summary>
+    /// <returns>How many timers fired.</returns>
     public long Advance(TimeSpan duration) => Advance(checked(duration.Ticks * 100));
 
     /// <summary>Moves monotonic time to <paramref name="monotonicNs"/> (not backwards), firing what falls due.</summary>

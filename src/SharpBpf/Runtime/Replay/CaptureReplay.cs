@@ -9,7 +9,7 @@ namespace SharpBpf.Runtime.Replay;
 
 /// <summary>
 /// Puts every packet of a capture through an XDP program in file order, with time that follows the capture. On a
-/// <see cref="VirtualClock"/> the capture drives the clock: before each packet it advances by the gap since the first
+/// <summary><see cref="VirtualClock"/> the capture drives the clock: before each packet it advances by the gap since the first</summary>
 /// packet, firing every timer due by then in deadline order, so an idle flow's timer fires between the same two
 /// packets as on the wire (a packet stamped earlier than the one before it does not move time back). On a real
 /// clock the packets are paced in real time (scaled by <see cref="ReplayOptions.Speed"/>) while the timer driver
@@ -20,7 +20,7 @@ public static class CaptureReplay
 {
     /// <summary>
     /// A virtual clock for replaying <paramref name="capturePath"/>: CLOCK_MONOTONIC and BOOTTIME start where a new
-    /// <see cref="VirtualClock"/> starts them, CLOCK_REALTIME and TAI read the capture's own timestamps.
+    /// <summary><see cref="VirtualClock"/> starts them, CLOCK_REALTIME and TAI read the capture's own timestamps.</summary>
     /// </summary>
     public static VirtualClock VirtualClockFor(string capturePath)
     {
@@ -29,6 +29,8 @@ public static class CaptureReplay
         return reader.Read(out var first) ? new VirtualClock(start, realtimeOffsetNs: first.TimestampNs - start) : new VirtualClock();
     }
 
+    /// <summary>Replays <paramref name="capture"/> through the XDP program <paramref name="programName"/> of <paramref name="obj"/>, on the object's clock.</summary>
+    /// <returns>What the replay did; <see cref="ReplaySummary.Error"/> says why it stopped early, if it did.</returns>
     public static ReplaySummary Run(BpfObject obj, string programName, CaptureReader capture, ReplayOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(obj);
