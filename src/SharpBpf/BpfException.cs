@@ -2,7 +2,7 @@ namespace SharpBpf;
 
 /// <summary>
 /// The input — an object file, assembly text, a program — is at fault. API misuse is reported with
-/// <summary><see cref="ArgumentException"/> or <see cref="InvalidOperationException"/> instead, never with this type.</summary>
+/// <see cref="ArgumentException"/> or <see cref="InvalidOperationException"/> instead, never with this type.
 /// </summary>
 public abstract class BpfException : Exception
 {

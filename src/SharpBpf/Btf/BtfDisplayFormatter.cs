@@ -10,7 +10,7 @@ namespace SharpBpf.Btf;
 /// as <c>[…]</c>, enums by name, char arrays as strings, DATASEC as its variables. Network-order fields print as what
 /// they mean where their types say so: a <c>__be16</c> as its host-order number (a port), a <c>__be32</c> whose
 /// member is named like an address (saddr, daddr, addr, ip…) as a dotted IPv4 address, a 16-byte array or
-/// <summary><c>struct in6_addr</c> named like an address as IPv6. Special fields (<c>bpf_timer</c>, <c>bpf_spin_lock</c>)</summary>
+/// <c>struct in6_addr</c> named like an address as IPv6. Special fields (<c>bpf_timer</c>, <c>bpf_spin_lock</c>)
 /// print as their kind: user space reads their bytes as zero.
 /// </summary>
 public static class BtfDisplayFormatter

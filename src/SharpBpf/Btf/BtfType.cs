@@ -4,7 +4,7 @@ namespace SharpBpf.Btf;
 
 /// <summary>
 /// One BTF type. <see cref="Id"/> is its index in <see cref="BtfSpec.Types"/> (0 is <c>void</c>); an empty
-/// <summary><see cref="Name"/> means anonymous. References to other types are type ids, resolved through the spec,</summary>
+/// <see cref="Name"/> means anonymous. References to other types are type ids, resolved through the spec,
 /// so the object model stays a flat, immutable table like the wire format.
 /// </summary>
 public abstract record BtfType(uint Id, string Name)

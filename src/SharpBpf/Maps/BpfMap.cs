@@ -15,7 +15,7 @@ public abstract unsafe class BpfMap : IDisposable
     /// <summary>
     /// Live maps by id (weakly: a map nobody holds can still be collected), indexed, not hashed: helpers resolve a
     /// handle on every call, and a dictionary probe cost more than the array lookup it served. Grown under
-    /// <summary><see cref="ByIdGate"/>, read without a lock.</summary>
+    /// <see cref="ByIdGate"/>, read without a lock.
     /// </summary>
     private static WeakReference<BpfMap>?[] ById = new WeakReference<BpfMap>?[64];
     private static readonly Lock ByIdGate = new();

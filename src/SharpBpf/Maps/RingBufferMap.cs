@@ -8,7 +8,7 @@ namespace SharpBpf.Maps;
 /// each rounded up to 8 bytes, 64-bit producer/consumer positions. The kernel maps the data twice so a record
 /// that wraps is contiguous; we keep a second copy-area after the data instead and fold a wrapped record back
 /// into place when it is committed, which is equivalent because nobody may read a record before its commit.
-/// <summary><c>pg_off</c> is the header's page offset from the start of the kernel's <c>struct bpf_ringbuf</c> (the data</summary>
+/// <c>pg_off</c> is the header's page offset from the start of the kernel's <c>struct bpf_ringbuf</c> (the data
 /// begins at page <see cref="DataPageOffset"/>). A discarded record still counts as available data until consumed.
 /// Does not: wake anything up (the wakeup flags are validated and ignored), or implement BPF_F_RB_OVERWRITE.
 /// </summary>

@@ -10,7 +10,7 @@ namespace SharpBpf.Runtime;
 /// <summary>
 /// Runs one XDP program over a stream of packets with one prepared context: the frame, the xdp_md and the run's
 /// regions are made once and reset per packet, so a packet costs its copy and the program, nothing allocated. Each
-/// <summary><see cref="Run"/> is a test run of that packet (the same results as <see cref="BpfProgram.Run"/> without ctx_in).</summary>
+/// <see cref="Run"/> is a test run of that packet (the same results as <see cref="BpfProgram.Run"/> without ctx_in).
 /// Not thread-safe: one runner per thread (each runner is its own packet buffer).
 /// </summary>
 public sealed class PacketRunner : IDisposable

@@ -2,7 +2,7 @@ namespace SharpBpf.Time;
 
 /// <summary>
 /// Deterministic time for tests and capture replay. It only moves when <see cref="Advance(long)"/> or
-/// <summary><see cref="AdvanceTo"/> is called, and it fires every due timer synchronously on the caller's thread, in</summary>
+/// <see cref="AdvanceTo"/> is called, and it fires every due timer synchronously on the caller's thread, in
 /// (deadline, arming order), including timers armed or re-armed by callbacks during the same advance. The kernel
 /// has no such clock; this is what lets a timer test run in microseconds without sleeping.
 /// </summary>

@@ -6,9 +6,9 @@ namespace SharpBpf.Timers;
 
 /// <summary>
 /// The BPF timers of one runtime: the four helpers (<c>bpf_timer_init</c> 169, <c>_set_callback</c> 170,
-/// <summary><c>_start</c> 171, <c>_cancel</c> 172) with the kernel's order of checks and return values, the lifecycle entry</summary>
+/// <c>_start</c> 171, <c>_cancel</c> 172) with the kernel's order of checks and return values, the lifecycle entry
 /// points the maps call, one timer queue per clock, and the thread that fires them: the caller of
-/// <summary><see cref="VirtualClock.Advance(long)"/> in virtual time, a timerfd-driven driver thread in real time.</summary>
+/// <see cref="VirtualClock.Advance(long)"/> in virtual time, a timerfd-driven driver thread in real time.
 /// </summary>
 /// <remarks>
 /// A <c>struct bpf_timer</c> slot (16 bytes in map memory) holds a nonzero handle in its first 8 bytes (pool index
@@ -72,7 +72,7 @@ public sealed partial class TimerService : IDisposable
     public const long MaxRealTimeSpinNanoseconds = 1_000_000;
 
     /// <summary>How long before a real-time deadline the driver thread wakes up and then spins (ns, at most
-    /// <summary><see cref="MaxRealTimeSpinNanoseconds"/>). The default covers the ~25 µs wake-up latency measured with a 1 ns</summary>
+    /// <see cref="MaxRealTimeSpinNanoseconds"/>). The default covers the ~25 µs wake-up latency measured with a 1 ns
     /// timer slack. The spin never lasts longer than this much monotonic time, whatever the clocks do.</summary>
     public long RealTimeSpinNanoseconds
     {
@@ -93,7 +93,7 @@ public sealed partial class TimerService : IDisposable
     /// asks for <see cref="DefaultRealTimeSchedulingPriority"/>: the kernel fires hrtimers from interrupt context, ahead
     /// of every thread, and on a busy machine a normal thread that slept waits milliseconds for a time slice. Needs
     /// CAP_SYS_NICE (or an RLIMIT_RTPRIO); without it the thread silently runs normally and
-    /// <summary><see cref="RealTimeSchedulingError"/> says why. Read when the driver thread starts, at the first real-time arm.</summary>
+    /// <see cref="RealTimeSchedulingError"/> says why. Read when the driver thread starts, at the first real-time arm.
     /// Like the kernel's softirq, which hands what is left to the normal-priority ksoftirqd after 2 ms, the driver
     /// drops to normal scheduling when it has fired for 2 ms without catching up (a callback re-arming itself with
     /// 0 ns, a burst of due timers), and takes SCHED_FIFO again once nothing is due: it cannot hold a CPU.
@@ -238,7 +238,7 @@ public sealed partial class TimerService : IDisposable
     }
 
     /// <summary>
-    /// <summary><c>bpf_timer_cancel(timer)</c> (R17, R18): unregisters the callback, disarms, and waits for a callback of</summary>
+    /// <c>bpf_timer_cancel(timer)</c> (R17, R18): unregisters the callback, disarms, and waits for a callback of
     /// this timer running on another thread. Returns 1 if it was armed, else 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -9,7 +9,7 @@ namespace SharpBpf.Runtime.Replay;
 
 /// <summary>
 /// Puts every packet of a capture through an XDP program in file order, with time that follows the capture. On a
-/// <summary><see cref="VirtualClock"/> the capture drives the clock: before each packet it advances by the gap since the first</summary>
+/// <see cref="VirtualClock"/> the capture drives the clock: before each packet it advances by the gap since the first
 /// packet, firing every timer due by then in deadline order, so an idle flow's timer fires between the same two
 /// packets as on the wire (a packet stamped earlier than the one before it does not move time back). On a real
 /// clock the packets are paced in real time (scaled by <see cref="ReplayOptions.Speed"/>) while the timer driver
@@ -20,7 +20,7 @@ public static class CaptureReplay
 {
     /// <summary>
     /// A virtual clock for replaying <paramref name="capturePath"/>: CLOCK_MONOTONIC and BOOTTIME start where a new
-    /// <summary><see cref="VirtualClock"/> starts them, CLOCK_REALTIME and TAI read the capture's own timestamps.</summary>
+    /// <see cref="VirtualClock"/> starts them, CLOCK_REALTIME and TAI read the capture's own timestamps.
     /// </summary>
     public static VirtualClock VirtualClockFor(string capturePath)
     {
