@@ -297,7 +297,7 @@ internal sealed class KernelObject : IDisposable
     private static unsafe void DisablePinning(nint handle)
     {
         for (nint map = LibBpf.ObjectNextMap(handle, 0); map != 0; map = LibBpf.ObjectNextMap(handle, map))
-            LibBpf.MapSetPinPath(map, null);
+            _ = LibBpf.MapSetPinPath(map, null); // clearing a pin path only frees a string: it cannot fail
     }
 
     private unsafe void Describe()

@@ -185,7 +185,7 @@ public sealed class BpfObject : IDisposable
         kind == EngineKind.Jit && JitEngine.IsSupported ? CreateJit() : InterpreterEngine.Instance;
 
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "guarded by JitEngine.IsSupported")]
-    private static IExecutionEngine CreateJit() => new JitEngine();
+    private static JitEngine CreateJit() => new JitEngine();
 
     /// <summary>Cancels every timer, waits for running callbacks, and frees every map.</summary>
     public void Dispose()
