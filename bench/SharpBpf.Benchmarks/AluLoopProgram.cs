@@ -17,7 +17,7 @@ public static class AluLoopProgram
     public static string DataFile => Path.Combine(AppContext.BaseDirectory, "Programs", "alu-loop.data");
 
     /// <summary>The assembled program; throws when the file does not assemble.</summary>
-    public static Instruction[] Build() => Load().Program!;
+    internal static Instruction[] Build() => Load().Program!;
 
     /// <summary>The file's <c>-- result</c>, which every engine must return.</summary>
     public static ulong ExpectedResult => Load().ExpectedResult!.Value;

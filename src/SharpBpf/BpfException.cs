@@ -6,6 +6,7 @@ namespace SharpBpf;
 /// </summary>
 public abstract class BpfException : Exception
 {
+    /// <summary>Creates the exception with its message and the exception that caused it, if any.</summary>
     protected BpfException(string message, Exception? inner = null) : base(message, inner)
     {
     }

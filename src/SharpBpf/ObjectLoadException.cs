@@ -9,6 +9,13 @@ namespace SharpBpf;
 /// </summary>
 public sealed class ObjectLoadException : BpfException
 {
+    /// <summary>Creates the exception; the message is built from the parts that are given.</summary>
+    /// <param name="reason">What is wrong, without the position.</param>
+    /// <param name="fileName">The object file, when known.</param>
+    /// <param name="sectionName">The ELF section at fault.</param>
+    /// <param name="offset">Byte offset within the section (or the file).</param>
+    /// <param name="symbolName">The symbol involved.</param>
+    /// <param name="inner">The exception that caused this one.</param>
     public ObjectLoadException(string reason, string? fileName = null, string? sectionName = null,
         long? offset = null, string? symbolName = null, Exception? inner = null)
         : base(Format(reason, fileName, sectionName, offset, symbolName), inner)
@@ -23,6 +30,7 @@ public sealed class ObjectLoadException : BpfException
     /// <summary>What is wrong, without the position.</summary>
     public string Reason { get; }
 
+    /// <summary>The object file, or null when the bytes were loaded without a name.</summary>
     public string? FileName { get; }
 
     /// <summary>The section the problem is in; for BTF problems <c>.BTF</c> or <c>.BTF.ext</c>.</summary>
@@ -31,10 +39,11 @@ public sealed class ObjectLoadException : BpfException
     /// <summary>Byte offset within the section (or within the file when there is no section).</summary>
     public long? Offset { get; }
 
+    /// <summary>The ELF symbol involved (a map, a function, a relocation target), when there is one.</summary>
     public string? SymbolName { get; }
 
     /// <summary>The same problem, placed in a file (readers that work on bytes do not know the file name).</summary>
-    public ObjectLoadException InFile(string fileName) =>
+    internal ObjectLoadException InFile(string fileName) =>
         FileName is null ? new ObjectLoadException(Reason, fileName, SectionName, Offset, SymbolName, InnerException) : this;
 
     private static string Format(string reason, string? fileName, string? sectionName, long? offset, string? symbolName)

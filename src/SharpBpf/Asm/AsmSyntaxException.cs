@@ -4,7 +4,7 @@ namespace SharpBpf.Asm;
 /// Assembly text is not valid: an unknown mnemonic, a wrong operand, an undefined label, a value out of range.
 /// Positions are 1-based; <see cref="Column"/> points at the offending token.
 /// </summary>
-public sealed class AsmSyntaxException : BpfException
+internal sealed class AsmSyntaxException : BpfException
 {
     public AsmSyntaxException(int line, int column, string lineText, string reason)
         : base($"line {line}, column {column}: {reason}")

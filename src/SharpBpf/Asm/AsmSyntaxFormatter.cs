@@ -9,7 +9,7 @@ namespace SharpBpf.Asm;
 /// same bytes: jump and call targets as signed slot counts (<c>+3</c>, <c>-1</c>), lddw constants as 64-bit hex,
 /// other immediates in decimal. It does not invent labels; a whole-program listing is the Disassembler's.
 /// </summary>
-public sealed class AsmSyntaxFormatter : IInstructionFormatter
+internal sealed class AsmSyntaxFormatter : IInstructionFormatter
 {
     public static AsmSyntaxFormatter Instance { get; } = new();
 

@@ -24,7 +24,7 @@ namespace SharpBpf.Asm;
 /// <see cref="ProgramValidator"/>'s job), has no directives, sections, macros or expressions, and does not accept
 /// <c>%r11</c>–<c>%r15</c> as the reference assembler does.</para>
 /// </remarks>
-public static class Assembler
+internal static class Assembler
 {
     public const string ImplicitExitLabel = "exit";
 

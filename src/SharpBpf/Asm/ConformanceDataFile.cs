@@ -12,7 +12,7 @@ namespace SharpBpf.Asm;
 /// problems (a bad hex byte, a missing include) in <see cref="Problems"/>, so a runner reports them per file.
 /// It does not run anything, decide CPU versions or groups, or interpret uBPF's Python snippets.
 /// </remarks>
-public sealed class ConformanceDataFile
+internal sealed class ConformanceDataFile
 {
     internal ConformanceDataFile(string? path) => Path = path;
 

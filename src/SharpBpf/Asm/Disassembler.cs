@@ -5,7 +5,7 @@ using SharpBpf.Isa;
 namespace SharpBpf.Asm;
 
 /// <summary>The text form of a disassembly.</summary>
-public enum DisassemblySyntax
+internal enum DisassemblySyntax
 {
     /// <summary>The conformance assembly syntax, one instruction per line; re-assembles to the same bytes.</summary>
     Conformance,
@@ -20,7 +20,7 @@ public enum DisassemblySyntax
 /// bytecode: a slot that is not an instruction prints as <c>&lt;invalid: reason&gt;</c> and the listing goes on with
 /// the next slot. It does not print labels, symbols or section headers.
 /// </summary>
-public static class Disassembler
+internal static class Disassembler
 {
     public static string Disassemble(ReadOnlySpan<Instruction> program, DisassemblySyntax syntax)
     {

@@ -3,7 +3,7 @@ using SharpBpf.Isa;
 namespace SharpBpf.Asm;
 
 /// <summary>Formats one instruction as text; never throws for malformed instructions.</summary>
-public interface IInstructionFormatter
+internal interface IInstructionFormatter
 {
     /// <summary>
     /// Formats the instruction at slot <paramref name="pc"/>. <paramref name="next"/> is the following slot, needed by

@@ -16,7 +16,7 @@ namespace SharpBpf.Asm;
 /// kfunc call with a non-zero offset prints <c>call 0x4d, 0x3</c>. The pseudo <c>lddw</c> kinds print as llvm's
 /// <c>ld_pseudo</c>, which shows only the first slot's immediate. Meant to be reused by the kernel-style verifier log.
 /// </remarks>
-public sealed class LlvmSyntaxFormatter : IInstructionFormatter
+internal sealed class LlvmSyntaxFormatter : IInstructionFormatter
 {
     public static LlvmSyntaxFormatter Instance { get; } = new();
 

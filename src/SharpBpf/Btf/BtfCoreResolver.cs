@@ -10,7 +10,7 @@ namespace SharpBpf.Btf;
 /// value in the instruction must equal <see cref="Value"/> (libbpf's <c>validate</c>): false for bitfield
 /// offsets, sizes and left shifts, where clang's storage-unit choice may legitimately differ from libbpf's.
 /// </summary>
-public sealed record BtfCoreResult(ulong Value, uint? FieldSize, bool Validate = true);
+internal sealed record BtfCoreResult(ulong Value, uint? FieldSize, bool Validate = true);
 
 /// <summary>
 /// Resolves CO-RE relocations against the object's OWN BTF, as libbpf's <c>relo_core.c</c> does when the target
@@ -21,7 +21,7 @@ public sealed record BtfCoreResult(ulong Value, uint? FieldSize, bool Validate =
 /// Every existence check is therefore 1. Deliberately does not search kernel BTF for candidates, match
 /// "flavors" (<c>struct foo___v2</c>) or patch instructions.
 /// </summary>
-public static class BtfCoreResolver
+internal static class BtfCoreResolver
 {
     private const string Sec = BtfErrors.BtfExtSection;
 

@@ -15,6 +15,8 @@ namespace SharpBpf.Btf;
 /// </summary>
 public static class BtfDisplayFormatter
 {
+    /// <summary>Formats <paramref name="data"/> as a value of type <paramref name="typeId"/> the way <c>bpftool map dump</c> does (see the class remarks).</summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/> is shorter than the type.</exception>
     public static string Format(BtfSpec spec, uint typeId, ReadOnlySpan<byte> data)
     {
         ArgumentNullException.ThrowIfNull(spec);

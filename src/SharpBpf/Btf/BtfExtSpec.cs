@@ -8,7 +8,7 @@ namespace SharpBpf.Btf;
 /// strings resolved against the object's <c>.BTF</c>. Deliberately does not adjust offsets for subprogram
 /// linking or apply relocations (the loader does both, using <see cref="BtfCoreResolver"/> for the values).
 /// </summary>
-public sealed class BtfExtSpec
+internal sealed class BtfExtSpec
 {
     internal BtfExtSpec(ImmutableArray<BtfExtSection<BtfFuncInfo>> functions, ImmutableArray<BtfExtSection<BtfLineInfo>> lines,
         ImmutableArray<BtfExtSection<BtfCoreRelocation>> relocations)
@@ -48,7 +48,7 @@ public sealed class BtfExtSpec
 /// offsets outside <c>.BTF</c>'s strings, unknown CO-RE kinds and type ids outside the BTF are
 /// <see cref="ObjectLoadException"/>s with section <c>.BTF.ext</c> and the byte offset of the field.
 /// </summary>
-public static class BtfExtReader
+internal static class BtfExtReader
 {
     private const string Sec = BtfErrors.BtfExtSection;
     private const int MinHeader = 24;

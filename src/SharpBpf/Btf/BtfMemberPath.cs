@@ -6,6 +6,8 @@ namespace SharpBpf.Btf;
 /// </summary>
 public static class BtfMemberPath
 {
+    /// <summary>The type and byte offset of the member at <paramref name="path"/> inside a value of type <paramref name="typeId"/>.</summary>
+    /// <exception cref="ArgumentException">The path names a member the type does not have (the message lists the members it has), or indexes past an array.</exception>
     public static (uint TypeId, int Offset) Resolve(BtfSpec spec, uint typeId, string path)
     {
         ArgumentNullException.ThrowIfNull(spec);

@@ -8,7 +8,7 @@ namespace SharpBpf.Btf;
 /// plus one indented line per member, enumerator, parameter or section entry. Used for golden tests and by
 /// <c>sharpbpf show</c>. Does not print the C format (<c>format c</c>).
 /// </summary>
-public static class BtfRawFormatter
+internal static class BtfRawFormatter
 {
     public static string Format(BtfSpec spec)
     {

@@ -10,7 +10,7 @@ namespace SharpBpf.Btf;
 /// (it is detected and rejected), apply the kernel's load-time checks that a compiler's object does not yet
 /// satisfy (DATASEC sizes and offsets are 0 until libbpf fixes them), or handle split BTF (a base BTF).
 /// </summary>
-public static class BtfReader
+internal static class BtfReader
 {
     public const ushort Magic = 0xEB9F;
     public const byte Version = 1;

@@ -37,7 +37,7 @@ public sealed class BtfSpec
     /// <summary>All types, indexed by type id; <c>Types[0]</c> is <see cref="BtfVoid"/>.</summary>
     public IReadOnlyList<BtfType> Types => _types;
 
-    public BtfStringTable Strings { get; }
+    internal BtfStringTable Strings { get; }
 
     /// <summary>The type with this id; <see cref="ArgumentOutOfRangeException"/> when there is none.</summary>
     public BtfType this[uint id] => id < (uint)_types.Length

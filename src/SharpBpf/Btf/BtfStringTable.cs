@@ -6,7 +6,7 @@ namespace SharpBpf.Btf;
 /// The string section of a <c>.BTF</c> blob: NUL-terminated strings addressed by byte offset. Offset 0 is
 /// always the empty string. Strings are decoded on demand and cached.
 /// </summary>
-public sealed class BtfStringTable
+internal sealed class BtfStringTable
 {
     private readonly byte[] _bytes;
     private readonly Dictionary<uint, string> _cache = new();

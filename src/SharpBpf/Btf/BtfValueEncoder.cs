@@ -17,6 +17,8 @@ namespace SharpBpf.Btf;
 /// </summary>
 public static class BtfValueEncoder
 {
+    /// <summary>The bytes of <paramref name="value"/> as a value of type <paramref name="typeId"/> (see the class remarks for what a value may be).</summary>
+    /// <exception cref="ArgumentException">The value does not fit the type; the message names the member path.</exception>
     public static byte[] Encode(BtfSpec spec, uint typeId, object? value)
     {
         ArgumentNullException.ThrowIfNull(spec);

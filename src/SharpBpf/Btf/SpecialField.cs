@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace SharpBpf.Btf;
 
 /// <summary>The kernel's special map-value fields (<c>enum btf_field_type</c>), found by struct name or pointer type tag.</summary>
-public enum SpecialFieldKind
+internal enum SpecialFieldKind
 {
     SpinLock,
     ResSpinLock,
@@ -25,7 +25,7 @@ public enum SpecialFieldKind
 
 /// <summary>Which special fields to look for; <see cref="MapValue"/> is what <c>map_check_btf</c> asks for.</summary>
 [Flags]
-public enum SpecialFieldMask
+internal enum SpecialFieldMask
 {
     None = 0,
     SpinLock = 1 << 0,
@@ -44,7 +44,7 @@ public enum SpecialFieldMask
 }
 
 /// <summary>The kernel's names of the special field kinds.</summary>
-public static class SpecialFieldKinds
+internal static class SpecialFieldKinds
 {
     /// <summary>The struct that declares a field of this kind (<c>bpf_timer</c>); also the kernel's btf_field_type_name.</summary>
     public static string StructName(this SpecialFieldKind kind) => kind switch
@@ -64,7 +64,7 @@ public static class SpecialFieldKinds
 }
 
 /// <summary>One special field: its kind, byte offset from the start of the map value, and size.</summary>
-public readonly record struct SpecialField(SpecialFieldKind Kind, uint Offset, uint Size);
+internal readonly record struct SpecialField(SpecialFieldKind Kind, uint Offset, uint Size);
 
 /// <summary>
 /// What the kernel records for a map value type (<c>struct btf_record</c>). When <see cref="Problem"/> is set the
@@ -73,7 +73,7 @@ public readonly record struct SpecialField(SpecialFieldKind Kind, uint Offset, u
 /// <see cref="KernelError"/> holds the negative errno the kernel computed.
 /// <see cref="Notes"/> explain fields that were silently ignored (wrong size, misaligned).
 /// </summary>
-public sealed record SpecialFieldLayout(ImmutableArray<SpecialField> Fields, string? Problem, int KernelError, ImmutableArray<string> Notes)
+internal sealed record SpecialFieldLayout(ImmutableArray<SpecialField> Fields, string? Problem, int KernelError, ImmutableArray<string> Notes)
 {
     public static SpecialFieldLayout Empty { get; } = new([], null, 0, []);
 

@@ -19,7 +19,7 @@ namespace SharpBpf.Btf;
 /// Deliberately does not resolve kptr target types against kernel BTF, nor check the node member that a
 /// <c>bpf_list_head</c>/<c>bpf_rb_root</c> "contains:" tag names (only that the tag and its struct exist).
 /// </summary>
-public static class SpecialFieldLocator
+internal static class SpecialFieldLocator
 {
     private const int MaxFields = 11; // BTF_FIELDS_MAX
     private const int MaxResolveDepth = 32; // MAX_RESOLVE_DEPTH

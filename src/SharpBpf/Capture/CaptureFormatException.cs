@@ -7,6 +7,7 @@ namespace SharpBpf.Capture;
 /// </summary>
 public sealed class CaptureFormatException : BpfException
 {
+    /// <summary>Creates the exception for the record at <paramref name="record"/>, starting at byte <paramref name="offset"/> of <paramref name="fileName"/>.</summary>
     public CaptureFormatException(string reason, string? fileName, long record, long offset)
         : base($"{fileName ?? "capture"}: record {record} at offset {offset}: {reason}")
     {
@@ -19,6 +20,7 @@ public sealed class CaptureFormatException : BpfException
     /// <summary>What is wrong, without the position.</summary>
     public string Reason { get; }
 
+    /// <summary>The capture file, or null when read from a stream without a name.</summary>
     public string? FileName { get; }
 
     /// <summary>The record at fault, counted from 1 (0 for the file header).</summary>

@@ -25,8 +25,10 @@ public abstract class CaptureReader : IDisposable
         _ownsStream = ownsStream;
     }
 
+    /// <summary>The file being read, or null for a stream opened without a name.</summary>
     public string? FileName { get; }
 
+    /// <summary>Whether the capture is a pcap (either timestamp resolution, either byte order) or a pcapng.</summary>
     public abstract CaptureFormat Format { get; }
 
     /// <summary>Records read so far (packets of a pcap; blocks of a pcapng).</summary>
@@ -135,6 +137,7 @@ public abstract class CaptureReader : IDisposable
 
     private protected CaptureFormatException Error(string reason, long record, long offset) => new(reason, FileName, record, offset);
 
+    /// <summary>Closes the underlying stream when the reader owns it.</summary>
     public void Dispose()
     {
         if (_ownsStream)

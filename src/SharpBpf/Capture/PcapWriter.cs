@@ -11,6 +11,10 @@ public sealed class PcapWriter : IDisposable
     private readonly Stream _stream;
     private readonly byte[] _header = new byte[16];
 
+    /// <summary>Creates (or truncates) <paramref name="path"/> and writes the pcap file header.</summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="linkType">The framing of every packet written (Ethernet for XDP programs).</param>
+    /// <param name="snapLength">The largest packet length the header announces; longer packets are cut to it.</param>
     public PcapWriter(string path, LinkType linkType = LinkType.Ethernet, uint snapLength = CaptureReader.MaxPacketLength)
     {
         _stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
@@ -24,8 +28,10 @@ public sealed class PcapWriter : IDisposable
         SnapLength = snapLength;
     }
 
+    /// <summary>The snap length written in the header: packets are cut to at most this many bytes.</summary>
     public uint SnapLength { get; }
 
+    /// <summary>How many packets have been written.</summary>
     public long PacketsWritten { get; private set; }
 
     /// <summary>Writes one packet; bytes past the snap length are cut, as a capture does, and the original length kept.</summary>
@@ -42,5 +48,6 @@ public sealed class PcapWriter : IDisposable
         PacketsWritten++;
     }
 
+    /// <summary>Flushes and closes the file.</summary>
     public void Dispose() => _stream.Dispose();
 }

@@ -4,7 +4,7 @@ namespace SharpBpf.Elf;
 /// The BPF relocation types (<c>ELF64_R_TYPE</c>) LLVM emits, named as in LLVM's ELFRelocs/BPF.def.
 /// Other numbers are kept as they are; deciding whether one is acceptable is the loader's job.
 /// </summary>
-public enum BpfRelocationType : uint
+internal enum BpfRelocationType : uint
 {
     /// <summary>R_BPF_NONE.</summary>
     None = 0,

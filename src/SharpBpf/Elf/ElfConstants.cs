@@ -1,7 +1,7 @@
 namespace SharpBpf.Elf;
 
 /// <summary>Numbers from the ELF specification (System V gABI) that the reader checks against.</summary>
-public static class ElfConstants
+internal static class ElfConstants
 {
     public const int HeaderSize = 64;
     public const int SectionHeaderSize = 64;

@@ -17,7 +17,7 @@ namespace SharpBpf.Elf;
 /// relocations; writing ELF; big-endian and 32-bit objects (rejected with a clear message).
 /// </para>
 /// </summary>
-public sealed class ElfFile
+internal sealed class ElfFile
 {
     private readonly Dictionary<string, ElfSection> sectionsByName;
 

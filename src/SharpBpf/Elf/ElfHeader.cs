@@ -7,7 +7,7 @@ namespace SharpBpf.Elf;
 /// </summary>
 /// <param name="SectionCount">The number of sections, after resolving the extended count kept in section 0 (e_shnum = 0).</param>
 /// <param name="SectionNameTableIndex">The index of the section-name string table, after resolving SHN_XINDEX.</param>
-public sealed record ElfHeader(
+internal sealed record ElfHeader(
     byte OsAbi,
     byte AbiVersion,
     ushort Type,

@@ -5,7 +5,7 @@ namespace SharpBpf.Elf;
 /// checked that the bytes the relocation type patches lie inside it and that the symbol exists.
 /// </summary>
 /// <param name="Addend">0 for SHT_REL entries (BPF's addend lives in the instruction or data word).</param>
-public readonly record struct ElfRelocation(
+internal readonly record struct ElfRelocation(
     ulong Offset,
     int SymbolIndex,
     uint RawType,

@@ -4,7 +4,7 @@ namespace SharpBpf.Elf;
 /// A relocation section (<c>.rel&lt;name&gt;</c> or <c>.rela&lt;name&gt;</c>) with its entries, the section they
 /// patch (<c>sh_info</c>) and the symbol table they use (<c>sh_link</c>).
 /// </summary>
-public sealed class ElfRelocationSection
+internal sealed class ElfRelocationSection
 {
     internal ElfRelocationSection(ElfSection section, ElfSection target, IReadOnlyList<ElfRelocation> relocations)
     {

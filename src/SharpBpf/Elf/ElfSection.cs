@@ -5,7 +5,7 @@ namespace SharpBpf.Elf;
 /// <see cref="ElfFile.Read"/> (no copy); it is empty for SHT_NOBITS sections such as <c>.bss</c>, whose
 /// <see cref="Size"/> is nevertheless the size they occupy when loaded.
 /// </summary>
-public sealed class ElfSection
+internal sealed class ElfSection
 {
     internal ElfSection(int index, string name, uint nameOffset, ElfSectionType type, ElfSectionFlags flags,
         ulong address, ulong offset, ulong size, uint link, uint info, ulong alignment, ulong entrySize,

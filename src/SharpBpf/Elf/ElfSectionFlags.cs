@@ -2,7 +2,7 @@ namespace SharpBpf.Elf;
 
 /// <summary><c>sh_flags</c>; unknown bits are kept.</summary>
 [Flags]
-public enum ElfSectionFlags : ulong
+internal enum ElfSectionFlags : ulong
 {
     None = 0,
     Write = 0x1,

@@ -4,7 +4,7 @@ namespace SharpBpf.Elf;
 /// <c>sh_type</c>. Values outside this list are kept as they are (cast the number), so an object with an
 /// unusual section still reads.
 /// </summary>
-public enum ElfSectionType : uint
+internal enum ElfSectionType : uint
 {
     Null = 0,
     ProgBits = 1,

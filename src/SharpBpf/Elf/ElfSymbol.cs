@@ -6,7 +6,7 @@ namespace SharpBpf.Elf;
 /// (0xfff2). For an ordinary index the reader has checked that the section exists. Section symbols
 /// (<see cref="ElfSymbolType.Section"/>) usually have an empty <see cref="Name"/>; their section names them.
 /// </summary>
-public sealed class ElfSymbol
+internal sealed class ElfSymbol
 {
     internal ElfSymbol(int index, string name, uint nameOffset, ulong value, ulong size, byte info, byte other,
         int sectionIndex)

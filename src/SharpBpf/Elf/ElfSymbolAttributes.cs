@@ -1,7 +1,7 @@
 namespace SharpBpf.Elf;
 
 /// <summary>The low four bits of <c>st_info</c>.</summary>
-public enum ElfSymbolType : byte
+internal enum ElfSymbolType : byte
 {
     NoType = 0,
     Object = 1,
@@ -13,7 +13,7 @@ public enum ElfSymbolType : byte
 }
 
 /// <summary>The high four bits of <c>st_info</c>.</summary>
-public enum ElfSymbolBinding : byte
+internal enum ElfSymbolBinding : byte
 {
     Local = 0,
     Global = 1,
@@ -21,7 +21,7 @@ public enum ElfSymbolBinding : byte
 }
 
 /// <summary>The low two bits of <c>st_other</c>.</summary>
-public enum ElfSymbolVisibility : byte
+internal enum ElfSymbolVisibility : byte
 {
     Default = 0,
     Internal = 1,

@@ -4,7 +4,7 @@ namespace SharpBpf.Execution;
 /// Atomic xor for BPF_XOR / BPF_XOR | BPF_FETCH. .NET has no Interlocked xor, so both engines share this
 /// compare-exchange loop; it returns the old value.
 /// </summary>
-public static class AtomicXor
+internal static class AtomicXor
 {
     public static int Exchange(ref int cell, int value)
     {

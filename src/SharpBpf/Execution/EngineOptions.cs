@@ -3,7 +3,7 @@ using SharpBpf.Helpers;
 namespace SharpBpf.Execution;
 
 /// <summary>How an engine prepares a program: the mode it compiles for and the helpers calls resolve to.</summary>
-public sealed record EngineOptions
+internal sealed record EngineOptions
 {
     /// <summary>
     /// Default instruction budget per run: 100 million executed instructions, a runaway loop stops within a few

@@ -12,7 +12,7 @@ namespace SharpBpf.Execution;
 /// It does not execute instructions: the engine does, and keeps hot state in locals, syncing
 /// <see cref="Remaining"/>, <see cref="CurrentInstruction"/> and <see cref="CurrentDepth"/> around helper calls.
 /// </summary>
-public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
+internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
 {
     private PreparedProgram _program;
     private PreparedProgram _entryProgram;

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace SharpBpf.Execution;
 
 /// <summary>Raises faults out of line so the engines' hot paths hold no <c>throw new</c>.</summary>
-public static class FaultThrow
+internal static class FaultThrow
 {
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     public static void Fault(FaultKind kind, int instructionIndex, ulong address = 0, int size = 0) =>

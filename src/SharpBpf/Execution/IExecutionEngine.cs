@@ -7,7 +7,7 @@ namespace SharpBpf.Execution;
 /// on any number of threads at once. The interpreter and the JIT are peers behind this contract and must produce the
 /// same results and the same faults.
 /// </summary>
-public interface IExecutionEngine
+internal interface IExecutionEngine
 {
     string Name { get; }
 

@@ -3,7 +3,7 @@ using SharpBpf.Helpers;
 namespace SharpBpf.Execution;
 
 /// <summary>A range of native memory a program may access during a run.</summary>
-public readonly record struct MemoryRegion(ulong Start, ulong Length, MemoryAccess Access, RegionKind Kind)
+internal readonly record struct MemoryRegion(ulong Start, ulong Length, MemoryAccess Access, RegionKind Kind)
 {
     public ulong End => Start + Length;
 

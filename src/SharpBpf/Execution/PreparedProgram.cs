@@ -11,7 +11,7 @@ namespace SharpBpf.Execution;
 /// A program an engine has prepared: immutable, runnable any number of times and from several threads at once,
 /// because every run gets its own <see cref="ExecutionState"/> (stack, regions, budget).
 /// </summary>
-public abstract unsafe class PreparedProgram
+internal abstract unsafe class PreparedProgram
 {
     private readonly bool[] _isInstructionStart;
     private readonly FrozenDictionary<long, HelperFunction> _helpers;

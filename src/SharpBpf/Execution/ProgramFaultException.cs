@@ -9,6 +9,12 @@ namespace SharpBpf.Execution;
 /// </summary>
 public sealed class ProgramFaultException : BpfException
 {
+    /// <summary>Creates the exception; the message is built from these values only.</summary>
+    /// <param name="kind">What went wrong.</param>
+    /// <param name="instructionIndex">The faulting instruction's slot.</param>
+    /// <param name="address">The address accessed, for memory faults.</param>
+    /// <param name="size">The access size in bytes, for memory faults.</param>
+    /// <param name="detail">Extra words for the message (a helper's name, a budget).</param>
     public ProgramFaultException(FaultKind kind, int instructionIndex, ulong address = 0, int size = 0, string? detail = null)
         : base(Format(kind, instructionIndex, address, size, detail))
     {
@@ -19,6 +25,7 @@ public sealed class ProgramFaultException : BpfException
         Detail = detail;
     }
 
+    /// <summary>What the program did wrong: an out-of-bounds access, a spent budget, an unknown helper, …</summary>
     public FaultKind Kind { get; }
 
     /// <summary>The slot index of the faulting instruction (the <c>call</c> for faults inside helpers).</summary>

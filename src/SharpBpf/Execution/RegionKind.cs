@@ -1,7 +1,7 @@
 namespace SharpBpf.Execution;
 
 /// <summary>What a memory region is, for diagnostics; access rules come from <see cref="MemoryRegion.Access"/>.</summary>
-public enum RegionKind
+internal enum RegionKind
 {
     Stack,
     Input,

@@ -8,7 +8,7 @@ namespace SharpBpf.Execution;
 /// and the host object helpers see. The caller keeps every region's memory alive and fixed for the run.
 /// A context is read, not changed, by a run, so one instance may serve several runs, also concurrently.
 /// </summary>
-public sealed class RunContext
+internal sealed class RunContext
 {
     private readonly List<MemoryRegion> _regions = [];
 

@@ -8,7 +8,7 @@ namespace SharpBpf.Execution;
 /// callbacks). All frames of a run sit in one zeroed native block, frame 0 at the top; frame k spans
 /// <c>[top - (k+1)*512, top - k*512)</c>, so the live frames of a run form one contiguous range.
 /// </summary>
-public static class StackLayout
+internal static class StackLayout
 {
     public const int FrameSize = 512;
     public const int MaxCallFrames = 8;

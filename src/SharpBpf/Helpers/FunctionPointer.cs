@@ -6,7 +6,7 @@ namespace SharpBpf.Helpers;
 /// index tagged in the upper bits, a non-canonical address on every 64-bit CPU, so it can never name real memory
 /// and every engine maps it back to the same slot.
 /// </summary>
-public static class FunctionPointer
+internal static class FunctionPointer
 {
     /// <summary>The tag in bits 40–63.</summary>
     public const ulong Tag = 0xBF0F_0000_0000_0000;

@@ -7,7 +7,7 @@ namespace SharpBpf.Helpers;
 /// belongs to one run on one thread and is only valid during the helper call. Faults raised through it are the
 /// engine's <c>ProgramFaultException</c>, placed at the calling instruction.
 /// </summary>
-public abstract class HelperCallContext
+internal abstract class HelperCallContext
 {
     /// <summary>The slot index of the <c>call</c> instruction being served.</summary>
     public abstract int InstructionIndex { get; }

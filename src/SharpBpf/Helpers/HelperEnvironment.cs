@@ -8,7 +8,7 @@ namespace SharpBpf.Helpers;
 /// (<see cref="BuiltIn.BuiltInHelpers.CreateRegistry"/>). Per-run things (the packet) come through
 /// <see cref="HelperCallContext.HostState"/> instead.
 /// </summary>
-public sealed class HelperEnvironment
+internal sealed class HelperEnvironment
 {
     /// <summary>What bpf_ktime_get_*_ns and bpf_jiffies64 read. Use a <see cref="VirtualClock"/> for deterministic runs.</summary>
     public IBpfClock Clock { get; init; } = SystemClock.Instance;

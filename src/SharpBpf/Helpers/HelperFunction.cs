@@ -10,4 +10,4 @@ namespace SharpBpf.Helpers;
 /// It aborts the run only through <see cref="HelperCallContext.Fault"/> (or a failed memory check), which raises the
 /// engine's fault. The engines leave r1–r5 unchanged across a helper call (the kernel leaves them undefined).
 /// </remarks>
-public delegate ulong HelperFunction(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5);
+internal delegate ulong HelperFunction(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5);

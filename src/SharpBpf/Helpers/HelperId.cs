@@ -5,7 +5,7 @@ namespace SharpBpf.Helpers;
 /// as of Linux 6.18: ids 0–211). The enum names every kernel helper; only some have built-in implementations
 /// (<see cref="BuiltIn.BuiltInHelpers"/>). Hosts may register ids outside this list.
 /// </summary>
-public enum HelperId
+internal enum HelperId
 {
     Unspec = 0,
     /// <summary><c>bpf_map_lookup_elem</c></summary>

@@ -7,7 +7,7 @@ namespace SharpBpf.Helpers;
 /// <c>might_sleep</c>, whether its memory arguments may be packet memory (<c>pkt_access</c>), and its argument and
 /// return kinds where SharpBpf models them (null: not checked).
 /// </summary>
-public sealed record HelperInfo(
+internal sealed record HelperInfo(
     HelperId Id,
     string Name,
     ProgramTypeSet OfferedTo,

@@ -1,7 +1,7 @@
 namespace SharpBpf.Helpers;
 
 /// <summary>The kernel's helper names (uapi <c>bpf.h</c> without the <c>bpf_</c> prefix), from <see cref="HelperTable"/>.</summary>
-public static class HelperNames
+internal static class HelperNames
 {
     /// <summary><c>map_lookup_elem</c> for <see cref="HelperId.MapLookupElem"/>; ids the kernel does not define print as the number.</summary>
     public static string Of(HelperId id) =>

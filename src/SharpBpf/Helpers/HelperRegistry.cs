@@ -8,7 +8,7 @@ namespace SharpBpf.Helpers;
 /// Helpers registered with a <see cref="HelperSignature"/> can be verified; built-ins come from
 /// <see cref="BuiltIn.BuiltInHelpers.CreateRegistry"/>.
 /// </summary>
-public sealed class HelperRegistry
+internal sealed class HelperRegistry
 {
     private readonly Dictionary<int, HelperDescriptor> _byId = [];
     private readonly Lock _gate = new();

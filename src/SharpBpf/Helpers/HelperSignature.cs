@@ -7,7 +7,7 @@ namespace SharpBpf.Helpers;
 /// built-in helpers use). Memory kinds are followed by the size argument that bounds them unless the argument has a
 /// <see cref="HelperArgument.FixedSize"/>.
 /// </summary>
-public enum HelperArgKind
+internal enum HelperArgKind
 {
     /// <summary>Any scalar or pointer (<c>ARG_ANYTHING</c>).</summary>
     Anything,
@@ -50,7 +50,7 @@ public enum HelperArgKind
 }
 
 /// <summary>What a helper returns (the kernel's <c>enum bpf_return_type</c>, reduced).</summary>
-public enum HelperReturnKind
+internal enum HelperReturnKind
 {
     /// <summary>A scalar (<c>RET_INTEGER</c>).</summary>
     Integer,
@@ -63,7 +63,7 @@ public enum HelperReturnKind
 }
 
 /// <summary>One argument of a helper: its kind and, for fixed-size memory, its size in bytes.</summary>
-public readonly record struct HelperArgument(HelperArgKind Kind, int FixedSize = 0)
+internal readonly record struct HelperArgument(HelperArgKind Kind, int FixedSize = 0)
 {
     public static implicit operator HelperArgument(HelperArgKind kind) => new(kind);
 }
@@ -71,7 +71,7 @@ public readonly record struct HelperArgument(HelperArgKind Kind, int FixedSize =
 /// <summary>
 /// The argument and return kinds of a helper: what the verifier checks at each call site. The engines do not read it.
 /// </summary>
-public sealed record HelperSignature
+internal sealed record HelperSignature
 {
     public HelperSignature(HelperReturnKind returns, params HelperArgument[] arguments)
     {

@@ -6,7 +6,7 @@ namespace SharpBpf.Helpers;
 // 6.18.44 (tests/SharpBpf.Tests/Data/helpers/measured.txt), with one deliberate difference: bpf_xdp_adjust_meta (#54)
 // is offered to XDP as upstream 6.18 offers it, although the measured build refuses it. packetAccess (the kernel's
 // pkt_access: packet memory is accepted as a memory argument) is set where the kernel's proto sets it.
-public static partial class HelperTable
+internal static partial class HelperTable
 {
     // The kernel's enum bpf_prog_type numbers of the measured types.
     private const uint SocketFilter = 1, Kprobe = 2, SchedCls = 3, SchedAct = 4, Tracepoint = 5, Xdp = 6, PerfEvent = 7,

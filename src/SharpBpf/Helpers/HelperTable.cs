@@ -10,7 +10,7 @@ namespace SharpBpf.Helpers;
 /// Program types outside <see cref="MeasuredProgramTypes"/> (tracing, lsm, ext, struct_ops, lirc_mode2) were not
 /// measured: for them availability is not known and not checked.
 /// </summary>
-public static partial class HelperTable
+internal static partial class HelperTable
 {
     /// <summary>The kernel's <c>__BPF_FUNC_MAX_ID</c>: ids at or above it are "invalid func unknown#N".</summary>
     public static int MaxId => Rows.Length;

@@ -7,7 +7,7 @@ namespace SharpBpf.Helpers;
 /// The "current task" of bpf_get_current_pid_tgid and bpf_get_current_comm. In the kernel that is the task the program
 /// runs in; here it is the host process and the calling thread unless the host supplies another identity.
 /// </summary>
-public interface IHostProcess
+internal interface IHostProcess
 {
     /// <summary>The thread group id (the process id): the upper half of bpf_get_current_pid_tgid.</summary>
     uint ProcessId { get; }
@@ -20,7 +20,7 @@ public interface IHostProcess
 }
 
 /// <summary>The real host process: its pid, the calling thread's Linux tid (<c>gettid</c>), and its process name.</summary>
-public sealed partial class HostProcess : IHostProcess
+internal sealed partial class HostProcess : IHostProcess
 {
     public static HostProcess Current { get; } = new();
 
@@ -63,4 +63,4 @@ public sealed partial class HostProcess : IHostProcess
 }
 
 /// <summary>A fixed identity, for deterministic tests and replays.</summary>
-public sealed record FixedHostProcess(uint ProcessId, uint CurrentThreadId, string Name) : IHostProcess;
+internal sealed record FixedHostProcess(uint ProcessId, uint CurrentThreadId, string Name) : IHostProcess;

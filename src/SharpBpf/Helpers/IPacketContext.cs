@@ -1,7 +1,7 @@
 namespace SharpBpf.Helpers;
 
 /// <summary>Which kernel structure a packet context stands for; helpers such as bpf_redirect behave differently per kind.</summary>
-public enum PacketContextKind
+internal enum PacketContextKind
 {
     /// <summary><c>struct xdp_buff</c> (XDP programs).</summary>
     Xdp,
@@ -16,7 +16,7 @@ public enum PacketContextKind
 /// <param name="MapId">The map of a bpf_redirect_map (0 for bpf_redirect).</param>
 /// <param name="Key">The key given to bpf_redirect_map.</param>
 /// <param name="Flags">The flags the program passed.</param>
-public readonly record struct PacketRedirect(uint IfIndex, uint MapId, uint Key, ulong Flags);
+internal readonly record struct PacketRedirect(uint IfIndex, uint MapId, uint Key, ulong Flags);
 
 /// <summary>
 /// The packet of a run, as packet helpers see it. The runtime implements it over its packet buffer and the program's
@@ -28,7 +28,7 @@ public readonly record struct PacketRedirect(uint IfIndex, uint MapId, uint Key,
 /// <see cref="IPacketContextProvider"/>). Packet memory accessibility is the runtime's business: it should make
 /// <c>[BufferStart, BufferEnd)</c> a read-write region of the run, since helpers move the bounds within it.
 /// </summary>
-public interface IPacketContext
+internal interface IPacketContext
 {
     PacketContextKind Kind { get; }
 
@@ -55,7 +55,7 @@ public interface IPacketContext
 }
 
 /// <summary>A run state that carries a packet context without being one (the helpers look for either).</summary>
-public interface IPacketContextProvider
+internal interface IPacketContextProvider
 {
     IPacketContext? PacketContext { get; }
 }

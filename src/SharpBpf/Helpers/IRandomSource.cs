@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace SharpBpf.Helpers;
 
 /// <summary>The source bpf_get_prandom_u32 draws from. Implementations must be safe to call from several threads.</summary>
-public interface IRandomSource
+internal interface IRandomSource
 {
     uint NextUInt32();
 }
@@ -13,7 +13,7 @@ public interface IRandomSource
 /// sequence to a single-threaded caller; concurrent callers each get distinct draws of that sequence.
 /// Not cryptographic, like the kernel's prandom.
 /// </summary>
-public sealed class SeededRandom : IRandomSource
+internal sealed class SeededRandom : IRandomSource
 {
     private const ulong Golden = 0x9E37_79B9_7F4A_7C15;
     private ulong _state;

@@ -6,7 +6,7 @@ namespace SharpBpf.Helpers;
 /// kernel's skb that the UAPI struct does not show (checksum state, tunnel metadata, encapsulation).
 /// Offsets the helpers take are from <see cref="IPacketContext.Data"/> (skb->data), as in the kernel.
 /// </summary>
-public interface ISkbContext : IPacketContext
+internal interface ISkbContext : IPacketContext
 {
     /// <summary>The <c>__sk_buff</c> bytes the program reads (len, protocol, vlan_*, hash, tstamp, …); helpers that change the skb write here.</summary>
     Span<byte> Fields { get; }
@@ -26,7 +26,7 @@ public interface ISkbContext : IPacketContext
 }
 
 /// <summary>The parts of a kernel skb a test run starts with cleared and the skb helpers change.</summary>
-public sealed class SkbState
+internal sealed class SkbState
 {
     /// <summary>ip_summed is CHECKSUM_UNNECESSARY with this csum_level, or null for CHECKSUM_NONE (what a test run starts with).</summary>
     public int? ChecksumUnnecessaryLevel { get; set; }
@@ -45,7 +45,7 @@ public sealed class SkbState
 }
 
 /// <summary>The tunnel key (in the helper's own layout) and options a program attached with bpf_skb_set_tunnel_key/opt.</summary>
-public sealed class TunnelMetadata
+internal sealed class TunnelMetadata
 {
     public bool IsIpv6 { get; init; }
     public uint TunnelId { get; init; }

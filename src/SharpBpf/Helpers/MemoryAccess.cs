@@ -2,7 +2,7 @@ namespace SharpBpf.Helpers;
 
 /// <summary>What a program (or a helper on its behalf) may do with a memory region.</summary>
 [Flags]
-public enum MemoryAccess
+internal enum MemoryAccess
 {
     None = 0,
     Read = 1,

@@ -10,6 +10,7 @@ namespace SharpBpf.Helpers;
 /// </summary>
 public sealed class NetworkHost
 {
+    /// <summary>The fresh-namespace host: loopback only, no routes, the root cgroup.</summary>
     public static NetworkHost Default { get; } = new();
 
     /// <summary>The devices by ifindex. A test run's skb and xdp frame arrive on ifindex 1.</summary>
@@ -27,6 +28,7 @@ public sealed class NetworkHost
     /// <summary>The cgroup v2 id of the test run's socket (bpf_skb_cgroup_id); 1 is the root cgroup.</summary>
     public ulong CgroupId { get; init; } = 1;
 
+    /// <summary>The device with index <paramref name="ifIndex"/>, or null when the host has none.</summary>
     public NetworkInterface? Interface(uint ifIndex) => Interfaces.FirstOrDefault(i => i.IfIndex == ifIndex);
 }
 

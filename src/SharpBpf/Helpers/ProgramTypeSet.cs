@@ -4,7 +4,7 @@ namespace SharpBpf.Helpers;
 /// A set of program types by the kernel's <c>enum bpf_prog_type</c> number (one bit each; Helpers does not depend on
 /// the loader, whose <c>ProgramType</c> has the same numbers): the types a helper is offered to.
 /// </summary>
-public readonly record struct ProgramTypeSet(ulong Bits)
+internal readonly record struct ProgramTypeSet(ulong Bits)
 {
     public static ProgramTypeSet Empty => default;
 

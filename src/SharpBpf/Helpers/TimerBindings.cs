@@ -11,7 +11,7 @@ namespace SharpBpf.Helpers;
 /// subprogram as <c>cb(map, key, value)</c>; the program is <see cref="HelperCallContext.Program"/> at the
 /// bpf_timer_set_callback call. Set <see cref="HelperEnvironment.Timers"/> to have the built-in registry include them.
 /// </summary>
-public sealed record TimerBindings(
+internal sealed record TimerBindings(
     TimerService Service,
     Func<BpfMap, ITimerMap?> MapAdapter,
     Func<object, int, ITimerCallback> CallbackFactory)

@@ -12,7 +12,7 @@ namespace SharpBpf.Helpers;
 /// Callback keys: the element's own key for hash maps; for arrays a u32 index kept in memory the adapter owns for the
 /// map's lifetime. Does not: support per-CPU maps (the kernel forbids timers in them).
 /// </summary>
-public sealed unsafe class TimerMapAdapter : ITimerMap, IMapElementObserver
+internal sealed unsafe class TimerMapAdapter : ITimerMap, IMapElementObserver
 {
     private readonly BpfMap _map;
     private readonly TimerService _service;

@@ -8,7 +8,7 @@ namespace SharpBpf.Interpreter;
 /// (every access validated against the run's live regions) or unchecked mode (verified programs). It assumes a
 /// little-endian host. It does not verify programs and does not compile anything.
 /// </summary>
-public sealed class InterpreterEngine : IExecutionEngine
+internal sealed class InterpreterEngine : IExecutionEngine
 {
     public InterpreterEngine()
     {

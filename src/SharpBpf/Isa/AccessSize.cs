@@ -1,7 +1,7 @@
 namespace SharpBpf.Isa;
 
 /// <summary>Bits 3–4 of a load or store opcode.</summary>
-public enum AccessSize : byte
+internal enum AccessSize : byte
 {
     Word = 0x00,
     Half = 0x08,
@@ -10,7 +10,7 @@ public enum AccessSize : byte
 }
 
 /// <summary>Bits 5–7 of a load or store opcode.</summary>
-public enum AccessMode : byte
+internal enum AccessMode : byte
 {
     Imm = 0x00,
     Abs = 0x20,
@@ -21,7 +21,7 @@ public enum AccessMode : byte
 }
 
 /// <summary>The immediate of an atomic instruction (<c>BPF_ATOMIC</c> mode).</summary>
-public enum AtomicOperation
+internal enum AtomicOperation
 {
     Add = 0x00,
     Or = 0x40,
@@ -36,7 +36,7 @@ public enum AtomicOperation
 }
 
 /// <summary>Helpers for the access-size bits.</summary>
-public static class AccessSizeExtensions
+internal static class AccessSizeExtensions
 {
     public static int Bytes(this AccessSize size) => size switch
     {

@@ -1,7 +1,7 @@
 namespace SharpBpf.Isa;
 
 /// <summary>The four high bits of an ALU or ALU64 opcode.</summary>
-public enum AluOperation : byte
+internal enum AluOperation : byte
 {
     Add = 0x00,
     Sub = 0x10,

@@ -5,7 +5,7 @@ namespace SharpBpf.Isa;
 /// either it is an operand (any register r0–r10, any offset or immediate), or it must equal a fixed value
 /// (zero for reserved fields; a discriminator such as the atomic operation or the movsx width).
 /// </summary>
-public readonly record struct FieldRule(bool IsOperand, int FixedValue)
+internal readonly record struct FieldRule(bool IsOperand, int FixedValue)
 {
     public static readonly FieldRule Operand = new(true, 0);
     public static readonly FieldRule Zero = new(false, 0);

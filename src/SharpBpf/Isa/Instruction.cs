@@ -13,7 +13,7 @@ namespace SharpBpf.Isa;
 /// is itself an <see cref="Instruction"/> with opcode 0. Positions are always slot indices.
 /// </remarks>
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
-public readonly struct Instruction : IEquatable<Instruction>
+internal readonly struct Instruction : IEquatable<Instruction>
 {
     public const int Size = 8;
 

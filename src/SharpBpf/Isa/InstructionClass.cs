@@ -11,7 +11,7 @@ namespace SharpBpf.Isa;
 ///  +-----+---+-----+
 /// </code>
 /// </remarks>
-public enum InstructionClass : byte
+internal enum InstructionClass : byte
 {
     Ld = 0x00,
     Ldx = 0x01,

@@ -1,7 +1,7 @@
 namespace SharpBpf.Isa;
 
 /// <summary>The operand shape of an instruction: what its fields mean. Drives the assembler and formatters.</summary>
-public enum InstructionForm
+internal enum InstructionForm
 {
     /// <summary><c>op dst, imm</c></summary>
     AluImm,
@@ -47,7 +47,7 @@ public enum InstructionForm
 
 /// <summary>The instruction groups of the conformance suite (RFC 9669 §2.2 conformance groups).</summary>
 [Flags]
-public enum ConformanceGroups
+internal enum ConformanceGroups
 {
     None = 0,
     Base32 = 1,

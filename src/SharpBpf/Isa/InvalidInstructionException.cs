@@ -4,7 +4,7 @@ namespace SharpBpf.Isa;
 /// A program is not well-formed bytecode: an unknown opcode, a reserved field that is not zero, a register
 /// above r10, a jump or call outside the program, a truncated <c>lddw</c>.
 /// </summary>
-public sealed class InvalidInstructionException : BpfException
+internal sealed class InvalidInstructionException : BpfException
 {
     public InvalidInstructionException(int instructionIndex, string reason)
         : base($"insn {instructionIndex}: {reason}")

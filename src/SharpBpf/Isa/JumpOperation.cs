@@ -1,7 +1,7 @@
 namespace SharpBpf.Isa;
 
 /// <summary>The four high bits of a JMP or JMP32 opcode.</summary>
-public enum JumpOperation : byte
+internal enum JumpOperation : byte
 {
     Ja = 0x00,
     Jeq = 0x10,

@@ -8,7 +8,7 @@ namespace SharpBpf.Isa;
 /// A word after the mnemonic that selects a variant sharing opcode and mnemonic: <c>local</c>/<c>kfunc</c> for
 /// calls, the pseudo source kinds for <c>lddw</c> (<c>map_fd</c>, <c>func</c>, …). Empty for most rows.
 /// </param>
-public sealed record OpcodeInfo(
+internal sealed record OpcodeInfo(
     byte Opcode,
     string Mnemonic,
     string Qualifier,

@@ -7,7 +7,7 @@ namespace SharpBpf.Isa;
 /// The one source of truth for the instruction set (RFC 9669, cpu v1–v4, plus the legacy packet loads and the
 /// kernel's pseudo call/lddw kinds). Decoding, validation, the assembler, the formatters and the verifier all read it.
 /// </summary>
-public static class OpcodeTable
+internal static class OpcodeTable
 {
     private static readonly OpcodeInfo[] Rows = [.. OpcodeTableRows.Build()];
     private static readonly OpcodeInfo[][] ByOpcode = BuildIndex(Rows);

@@ -4,7 +4,7 @@ namespace SharpBpf.Isa;
 /// Every valid opcode byte, named after its mnemonic. Variants the ISA stores in the offset or immediate
 /// (sdiv/smod, movsx, atomics, endianness widths, call kinds) share a byte; <see cref="OpcodeTable"/> tells them apart.
 /// </summary>
-public static class Opcodes
+internal static class Opcodes
 {
     /// <summary><c>BPF_ALU64 | BPF_ADD | BPF_K</c></summary>
     public const byte Add64Imm = 0x07;

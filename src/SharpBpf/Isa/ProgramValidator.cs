@@ -7,7 +7,7 @@ namespace SharpBpf.Isa;
 /// unconditional jump, so control cannot fall from one function into the next. It does not track values or memory:
 /// that is the verifier's job.
 /// </summary>
-public static class ProgramValidator
+internal static class ProgramValidator
 {
     /// <summary>Throws <see cref="InvalidInstructionException"/> for the first problem found.</summary>
     public static void Validate(ReadOnlySpan<Instruction> program)

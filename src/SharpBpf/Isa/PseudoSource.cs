@@ -3,7 +3,7 @@ namespace SharpBpf.Isa;
 /// <summary>
 /// The src field of an <c>lddw</c> (kernel <c>BPF_PSEUDO_*</c>): how its 64-bit immediate is to be read.
 /// </summary>
-public enum LoadImm64Source : byte
+internal enum LoadImm64Source : byte
 {
     /// <summary>A plain 64-bit constant.</summary>
     Immediate = 0,
@@ -22,7 +22,7 @@ public enum LoadImm64Source : byte
 }
 
 /// <summary>The src field of a <c>call</c> (0x85).</summary>
-public enum CallSource : byte
+internal enum CallSource : byte
 {
     /// <summary>Call a helper by its id.</summary>
     Helper = 0,

@@ -71,14 +71,14 @@ internal sealed partial class JitCompiler
                 LoadRegister(3);
                 _il.Emit(IL.OpCodes.Conv_I);
                 LoadRegister(4);
-                _il.Emit(IL.OpCodes.Callvirt, typeof(BpfMap).GetMethod(nameof(BpfMap.UpdateElem))!);
+                _il.Emit(IL.OpCodes.Callvirt, typeof(BpfMap).GetMethod(nameof(BpfMap.UpdateElem), BindingFlags.Instance | BindingFlags.NonPublic)!);
                 StoreRegister(0);
                 break;
             default:
                 _il.Emit(IL.OpCodes.Ldloc, _map);
                 LoadRegister(2);
                 _il.Emit(IL.OpCodes.Conv_I);
-                _il.Emit(IL.OpCodes.Callvirt, typeof(BpfMap).GetMethod(nameof(BpfMap.DeleteElem))!);
+                _il.Emit(IL.OpCodes.Callvirt, typeof(BpfMap).GetMethod(nameof(BpfMap.DeleteElem), BindingFlags.Instance | BindingFlags.NonPublic)!);
                 StoreRegister(0);
                 break;
         }
@@ -126,7 +126,7 @@ internal sealed partial class JitCompiler
             _il.Emit(IL.OpCodes.Ldloc, _map);
             LoadRegister(2);
             _il.Emit(IL.OpCodes.Conv_I);
-            _il.Emit(IL.OpCodes.Callvirt, typeof(BpfMap).GetMethod(nameof(BpfMap.LookupElem))!);
+            _il.Emit(IL.OpCodes.Callvirt, typeof(BpfMap).GetMethod(nameof(BpfMap.LookupElem), BindingFlags.Instance | BindingFlags.NonPublic)!);
             _il.Emit(IL.OpCodes.Conv_U8);
             StoreRegister(0);
         }

@@ -10,7 +10,7 @@ namespace SharpBpf.Jit;
 /// interpreter's exact results and faults (see Execution/README.md). Needs dynamic code (not under NativeAOT) and a
 /// little-endian host. It does not verify programs and does not share code with the interpreter.
 /// </summary>
-public sealed class JitEngine : IExecutionEngine
+internal sealed class JitEngine : IExecutionEngine
 {
     private readonly JitEngineOptions _jitOptions;
 

@@ -11,7 +11,7 @@ namespace SharpBpf.Jit;
 /// Runs allocate nothing beyond what <see cref="PreparedProgram"/> does for every engine. Immutable and thread-safe.
 /// It does not cache across <c>Prepare</c> calls: keep the prepared program to avoid compiling again.
 /// </summary>
-public sealed class JitProgram : PreparedProgram
+internal sealed class JitProgram : PreparedProgram
 {
     private readonly CompiledCode _code;
 

@@ -9,7 +9,7 @@ namespace SharpBpf.Kernel;
 /// uses the raw syscall, so the answer does not depend on libbpf's own feature probing. It does not check
 /// for a mounted bpffs: the engine never pins anything. The result is computed once per process.
 /// </summary>
-public static class KernelAvailability
+internal static class KernelAvailability
 {
     private static readonly Lazy<string?> s_reason = new(Probe);
 

@@ -7,7 +7,7 @@ namespace SharpBpf.Kernel;
 /// (a packet shorter than an Ethernet header, a context the program type does not take). Map element
 /// operations do not throw this: they return <c>-errno</c> as the kernel does.
 /// </summary>
-public sealed class KernelCallException : BpfException
+internal sealed class KernelCallException : BpfException
 {
     internal KernelCallException(string operation, int errno, string? detail = null)
         : base($"{operation} failed: {Internal.Errno.Describe(errno)}{(detail is null ? "" : ". " + detail)}")

@@ -9,7 +9,7 @@ namespace SharpBpf.Kernel;
 /// kernel's verifier log (or libbpf's log when there is no verifier log); <see cref="Log"/> keeps everything
 /// libbpf printed while opening and loading.
 /// </summary>
-public sealed class KernelLoadException : BpfException
+internal sealed class KernelLoadException : BpfException
 {
     private const string LogBegin = "-- BEGIN PROG LOAD LOG --\n";
     private const string LogEnd = "-- END PROG LOAD LOG --";

@@ -19,7 +19,7 @@ namespace SharpBpf.Kernel;
 /// uses is freed by the release itself; operations on it then fail with ENOENT.</para>
 /// This class does not type keys or values, does not parse BTF, and does not support batch operations.
 /// </summary>
-public sealed unsafe class KernelMap
+internal sealed unsafe class KernelMap
 {
     private const int MapTypePercpuHash = 5;
     private const int MapTypePercpuArray = 6;

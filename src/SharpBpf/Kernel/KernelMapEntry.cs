@@ -1,7 +1,7 @@
 namespace SharpBpf.Kernel;
 
 /// <summary>One element of a map as user space reads it: special fields (bpf_timer, bpf_spin_lock) read as zero.</summary>
-public sealed class KernelMapEntry
+internal sealed class KernelMapEntry
 {
     internal KernelMapEntry(byte[] key, IReadOnlyList<byte[]> values, bool isPerCpu)
     {

@@ -2,7 +2,7 @@ namespace SharpBpf.Kernel;
 
 /// <summary>The UAPI flags of BPF_MAP_UPDATE_ELEM.</summary>
 [Flags]
-public enum KernelMapUpdateFlags : ulong
+internal enum KernelMapUpdateFlags : ulong
 {
     /// <summary>BPF_ANY: create or replace.</summary>
     Any = 0,

@@ -3,7 +3,7 @@ using System.Collections;
 namespace SharpBpf.Kernel;
 
 /// <summary>Programs or maps of a <see cref="KernelObject"/> in object order, also reachable by name.</summary>
-public sealed class KernelNamedCollection<T> : IReadOnlyList<T> where T : class
+internal sealed class KernelNamedCollection<T> : IReadOnlyList<T> where T : class
 {
     private readonly T[] _items;
     private readonly Dictionary<string, T> _byName;

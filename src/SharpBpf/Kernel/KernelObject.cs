@@ -14,7 +14,7 @@ namespace SharpBpf.Kernel;
 /// (see <see cref="KernelAvailability"/>). libbpf's log never reaches the console: it is captured and
 /// carried by <see cref="KernelLoadException"/>. Instances are not thread-safe.</para>
 /// </summary>
-public sealed class KernelObject : IDisposable
+internal sealed class KernelObject : IDisposable
 {
     private nint _libBpfObject;
     private readonly List<int> _ownedProgramFds = [];
@@ -297,7 +297,7 @@ public sealed class KernelObject : IDisposable
     private static unsafe void DisablePinning(nint handle)
     {
         for (nint map = LibBpf.ObjectNextMap(handle, 0); map != 0; map = LibBpf.ObjectNextMap(handle, map))
-            LibBpf.MapSetPinPath(map, null);
+            _ = LibBpf.MapSetPinPath(map, null); // clearing a pin path only frees a string: it cannot fail
     }
 
     private unsafe void Describe()

@@ -6,7 +6,7 @@ namespace SharpBpf.Kernel;
 /// A program of a <see cref="KernelObject"/>, loaded and verified by the kernel, run through
 /// BPF_PROG_TEST_RUN. It does not attach anywhere: test runs are the only way this engine executes code.
 /// </summary>
-public sealed unsafe class KernelProgram
+internal sealed unsafe class KernelProgram
 {
     internal const int ProgramTypeRawTracepoint = 17;
     internal const int ProgramTypeRawTracepointWritable = 24;

@@ -5,7 +5,7 @@ namespace SharpBpf.Kernel;
 /// <see cref="DataOut"/> and <see cref="ReturnValue"/> are those of the last run and <see cref="DurationNs"/>
 /// is the kernel's average per run.
 /// </summary>
-public sealed class KernelRunResult
+internal sealed class KernelRunResult
 {
     internal KernelRunResult(uint returnValue, byte[] dataOut, byte[] contextOut, uint durationNs)
     {

@@ -9,7 +9,7 @@ namespace SharpBpf.Kernel;
 /// printed after it (<c>infinite loop detected at insn 40</c> is followed by <c>cur state:</c> and <c>old state:</c>);
 /// the instruction is the one the reason names (<c>at insn N</c>), else the last <c>N: (op)</c> line before it.
 /// </summary>
-public static partial class KernelVerifierLog
+internal static partial class KernelVerifierLog
 {
     /// <summary>The reason line and its instruction; null reason when the log has none.</summary>
     public static (string? Reason, int? Instruction) ReasonOf(string log)

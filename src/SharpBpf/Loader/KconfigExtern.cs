@@ -1,7 +1,7 @@
 namespace SharpBpf.Loader;
 
 /// <summary>How libbpf stores a <c>.kconfig</c> extern, from its BTF type (libbpf's <c>kcfg_type</c>).</summary>
-public enum KconfigKind
+internal enum KconfigKind
 {
     /// <summary><c>bool</c>: y → 1, n → 0; m is an error.</summary>
     Bool,
@@ -24,4 +24,4 @@ public enum KconfigKind
 /// out (by alignment descending, then size ascending, then name). Its value is resolved when the object loads
 /// (<c>BpfObjectOptions.KernelConfig</c>), not in the blueprint.
 /// </summary>
-public sealed record KconfigExtern(string Name, uint Offset, uint Size, KconfigKind Kind, bool IsSigned, bool IsWeak);
+internal sealed record KconfigExtern(string Name, uint Offset, uint Size, KconfigKind Kind, bool IsSigned, bool IsWeak);

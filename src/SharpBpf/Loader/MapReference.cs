@@ -1,7 +1,7 @@
 namespace SharpBpf.Loader;
 
 /// <summary>How an <c>lddw</c> refers to a map.</summary>
-public enum MapReferenceKind
+internal enum MapReferenceKind
 {
     /// <summary><c>BPF_PSEUDO_MAP_FD</c>: the register gets the map itself (for helper arguments).</summary>
     Map = 1,
@@ -19,4 +19,4 @@ public enum MapReferenceKind
 /// <param name="Slot">Instruction slot of the lddw in the linked program.</param>
 /// <param name="MapIndex">Index into <see cref="CollectionSpec.Maps"/>.</param>
 /// <param name="Offset">Byte offset into the value for <see cref="MapReferenceKind.Value"/>; 0 otherwise.</param>
-public readonly record struct MapReference(int Slot, int MapIndex, string MapName, MapReferenceKind Kind, uint Offset);
+internal readonly record struct MapReference(int Slot, int MapIndex, string MapName, MapReferenceKind Kind, uint Offset);

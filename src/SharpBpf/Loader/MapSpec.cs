@@ -23,7 +23,9 @@ public enum MapSource
 /// <summary>libbpf's <c>pinning</c> attribute.</summary>
 public enum MapPinning : uint
 {
+    /// <summary>Not pinned.</summary>
     None = 0,
+    /// <summary><c>LIBBPF_PIN_BY_NAME</c>: pinned under the map's name (the kernel engine pins it in a private bpffs directory).</summary>
     ByName = 1,
 }
 
@@ -48,19 +50,28 @@ public readonly record struct MapInitialValue(uint Index, string TargetName);
 /// </summary>
 public sealed record MapSpec
 {
+    /// <summary>The map's name as libbpf names it (the variable name; global data gets a derived name).</summary>
     public required string Name { get; init; }
+    /// <summary>The map type.</summary>
     public required MapType Type { get; init; }
+    /// <summary>Key size in bytes (0 for maps without keys: queues, stacks, ring buffers, Bloom filters).</summary>
     public required uint KeySize { get; init; }
+    /// <summary>Value size in bytes (for global data: the whole section).</summary>
     public required uint ValueSize { get; init; }
+    /// <summary>The <c>max_entries</c> attribute (the byte size for a ring buffer).</summary>
     public required uint MaxEntries { get; init; }
+    /// <summary>The <c>map_flags</c> attribute.</summary>
     public MapCreateFlags Flags { get; init; }
+    /// <summary>The <c>pinning</c> attribute.</summary>
     public MapPinning Pinning { get; init; }
 
     /// <summary>The <c>numa_node</c> attribute when given.</summary>
     public uint? NumaNode { get; init; }
 
+    /// <summary>The <c>map_extra</c> attribute (the number of hash functions of a Bloom filter).</summary>
     public ulong MapExtra { get; init; }
 
+    /// <summary>Where the definition came from (<c>.maps</c>, legacy <c>maps</c>, global data, an inner template).</summary>
     public required MapSource Source { get; init; }
 
     /// <summary>The ELF section the definition or data lives in (<c>.maps</c>, <c>maps</c>, <c>.bss</c>, …).</summary>
@@ -91,7 +102,7 @@ public sealed record MapSpec
     /// When <see cref="SpecialFieldLayout.Problem"/> is set the kernel records none (and its verifier later says
     /// "map 'X' has no valid bpf_timer"); the loader keeps the problem here and does not fail.
     /// </summary>
-    public SpecialFieldLayout SpecialFields { get; init; } = SpecialFieldLayout.Empty;
+    internal SpecialFieldLayout SpecialFields { get; init; } = SpecialFieldLayout.Empty;
 
     /// <summary>For ARRAY_OF_MAPS / HASH_OF_MAPS: the inner map template (named <c>&lt;outer&gt;.inner</c>).</summary>
     public MapSpec? InnerMap { get; init; }
@@ -102,6 +113,7 @@ public sealed record MapSpec
     /// <summary>The value's initial bytes for global data (all zero for <c>.bss</c>); empty for other maps.</summary>
     public ImmutableArray<byte> InitialData { get; init; } = [];
 
+    /// <summary>True for a map made from a <c>.data</c>, <c>.rodata</c> or <c>.bss</c> section.</summary>
     public bool IsGlobalData => Source == MapSource.GlobalData;
 
     /// <summary>For global data with BTF: the section's variables in offset order (empty otherwise).</summary>
@@ -120,6 +132,7 @@ public sealed record MapSpec
     /// <summary><c>.rodata*</c>: created with <c>BPF_F_RDONLY_PROG</c> (programs cannot write it) and frozen after initialization by libbpf.</summary>
     public bool IsReadOnly => (Flags & MapCreateFlags.RdonlyProg) != 0;
 
+    /// <summary>The name with the attributes, as <c>name (type, key K, value V, max_entries N, flags 0xF)</c>.</summary>
     public override string ToString() =>
         $"{Name} ({Type.ToKernelName()}, key {KeySize}, value {ValueSize}, max_entries {MaxEntries}, flags 0x{(uint)Flags:x})";
 }

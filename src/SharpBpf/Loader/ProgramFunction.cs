@@ -10,9 +10,9 @@ namespace SharpBpf.Loader;
 /// <param name="SectionName">The ELF section the function comes from (<c>.text</c> for subprograms).</param>
 /// <param name="IsGlobal">A global (non-static) function with default visibility: the kernel verifies it on its own, from its BTF signature.</param>
 /// <param name="SectionOffset">Byte offset of the function within <paramref name="SectionName"/> (maps a slot back to the ELF object).</param>
-public readonly record struct ProgramFunction(string Name, int StartSlot, int SlotCount, string SectionName, bool IsGlobal, int SectionOffset);
+internal readonly record struct ProgramFunction(string Name, int StartSlot, int SlotCount, string SectionName, bool IsGlobal, int SectionOffset);
 
 /// <summary>An <c>lddw</c> with src = <c>BPF_PSEUDO_FUNC</c> (4): the address of a subprogram, passed as a callback (bpf_loop, timers, for_each).</summary>
 /// <param name="Slot">Slot of the lddw; its immediate is the relative slot of the target (target - slot - 1), as libbpf writes it.</param>
 /// <param name="TargetSlot">Entry slot of the target function in the linked program.</param>
-public readonly record struct FunctionPointerReference(int Slot, int TargetSlot, string TargetName);
+internal readonly record struct FunctionPointerReference(int Slot, int TargetSlot, string TargetName);

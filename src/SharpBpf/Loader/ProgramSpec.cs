@@ -46,36 +46,38 @@ public sealed class ProgramSpec
     public bool IsOptional { get; }
 
     /// <summary>The matched section convention, or null for an unrecognized section name.</summary>
-    public SectionConvention? Convention { get; }
+    internal SectionConvention? Convention { get; }
 
     /// <summary><see cref="ProgramType.Unspecified"/> when the section name follows no known convention (libbpf refuses to load such a program).</summary>
     public ProgramType Type => Convention?.Type ?? ProgramType.Unspecified;
 
+    /// <summary>The attach type the section name implies (<c>expected_attach_type</c>), or null when it implies none.</summary>
     public AttachType? ExpectedAttachType => Convention?.ExpectedAttachType;
 
+    /// <summary>The <c>prog_flags</c> the section name implies (sleepable, XDP frags).</summary>
     public ProgramFlags Flags => Convention?.Flags ?? ProgramFlags.None;
 
     /// <summary>The kernel's name of the type: <c>xdp</c>, <c>sched_cls</c>, <c>socket_filter</c>, …</summary>
     public string TypeName => Type.ToKernelName();
 
     /// <summary>The linked program; lddw takes two slots.</summary>
-    public ImmutableArray<Instruction> Instructions { get; }
+    internal ImmutableArray<Instruction> Instructions { get; }
 
     /// <summary>The main function first (slot 0), then the appended subprograms in slot order.</summary>
-    public ImmutableArray<ProgramFunction> Functions { get; }
+    internal ImmutableArray<ProgramFunction> Functions { get; }
 
     /// <summary>Slots of the main function (the rest are appended subprograms).</summary>
     public int MainSlotCount => Functions[0].SlotCount;
 
-    public ImmutableArray<MapReference> MapReferences { get; }
+    internal ImmutableArray<MapReference> MapReferences { get; }
 
-    public ImmutableArray<FunctionPointerReference> FunctionPointers { get; }
+    internal ImmutableArray<FunctionPointerReference> FunctionPointers { get; }
 
     /// <summary>BTF func info remapped to the linked program: <see cref="BtfFuncInfo.InstructionOffset"/> is 8 × slot.</summary>
-    public ImmutableArray<BtfFuncInfo> FuncInfo { get; }
+    internal ImmutableArray<BtfFuncInfo> FuncInfo { get; }
 
     /// <summary>BTF line info remapped to the linked program (8 × slot), in slot order.</summary>
-    public ImmutableArray<BtfLineInfo> LineInfo { get; }
+    internal ImmutableArray<BtfLineInfo> LineInfo { get; }
 
     /// <summary>Byte offset of the main function within its ELF section.</summary>
     public int SectionOffset { get; }
@@ -84,7 +86,7 @@ public sealed class ProgramSpec
     public string? License { get; }
 
     /// <summary>The function that contains <paramref name="slot"/>.</summary>
-    public ProgramFunction FunctionAt(int slot)
+    internal ProgramFunction FunctionAt(int slot)
     {
         foreach (var function in Functions)
             if (slot >= function.StartSlot && slot < function.StartSlot + function.SlotCount)
@@ -93,7 +95,7 @@ public sealed class ProgramSpec
     }
 
     /// <summary>The line info that covers <paramref name="slot"/> (the last record at or before it within the same function), or null.</summary>
-    public BtfLineInfo? LineAt(int slot)
+    internal BtfLineInfo? LineAt(int slot)
     {
         if (slot < 0 || slot >= Instructions.Length)
             return null;
@@ -108,5 +110,6 @@ public sealed class ProgramSpec
         return best is not null && best.InstructionIndex >= functionStart ? best : null;
     }
 
+    /// <summary>The name, section, type and instruction count.</summary>
     public override string ToString() => $"{Name} ({SectionName}, {TypeName}, {Instructions.Length} slots)";
 }

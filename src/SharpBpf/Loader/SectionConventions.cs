@@ -5,7 +5,7 @@ namespace SharpBpf.Loader;
 /// <c>name+</c> (exactly <c>name</c> or <c>name/anything</c>).</param>
 /// <param name="AttachTarget">What follows the matched prefix and its '/', e.g. <c>syscalls/sys_enter_write</c>
 /// for <c>tracepoint/syscalls/sys_enter_write</c>; null when there is nothing.</param>
-public sealed record SectionConvention(string Pattern, ProgramType Type, AttachType? ExpectedAttachType,
+internal sealed record SectionConvention(string Pattern, ProgramType Type, AttachType? ExpectedAttachType,
     ProgramFlags Flags, string? AttachTarget);
 
 /// <summary>
@@ -15,7 +15,7 @@ public sealed record SectionConvention(string Pattern, ProgramType Type, AttachT
 /// Deliberately does not probe the kernel: an "optional" expected attach type (libbpf's SEC_ATTACHABLE_OPT,
 /// e.g. <c>xdp</c>) is always reported.
 /// </summary>
-public static class SectionConventions
+internal static class SectionConventions
 {
     private const ProgramFlags Sleep = ProgramFlags.Sleepable;
     private const ProgramFlags Frags = ProgramFlags.XdpHasFrags;

@@ -6,7 +6,7 @@ namespace SharpBpf.Maps;
 /// block whose addresses never change. Per-CPU layout: element i, CPU c at <c>(i * cpus + c) * round_up(value_size, 8)</c>.
 /// Elements cannot be deleted (-EINVAL). Does not: implement mmap (BPF_F_MMAPABLE is accepted and ignored).
 /// </summary>
-public sealed unsafe class ArrayMap : BpfMap
+internal sealed unsafe class ArrayMap : BpfMap
 {
     private readonly byte* _values;
     private readonly int _stride;
@@ -109,7 +109,7 @@ public sealed unsafe class ArrayMap : BpfMap
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override nint LookupElem(nint key)
+    internal override nint LookupElem(nint key)
     {
         var index = *(uint*)key;
         if (index >= (uint)MaxEntries) return 0;
@@ -117,7 +117,7 @@ public sealed unsafe class ArrayMap : BpfMap
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override nint LookupPercpuElem(nint key, uint cpu)
+    internal override nint LookupPercpuElem(nint key, uint cpu)
     {
         if (!IsPerCpu) return 0;
         var index = *(uint*)key;
@@ -126,10 +126,10 @@ public sealed unsafe class ArrayMap : BpfMap
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override long UpdateElem(nint key, nint value, ulong flags) =>
+    internal override long UpdateElem(nint key, nint value, ulong flags) =>
         UpdateCore(*(uint*)key, new ReadOnlySpan<byte>((void*)value, ValueSize), flags).ToHelperResult();
 
-    public override long DeleteElem(nint key) => Errno.EINVAL.ToHelperResult();
+    internal override long DeleteElem(nint key) => Errno.EINVAL.ToHelperResult();
 
     /// <summary>array_map_update_elem: flags, then index, then NOEXIST, then BPF_F_LOCK needing a spin lock.</summary>
     private Errno UpdateCore(uint index, ReadOnlySpan<byte> value, ulong flags)

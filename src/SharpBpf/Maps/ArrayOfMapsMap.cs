@@ -8,7 +8,7 @@ namespace SharpBpf.Maps;
 /// map's <see cref="BpfMap.Handle"/>. Inner maps stay alive while stored; disposing the outer map does not
 /// dispose them.
 /// </summary>
-public sealed unsafe class ArrayOfMapsMap : BpfMap
+internal sealed unsafe class ArrayOfMapsMap : BpfMap
 {
     private readonly BpfMap?[] _inner;
 
@@ -80,7 +80,7 @@ public sealed unsafe class ArrayOfMapsMap : BpfMap
         return DeleteCore(BinaryPrimitives.ReadUInt32LittleEndian(key));
     }
 
-    public override long DeleteElem(nint key) => DeleteCore(*(uint*)key).ToHelperResult();
+    internal override long DeleteElem(nint key) => DeleteCore(*(uint*)key).ToHelperResult();
 
     private Errno DeleteCore(uint index)
     {
@@ -91,7 +91,7 @@ public sealed unsafe class ArrayOfMapsMap : BpfMap
     public override Errno GetNextKey(ReadOnlySpan<byte> key, Span<byte> nextKey) => ArrayKeys.GetNext(this, key, nextKey);
 
     /// <summary>The inner map's handle, or 0.</summary>
-    public override nint LookupElem(nint key) => GetInnerMap(*(uint*)key)?.Handle ?? 0;
+    internal override nint LookupElem(nint key) => GetInnerMap(*(uint*)key)?.Handle ?? 0;
 
     protected override void FreeMemory() => Array.Clear(_inner);
 }

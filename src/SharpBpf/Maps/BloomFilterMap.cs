@@ -13,7 +13,7 @@ namespace SharpBpf.Maps;
 /// are empty). Errno measured on Linux 6.18: flags other than BPF_ANY -EINVAL; a miss -ENOENT; delete and
 /// get_next_key -EOPNOTSUPP; lookup-and-delete -ENOTSUPP; pop, and update/delete from programs -EOPNOTSUPP.
 /// </summary>
-public sealed unsafe class BloomFilterMap : BpfMap
+internal sealed unsafe class BloomFilterMap : BpfMap
 {
     private const int DefaultHashCount = 5;
     private const ulong MaxBits = 1UL << 32;
@@ -61,11 +61,11 @@ public sealed unsafe class BloomFilterMap : BpfMap
     public override Errno GetNextKey(ReadOnlySpan<byte> key, Span<byte> nextKey) => Errno.EOPNOTSUPP;
     public override Errno LookupAndDelete(ReadOnlySpan<byte> key, Span<byte> value, MapUpdateFlags flags = MapUpdateFlags.Any) => Errno.ENOTSUPP;
 
-    public override long PushElem(nint value, ulong flags) => Push(new ReadOnlySpan<byte>((void*)value, ValueSize), flags).ToHelperResult();
-    public override long PeekElem(nint value) => Peek(new ReadOnlySpan<byte>((void*)value, ValueSize)).ToHelperResult();
-    public override long PopElem(nint value) => Errno.EOPNOTSUPP.ToHelperResult();
-    public override long UpdateElem(nint key, nint value, ulong flags) => Errno.EOPNOTSUPP.ToHelperResult();
-    public override long DeleteElem(nint key) => Errno.EOPNOTSUPP.ToHelperResult();
+    internal override long PushElem(nint value, ulong flags) => Push(new ReadOnlySpan<byte>((void*)value, ValueSize), flags).ToHelperResult();
+    internal override long PeekElem(nint value) => Peek(new ReadOnlySpan<byte>((void*)value, ValueSize)).ToHelperResult();
+    internal override long PopElem(nint value) => Errno.EOPNOTSUPP.ToHelperResult();
+    internal override long UpdateElem(nint key, nint value, ulong flags) => Errno.EOPNOTSUPP.ToHelperResult();
+    internal override long DeleteElem(nint key) => Errno.EOPNOTSUPP.ToHelperResult();
 
     private Errno Push(ReadOnlySpan<byte> value, ulong flags)
     {

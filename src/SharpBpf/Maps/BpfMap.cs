@@ -24,7 +24,7 @@ public abstract unsafe class BpfMap : IDisposable
     private int _disposed;
     private IMapElementObserver? _observer;
 
-    protected BpfMap(MapDefinition definition, MapCreateOptions options)
+    private protected BpfMap(MapDefinition definition, MapCreateOptions options)
     {
         if (options.PossibleCpus < 1) throw new ArgumentOutOfRangeException(nameof(options), "PossibleCpus must be at least 1");
         Definition = definition;
@@ -66,32 +66,43 @@ public abstract unsafe class BpfMap : IDisposable
         }
     }
 
+    /// <summary>The creation input: type, sizes, flags, special fields.</summary>
     public MapDefinition Definition { get; }
+    /// <summary>The host-side creation knobs (possible CPUs).</summary>
     public MapCreateOptions Options { get; }
     internal ValueLayout Layout { get; }
     internal EpochManager Epochs => Options.Epochs;
 
+    /// <summary>The map's name.</summary>
     public string Name => Definition.Name;
+    /// <summary>The map type.</summary>
     public MapType Type => Definition.Type;
+    /// <summary>Key size in bytes (0 for maps without keys).</summary>
     public int KeySize => (int)Definition.KeySize;
+    /// <summary>Value size in bytes, as a program sees one value (one CPU's copy for per-CPU maps; see <see cref="HostValueSize"/>).</summary>
     public int ValueSize => (int)Definition.ValueSize;
+    /// <summary>The <c>max_entries</c> attribute.</summary>
     public int MaxEntries => (int)Definition.MaxEntries;
+    /// <summary>The <c>map_flags</c> the map was created with.</summary>
     public MapCreateFlags Flags => Definition.Flags;
+    /// <summary>Timers, spin locks and other kernel-managed fields in the value; their bytes read as zero from the host.</summary>
     public IReadOnlyList<SpecialField> SpecialFields => Definition.SpecialFields;
+    /// <summary>How many per-CPU copies a per-CPU value has.</summary>
     public int PossibleCpus => Options.PossibleCpus;
+    /// <summary>True for the per-CPU types, whose host values are one copy per possible CPU.</summary>
     public bool IsPerCpu => Type.IsPerCpu();
 
     /// <summary>Process-unique map id (like the kernel's map id); what map-in-map lookups from the host return.</summary>
     public uint Id { get; }
 
     /// <summary>The opaque non-zero value a program holds for this map (CONST_PTR_TO_MAP); resolve with <see cref="FromHandle"/>.</summary>
-    public nint Handle => (nint)Id;
+    internal nint Handle => (nint)Id;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static BpfMap? FromHandle(nint handle) => handle > 0 && handle <= uint.MaxValue ? FromId((uint)handle) : null;
+    internal static BpfMap? FromHandle(nint handle) => handle > 0 && handle <= uint.MaxValue ? FromId((uint)handle) : null;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static BpfMap? FromId(uint id) =>
+    internal static BpfMap? FromId(uint id) =>
         ById is var table && id < (uint)table.Length && table[id] is { } weak && weak.TryGetTarget(out var map) && !map.IsDisposed
             ? map
             : null;
@@ -121,13 +132,14 @@ public abstract unsafe class BpfMap : IDisposable
     /// <summary>Size of the per-CPU slot in host buffers and in native memory.</summary>
     public int PerCpuStride => (int)MapCreateValidator.Round8(Definition.ValueSize);
 
+    /// <summary>True once the map is disposed; its operations then throw <see cref="ObjectDisposedException"/>.</summary>
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>Number of elements currently present (arrays: <see cref="MaxEntries"/>).</summary>
     public abstract int Count { get; }
 
     /// <summary>Receives element-release notifications (the Timers component). Null: nobody listens.</summary>
-    public IMapElementObserver? ElementObserver
+    internal IMapElementObserver? ElementObserver
     {
         get => Volatile.Read(ref _observer);
         set => Volatile.Write(ref _observer, value);
@@ -136,16 +148,16 @@ public abstract unsafe class BpfMap : IDisposable
     // ---- user references (R31) ----
 
     /// <summary>References held by the host (the kernel's usercnt: fds and pins). A new map holds one.</summary>
-    public int UserReferenceCount => Volatile.Read(ref _userReferences);
+    internal int UserReferenceCount => Volatile.Read(ref _userReferences);
 
-    public void AddUserReference()
+    internal void AddUserReference()
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         Interlocked.Increment(ref _userReferences);
     }
 
     /// <summary>Drops one user reference; dropping the last one tells the observer (timers are cancelled and freed).</summary>
-    public void ReleaseUserReference()
+    internal void ReleaseUserReference()
     {
         int current;
         do
@@ -158,7 +170,7 @@ public abstract unsafe class BpfMap : IDisposable
     }
 
     /// <summary>Drops every user reference (<c>release-maps</c>); no-op when none is left.</summary>
-    public void ReleaseUserReferences()
+    internal void ReleaseUserReferences()
     {
         if (Interlocked.Exchange(ref _userReferences, 0) != 0) ElementObserver?.OnUserReferencesReleased(this);
     }
@@ -199,26 +211,26 @@ public abstract unsafe class BpfMap : IDisposable
     // ---- program API (what the helpers call) ----
 
     /// <summary><c>bpf_map_lookup_elem</c>: the value's real address (this run's CPU copy for per-CPU maps), or 0.</summary>
-    public virtual nint LookupElem(nint key) => 0;
+    internal virtual nint LookupElem(nint key) => 0;
 
     /// <summary><c>bpf_map_lookup_percpu_elem</c>: the copy of <paramref name="cpu"/>, 0 when out of range.</summary>
-    public virtual nint LookupPercpuElem(nint key, uint cpu) => 0;
+    internal virtual nint LookupPercpuElem(nint key, uint cpu) => 0;
 
-    public virtual long UpdateElem(nint key, nint value, ulong flags) => Errno.EINVAL.ToHelperResult();
-    public virtual long DeleteElem(nint key) => Errno.EINVAL.ToHelperResult();
-    public virtual long PushElem(nint value, ulong flags) => Errno.EINVAL.ToHelperResult();
-    public virtual long PopElem(nint value) => Errno.EINVAL.ToHelperResult();
-    public virtual long PeekElem(nint value) => Errno.EINVAL.ToHelperResult();
+    internal virtual long UpdateElem(nint key, nint value, ulong flags) => Errno.EINVAL.ToHelperResult();
+    internal virtual long DeleteElem(nint key) => Errno.EINVAL.ToHelperResult();
+    internal virtual long PushElem(nint value, ulong flags) => Errno.EINVAL.ToHelperResult();
+    internal virtual long PopElem(nint value) => Errno.EINVAL.ToHelperResult();
+    internal virtual long PeekElem(nint value) => Errno.EINVAL.ToHelperResult();
 
     /// <summary>
     /// For a value address a program obtained: the address of that element's key (HASH family: inside the
     /// element, valid while it lives), or 0 where the map has no key memory (arrays: use <see cref="ArrayMap.TryGetIndex"/>).
     /// What <c>bpf_timer_init</c> needs to give the callback its key argument.
     /// </summary>
-    public virtual nint KeyAddressOfValue(nint valueAddress) => 0;
+    internal virtual nint KeyAddressOfValue(nint valueAddress) => 0;
 
     /// <summary>The run's CPU folded into this map's possible CPUs.</summary>
-    protected int CurrentCpu
+    private protected int CurrentCpu
     {
         get
         {
@@ -227,24 +239,25 @@ public abstract unsafe class BpfMap : IDisposable
         }
     }
 
-    protected void CheckKey(ReadOnlySpan<byte> key)
+    private protected void CheckKey(ReadOnlySpan<byte> key)
     {
         if (key.Length < KeySize) ThrowHelper.BufferTooSmall(nameof(key), KeySize, key.Length);
     }
 
-    protected void CheckHostValue(int length, string parameter)
+    private protected void CheckHostValue(int length, string parameter)
     {
         if (length < HostValueSize) ThrowHelper.BufferTooSmall(parameter, HostValueSize, length);
     }
 
-    protected void ThrowIfDisposed()
+    private protected void ThrowIfDisposed()
     {
         if (IsDisposed) ThrowHelper.Disposed(Name);
     }
 
-    protected void NotifyReleasing(nint value, nint key, ElementReleaseReason reason) =>
+    private protected void NotifyReleasing(nint value, nint key, ElementReleaseReason reason) =>
         ElementObserver?.OnElementReleasing(this, value, key, reason);
 
+    /// <summary>Cancels the timers in the map's values and frees its memory once no run in flight can still use it.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;

@@ -5,7 +5,7 @@ namespace SharpBpf.Maps;
 /// <c>bpf_spin_lock</c>/<c>bpf_spin_unlock</c> and BPF_F_LOCK copies use this same protocol so they exclude
 /// each other. Not reentrant, no owner tracking (the verifier guarantees balanced use).
 /// </summary>
-public static unsafe class BpfSpinLock
+internal static unsafe class BpfSpinLock
 {
     public static void Acquire(int* lockWord)
     {

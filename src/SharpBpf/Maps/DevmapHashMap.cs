@@ -9,7 +9,7 @@ namespace SharpBpf.Maps;
 /// -ENOENT. get_next_key follows the kernel's buckets: <c>key &amp; (roundup_pow_of_two(max_entries) - 1)</c> in
 /// ascending order, newest key first within a bucket; an unknown key restarts at the first.
 /// </summary>
-public sealed unsafe class DevmapHashMap : BpfMap
+internal sealed unsafe class DevmapHashMap : BpfMap
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<uint, nint> _values = [];
@@ -100,7 +100,7 @@ public sealed unsafe class DevmapHashMap : BpfMap
         }
     }
 
-    public override nint LookupElem(nint key)
+    internal override nint LookupElem(nint key)
     {
         lock (_lock) return _values.GetValueOrDefault(*(uint*)key);
     }

@@ -11,7 +11,7 @@ namespace SharpBpf.Maps;
 /// memory retired at epoch r is free to reclaim once G ≥ r+2.
 /// Does not: bound how long a run may take (a stuck run blocks reclamation), or free memory on a timer.
 /// </summary>
-public sealed class EpochManager
+internal sealed class EpochManager
 {
     public static EpochManager Shared { get; } = new();
 
@@ -95,7 +95,7 @@ public sealed class EpochManager
 /// A program run in progress (from <see cref="EpochManager.EnterRun"/>). Dispose it when the run ends. Also
 /// carries the run's CPU index for per-CPU maps.
 /// </summary>
-public readonly struct RunScope : IDisposable
+internal readonly struct RunScope : IDisposable
 {
     [ThreadStatic] private static int _currentCpu;
 

@@ -20,7 +20,7 @@ namespace SharpBpf.Maps;
 /// batch is the kernel's per-CPU target of 4. We do not model the kernel's per-CPU free lists.</para>
 /// Does not: resize, or use a seeded hash (the order is deterministic across processes).
 /// </summary>
-public unsafe class HashMap : BpfMap
+internal unsafe class HashMap : BpfMap
 {
     private const int MaxBuckets = 1 << 22;
     private readonly HashNode?[] _buckets;
@@ -53,7 +53,7 @@ public unsafe class HashMap : BpfMap
     public int LruEvictionBatch => _lru ? _evictionBatch : 0;
 
     /// <summary>The key sits right after the value area of the element's block.</summary>
-    public override nint KeyAddressOfValue(nint valueAddress) => IsPerCpu ? 0 : valueAddress + _valueArea;
+    internal override nint KeyAddressOfValue(nint valueAddress) => IsPerCpu ? 0 : valueAddress + _valueArea;
 
     // ---- lookup ----
 
@@ -72,7 +72,7 @@ public unsafe class HashMap : BpfMap
     private nint ValueSlot(HashNode node, int cpu) => node.Block + cpu * PerCpuStride;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override nint LookupElem(nint key)
+    internal override nint LookupElem(nint key)
     {
         var keySpan = new ReadOnlySpan<byte>((void*)key, KeySize);
         var node = Find(keySpan, HashKey(keySpan));
@@ -82,7 +82,7 @@ public unsafe class HashMap : BpfMap
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override nint LookupPercpuElem(nint key, uint cpu)
+    internal override nint LookupPercpuElem(nint key, uint cpu)
     {
         if (!IsPerCpu || cpu >= (uint)_copies) return 0;
         var keySpan = new ReadOnlySpan<byte>((void*)key, KeySize);
@@ -163,7 +163,7 @@ public unsafe class HashMap : BpfMap
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override long UpdateElem(nint key, nint value, ulong flags) =>
+    internal override long UpdateElem(nint key, nint value, ulong flags) =>
         UpdateCore(new ReadOnlySpan<byte>((void*)key, KeySize), new ReadOnlySpan<byte>((void*)value, ValueSize), flags, onAllCpus: false)
             .ToHelperResult();
 
@@ -284,7 +284,7 @@ public unsafe class HashMap : BpfMap
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override long DeleteElem(nint key) => DeleteCore(new ReadOnlySpan<byte>((void*)key, KeySize)).ToHelperResult();
+    internal override long DeleteElem(nint key) => DeleteCore(new ReadOnlySpan<byte>((void*)key, KeySize)).ToHelperResult();
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Errno DeleteCore(ReadOnlySpan<byte> key)

@@ -7,7 +7,7 @@ namespace SharpBpf.Maps;
 /// and iteration (it is a HASH whose 4-byte values are inner map ids). Programs get the inner map's
 /// <see cref="BpfMap.Handle"/>; host lookups return the id. Inner maps stay alive while stored.
 /// </summary>
-public sealed unsafe class HashOfMapsMap : BpfMap
+internal sealed unsafe class HashOfMapsMap : BpfMap
 {
     private readonly HashMap _slots;
     private readonly InnerMapReferences _held = new();
@@ -79,11 +79,11 @@ public sealed unsafe class HashOfMapsMap : BpfMap
         }
     }
 
-    public override long DeleteElem(nint key) => Delete(new ReadOnlySpan<byte>((void*)key, KeySize)).ToHelperResult();
+    internal override long DeleteElem(nint key) => Delete(new ReadOnlySpan<byte>((void*)key, KeySize)).ToHelperResult();
 
     public override Errno GetNextKey(ReadOnlySpan<byte> key, Span<byte> nextKey) => _slots.GetNextKey(key, nextKey);
 
-    public override nint LookupElem(nint key)
+    internal override nint LookupElem(nint key)
     {
         var slot = _slots.LookupElem(key);
         return slot == 0 ? 0 : FromId(*(uint*)slot)?.Handle ?? 0;

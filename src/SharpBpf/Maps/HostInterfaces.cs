@@ -5,7 +5,7 @@ namespace SharpBpf.Maps;
 /// -EINVAL). By default the indexes of this machine's network namespace, read from <c>/sys/class/net/*/ifindex</c>,
 /// so SharpBpf accepts exactly what the local kernel would; elsewhere every non-zero index is taken to exist.
 /// </summary>
-public static class HostInterfaces
+internal static class HostInterfaces
 {
     private const string NetClassFolder = "/sys/class/net";
 

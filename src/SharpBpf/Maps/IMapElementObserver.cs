@@ -1,7 +1,7 @@
 namespace SharpBpf.Maps;
 
 /// <summary>Why an element's special fields are about to be released.</summary>
-public enum ElementReleaseReason
+internal enum ElementReleaseReason
 {
     /// <summary>HASH/LRU delete (host or program).</summary>
     Deleted,
@@ -19,7 +19,7 @@ public enum ElementReleaseReason
 /// value memory stays readable during the call (and until in-flight runs end). Not called for BPF_F_LOCK HASH
 /// updates, failed updates, array deletes, nor for per-CPU maps (they cannot hold timers).
 /// </summary>
-public interface IMapElementObserver
+internal interface IMapElementObserver
 {
     /// <param name="valueAddress">Start of the value (not of the special field).</param>
     /// <param name="keyAddress">The element's key; for arrays a temporary u32 index valid during the call only.</param>

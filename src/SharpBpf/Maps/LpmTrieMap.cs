@@ -15,7 +15,7 @@ namespace SharpBpf.Maps;
 /// in get_next_key order, so a lookup costs one probe per prefix length present. One lock guards everything;
 /// a value replaced or deleted stays readable until runs in flight end (the epoch manager frees it).</para>
 /// </summary>
-public sealed unsafe class LpmTrieMap : BpfMap
+internal sealed unsafe class LpmTrieMap : BpfMap
 {
     private readonly int _dataSize;
     private readonly uint _maxPrefixLength;
@@ -110,15 +110,15 @@ public sealed unsafe class LpmTrieMap : BpfMap
 
     // ---- program API ----
 
-    public override nint LookupElem(nint key)
+    internal override nint LookupElem(nint key)
     {
         lock (_lock) return LongestMatch(new ReadOnlySpan<byte>((void*)key, KeySize))?.Value ?? 0;
     }
 
-    public override long UpdateElem(nint key, nint value, ulong flags) =>
+    internal override long UpdateElem(nint key, nint value, ulong flags) =>
         UpdateCore(new ReadOnlySpan<byte>((void*)key, KeySize), new ReadOnlySpan<byte>((void*)value, ValueSize), flags).ToHelperResult();
 
-    public override long DeleteElem(nint key) => DeleteCore(new ReadOnlySpan<byte>((void*)key, KeySize)).ToHelperResult();
+    internal override long DeleteElem(nint key) => DeleteCore(new ReadOnlySpan<byte>((void*)key, KeySize)).ToHelperResult();
 
     // ---- the trie's rules ----
 

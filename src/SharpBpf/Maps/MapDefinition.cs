@@ -7,6 +7,13 @@ namespace SharpBpf.Maps;
 /// </summary>
 public sealed record MapDefinition
 {
+    /// <summary>A definition with the attributes every map has; set the others with <c>with</c> or an initializer.</summary>
+    /// <param name="name">The map's name (for messages and lookups by name).</param>
+    /// <param name="type">The map type.</param>
+    /// <param name="keySize">Key size in bytes.</param>
+    /// <param name="valueSize">Value size in bytes.</param>
+    /// <param name="maxEntries">The <c>max_entries</c> attribute.</param>
+    /// <param name="flags">The <c>map_flags</c> attribute.</param>
     public MapDefinition(string name, MapType type, uint keySize, uint valueSize, uint maxEntries,
         MapCreateFlags flags = MapCreateFlags.None)
     {
@@ -18,11 +25,17 @@ public sealed record MapDefinition
         Flags = flags;
     }
 
+    /// <summary>The map's name.</summary>
     public string Name { get; init; }
+    /// <summary>The map type.</summary>
     public MapType Type { get; init; }
+    /// <summary>Key size in bytes.</summary>
     public uint KeySize { get; init; }
+    /// <summary>Value size in bytes.</summary>
     public uint ValueSize { get; init; }
+    /// <summary>The <c>max_entries</c> attribute.</summary>
     public uint MaxEntries { get; init; }
+    /// <summary>The <c>map_flags</c> attribute.</summary>
     public MapCreateFlags Flags { get; init; }
 
     /// <summary>BPF_MAP_CREATE's <c>map_extra</c>: for BLOOM_FILTER the number of hash functions in the low 4 bits
@@ -41,6 +54,7 @@ public sealed record MapDefinition
     /// <summary>Whether the key has BTF (<c>btf_key_type_id != 0</c>); local-storage maps require it.</summary>
     public bool HasKeyBtf { get; init; }
 
+    /// <summary>True when the value holds a special field of <paramref name="kind"/>.</summary>
     public bool Has(SpecialFieldKind kind)
     {
         foreach (var field in SpecialFields)

@@ -11,6 +11,8 @@ public readonly struct MapView<TKey, TValue>
     where TKey : unmanaged
     where TValue : unmanaged
 {
+    /// <summary>A view of <paramref name="map"/>.</summary>
+    /// <exception cref="ArgumentException">The key or value struct's size differs from the map's.</exception>
     public MapView(BpfMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
@@ -21,8 +23,11 @@ public readonly struct MapView<TKey, TValue>
         Map = map;
     }
 
+    /// <summary>The map viewed.</summary>
     public BpfMap Map { get; }
 
+    /// <summary>Looks <paramref name="key"/> up; false when the map has no such element.</summary>
+    /// <exception cref="InvalidOperationException">The map is per-CPU: use <see cref="TryGetPerCpu"/>.</exception>
     public bool TryGetValue(TKey key, out TValue value)
     {
         if (Map.IsPerCpu) throw new InvalidOperationException("per-CPU map: use TryGetPerCpu");
@@ -30,6 +35,7 @@ public readonly struct MapView<TKey, TValue>
         return Map.Lookup(Bytes(ref key), MemoryMarshal.AsBytes(new Span<TValue>(ref value))) == Errno.None;
     }
 
+    /// <summary>Looks <paramref name="key"/> up and returns one value per possible CPU (one value for a map that is not per-CPU), or null when the map has no such element.</summary>
     public TValue[]? TryGetPerCpu(TKey key)
     {
         var buffer = new byte[Map.HostValueSize];
@@ -51,8 +57,10 @@ public readonly struct MapView<TKey, TValue>
         return Map.Update(Bytes(ref key), buffer, flags);
     }
 
+    /// <summary>Deletes <paramref name="key"/>: <see cref="Errno.ENOENT"/> when absent, <see cref="Errno.EINVAL"/> for arrays.</summary>
     public Errno Delete(TKey key) => Map.Delete(Bytes(ref key));
 
+    /// <summary>The keys present now, in the map's iteration order (a snapshot taken when enumeration starts).</summary>
     public IEnumerable<TKey> Keys()
     {
         foreach (var key in Map.Keys()) yield return MemoryMarshal.Read<TKey>(key);
@@ -61,8 +69,10 @@ public readonly struct MapView<TKey, TValue>
     private static Span<byte> Bytes(ref TKey key) => MemoryMarshal.AsBytes(new Span<TKey>(ref key));
 }
 
+/// <summary>Extension methods that make typed views of maps.</summary>
 public static class MapViewExtensions
 {
+    /// <summary><paramref name="map"/> viewed with <typeparamref name="TKey"/> keys and <typeparamref name="TValue"/> values (<c>obj.Maps["counters"].As&lt;uint, ulong&gt;()</c>).</summary>
     public static MapView<TKey, TValue> As<TKey, TValue>(this BpfMap map)
         where TKey : unmanaged
         where TValue : unmanaged => new(map);

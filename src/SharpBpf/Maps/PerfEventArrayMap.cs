@@ -14,7 +14,7 @@ namespace SharpBpf.Maps;
 /// <see cref="Output"/>'s. A buffer keeps at most <see cref="BufferCapacity"/> unread records; later ones are
 /// counted in <see cref="LostRecords"/> as the kernel counts lost samples.
 /// </summary>
-public sealed class PerfEventArrayMap : BpfMap
+internal sealed class PerfEventArrayMap : BpfMap
 {
     /// <summary>BPF_F_CURRENT_CPU in the index bits of the flags: the slot of the CPU the program runs on.</summary>
     public const uint CurrentCpuIndex = 0xFFFF_FFFF;

@@ -8,7 +8,7 @@ namespace SharpBpf.Maps;
 /// to translate, or use <see cref="SetProgram"/>/<see cref="GetProgram"/> directly.
 /// Does not: run anything or count tail calls (the engines do).
 /// </summary>
-public sealed class ProgramArrayMap : BpfMap
+internal sealed class ProgramArrayMap : BpfMap
 {
     private readonly object?[] _programs;
 

@@ -6,7 +6,7 @@ namespace SharpBpf.Maps;
 /// the oldest element (for both kinds). Pop/peek of an empty map zero the destination and give -ENOENT.
 /// Host form: <see cref="BpfMap.Update"/> pushes, <see cref="BpfMap.Lookup"/> peeks, <see cref="BpfMap.LookupAndDelete"/> pops (keys are empty).
 /// </summary>
-public sealed unsafe class QueueStackMap : BpfMap
+internal sealed unsafe class QueueStackMap : BpfMap
 {
     private readonly byte* _slots;
     private readonly uint _size;
@@ -30,9 +30,9 @@ public sealed unsafe class QueueStackMap : BpfMap
         }
     }
 
-    public override long PushElem(nint value, ulong flags) => Push(new ReadOnlySpan<byte>((void*)value, ValueSize), flags).ToHelperResult();
-    public override long PopElem(nint value) => Get(new Span<byte>((void*)value, ValueSize), delete: true).ToHelperResult();
-    public override long PeekElem(nint value) => Get(new Span<byte>((void*)value, ValueSize), delete: false).ToHelperResult();
+    internal override long PushElem(nint value, ulong flags) => Push(new ReadOnlySpan<byte>((void*)value, ValueSize), flags).ToHelperResult();
+    internal override long PopElem(nint value) => Get(new Span<byte>((void*)value, ValueSize), delete: true).ToHelperResult();
+    internal override long PeekElem(nint value) => Get(new Span<byte>((void*)value, ValueSize), delete: false).ToHelperResult();
 
     public override Errno Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, MapUpdateFlags flags = MapUpdateFlags.Any)
     {

@@ -19,7 +19,7 @@ namespace SharpBpf.Maps;
 /// BPF_NOEXIST -EEXIST (the slot always exists), BPF_EXIST on an empty slot succeeds; delete past the end -EINVAL,
 /// of an empty slot 0; get_next_key walks every index like an array.
 /// </summary>
-public sealed unsafe class RedirectArrayMap : BpfMap
+internal sealed unsafe class RedirectArrayMap : BpfMap
 {
     /// <summary>The largest cpumap queue the kernel allocates (a larger qsize is -EOVERFLOW).</summary>
     public const uint CpumapMaxQueueSize = 16384;
@@ -102,7 +102,7 @@ public sealed unsafe class RedirectArrayMap : BpfMap
     }
 
     /// <summary>The slot's value for programs (devmap lookups and <c>bpf_redirect_map</c>); XSKMAP slots are always empty.</summary>
-    public override nint LookupElem(nint key)
+    internal override nint LookupElem(nint key)
     {
         var index = *(uint*)key;
         lock (_lock) return _slots.GetValueOrDefault(index);

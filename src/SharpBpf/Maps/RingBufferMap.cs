@@ -15,7 +15,7 @@ namespace SharpBpf.Maps;
 public sealed unsafe class RingBufferMap : BpfMap
 {
     /// <summary>Page index of the data area in the kernel's layout (header, consumer, producer pages come first).</summary>
-    public const int DataPageOffset = 3;
+    internal const int DataPageOffset = 3;
 
     private readonly byte* _data;
     private readonly ulong _mask;
@@ -30,17 +30,23 @@ public sealed unsafe class RingBufferMap : BpfMap
         _data = ValueLayout.AllocateZeroed((nuint)definition.MaxEntries * 2);
     }
 
+    /// <summary>Bytes of committed records not yet consumed (<c>bpf_ringbuf_query(BPF_RB_AVAIL_DATA)</c>).</summary>
     public override int Count => (int)Math.Min(int.MaxValue, Query(RingBufferFlags.QueryAvailableData));
 
+    /// <summary>The ring's data size in bytes (<c>max_entries</c>, a power of two).</summary>
     public ulong RingSize => _mask + 1;
 
+    /// <summary>A ring buffer has no elements: always <see cref="Errno.ENOTSUPP"/>, as in Linux.</summary>
     public override Errno Lookup(ReadOnlySpan<byte> key, Span<byte> value, MapUpdateFlags flags = MapUpdateFlags.Any) => Errno.ENOTSUPP;
+    /// <summary>A ring buffer has no elements: always <see cref="Errno.ENOTSUPP"/>, as in Linux.</summary>
     public override Errno Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, MapUpdateFlags flags = MapUpdateFlags.Any) => Errno.ENOTSUPP;
+    /// <summary>A ring buffer has no elements: always <see cref="Errno.ENOTSUPP"/>, as in Linux.</summary>
     public override Errno Delete(ReadOnlySpan<byte> key) => Errno.ENOTSUPP;
+    /// <summary>A ring buffer has no elements: always <see cref="Errno.ENOTSUPP"/>, as in Linux.</summary>
     public override Errno GetNextKey(ReadOnlySpan<byte> key, Span<byte> nextKey) => Errno.ENOTSUPP;
 
     /// <summary><c>bpf_ringbuf_reserve</c>: the sample's address (after the header), or 0 when it does not fit or flags ≠ 0.</summary>
-    public nint Reserve(ulong size, ulong flags)
+    internal nint Reserve(ulong size, ulong flags)
     {
         if (flags != 0 || size > (uint.MaxValue >> 2)) return 0;
         var length = (size + RingBufferFlags.HeaderSize + 7) & ~7UL;
@@ -71,10 +77,10 @@ public sealed unsafe class RingBufferMap : BpfMap
     }
 
     /// <summary><c>bpf_ringbuf_submit</c>.</summary>
-    public void Submit(nint sample, ulong flags) => Commit(sample, discard: false);
+    internal void Submit(nint sample, ulong flags) => Commit(sample, discard: false);
 
     /// <summary><c>bpf_ringbuf_discard</c>.</summary>
-    public void Discard(nint sample, ulong flags) => Commit(sample, discard: true);
+    internal void Discard(nint sample, ulong flags) => Commit(sample, discard: true);
 
     private void Commit(nint sample, bool discard)
     {
@@ -93,7 +99,7 @@ public sealed unsafe class RingBufferMap : BpfMap
     }
 
     /// <summary><c>bpf_ringbuf_output</c>: 0, -EINVAL for unknown flags, -EAGAIN when full.</summary>
-    public long Output(nint data, ulong size, ulong flags)
+    internal long Output(nint data, ulong size, ulong flags)
     {
         if ((flags & ~(RingBufferFlags.NoWakeup | RingBufferFlags.ForceWakeup)) != 0) return Errno.EINVAL.ToHelperResult();
         var sample = Reserve(size, 0);
@@ -158,5 +164,6 @@ public sealed unsafe class RingBufferMap : BpfMap
         }
     }
 
+    /// <inheritdoc/>
     protected override void FreeMemory() => Epochs.Retire((nint)_data);
 }

@@ -11,7 +11,7 @@ namespace SharpBpf.Maps;
 /// delete and get_next_key -ENOENT; cgroup storage lookup, update and get_next_key -ENOENT, delete -EINVAL;
 /// sk_storage (keys are socket fds) -EBADF, get_next_key -ENOTSUPP. Updates that would need a socket are -EBADF: SharpBpf has no fds.
 /// </summary>
-public sealed class SocketOrStorageMap : BpfMap
+internal sealed class SocketOrStorageMap : BpfMap
 {
     internal SocketOrStorageMap(MapDefinition definition, MapCreateOptions options) : base(definition, options)
     {

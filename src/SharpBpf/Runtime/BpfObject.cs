@@ -77,16 +77,23 @@ public sealed class BpfObject : IDisposable
         }
     }
 
+    /// <summary>The blueprint the object was made from: programs, map definitions, BTF.</summary>
     public CollectionSpec Spec { get; }
+    /// <summary>The options the object was loaded with.</summary>
     public BpfObjectOptions Options { get; }
+    /// <summary>libbpf's object name (the file name up to its first dot).</summary>
     public string Name => Spec.ObjectName;
+    /// <summary>The clock every time helper and timer of this object reads: a <see cref="Time.VirtualClock"/> unless the options gave another.</summary>
     public IBpfClock Clock { get; }
 
     /// <summary>The virtual clock, when the object runs on virtual time (the default).</summary>
     public VirtualClock? VirtualClock => Clock as VirtualClock;
 
+    /// <summary>The object's <c>bpf_timer</c>s: inspect what is armed, when it fires, which callbacks faulted.</summary>
     public TimerService Timers { get; }
+    /// <summary>The programs, in the object's order, by function name.</summary>
     public NamedCollection<BpfProgram> Programs { get; } = new([], p => p.Name, "program");
+    /// <summary>The live maps (global data included, as libbpf names them), by name.</summary>
     public NamedCollection<BpfMap> Maps { get; } = new([], m => m.Name, "map");
 
     /// <summary>bpf_printk / bpf_trace_printk lines, in order.</summary>
@@ -103,9 +110,17 @@ public sealed class BpfObject : IDisposable
 
     internal IReadOnlyList<MemoryRegion> GlobalDataRegions { get; } = [];
 
+    /// <summary>Loads the object file at <paramref name="path"/>: reads it, creates its maps, verifies and prepares every program.</summary>
+    /// <exception cref="ObjectLoadException">The file cannot be read as a BPF object.</exception>
+    /// <exception cref="Verifier.VerificationException">A program is rejected by the verifier.</exception>
+    /// <exception cref="MapCreateException">A map definition is refused as Linux refuses it.</exception>
     public static BpfObject Load(string path, BpfObjectOptions? options = null) =>
         new(ObjectLoader.LoadFile(path), options ?? new BpfObjectOptions());
 
+    /// <summary>Loads an object from its bytes; <paramref name="fileName"/> names it in messages and gives the object its name.</summary>
+    /// <exception cref="ObjectLoadException">The bytes cannot be read as a BPF object.</exception>
+    /// <exception cref="Verifier.VerificationException">A program is rejected by the verifier.</exception>
+    /// <exception cref="MapCreateException">A map definition is refused as Linux refuses it.</exception>
     public static BpfObject Load(ReadOnlyMemory<byte> bytes, string fileName, BpfObjectOptions? options = null) =>
         new(ObjectLoader.Load(bytes, fileName), options ?? new BpfObjectOptions());
 
@@ -170,8 +185,9 @@ public sealed class BpfObject : IDisposable
         kind == EngineKind.Jit && JitEngine.IsSupported ? CreateJit() : InterpreterEngine.Instance;
 
     [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "guarded by JitEngine.IsSupported")]
-    private static IExecutionEngine CreateJit() => new JitEngine();
+    private static JitEngine CreateJit() => new JitEngine();
 
+    /// <summary>Cancels every timer, waits for running callbacks, and frees every map.</summary>
     public void Dispose()
     {
         if (_disposed)

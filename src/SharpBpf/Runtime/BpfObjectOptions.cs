@@ -57,5 +57,5 @@ public sealed class BpfObjectOptions
     public NetworkHost Network { get; init; } = NetworkHost.Default;
 
     /// <summary>Host helpers to register over (or besides) the built-ins, by id.</summary>
-    public IReadOnlyList<HelperDescriptor> ExtraHelpers { get; init; } = [];
+    internal IReadOnlyList<HelperDescriptor> ExtraHelpers { get; init; } = [];
 }

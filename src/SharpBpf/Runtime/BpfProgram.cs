@@ -28,9 +28,13 @@ public sealed class BpfProgram : ITimerProgram
         _functionEntries = [.. spec.Functions.Select(f => f.StartSlot)];
     }
 
+    /// <summary>The program's function name.</summary>
     public string Name => Spec.Name;
+    /// <summary>The section name that gave the program its type (<c>xdp</c>, <c>tc/ingress</c>, …).</summary>
     public string SectionName => Spec.SectionName;
+    /// <summary>The program type.</summary>
     public ProgramType Type => Spec.Type;
+    /// <summary>The program's blueprint.</summary>
     public ProgramSpec Spec { get; }
     internal BpfObject Owner { get; }
     internal PreparedProgram Prepared => _prepared;
@@ -177,5 +181,6 @@ public sealed class BpfProgram : ITimerProgram
 
     void ITimerProgram.ReleaseReference() => Interlocked.Decrement(ref _timerReferences);
 
+    /// <summary>The name, section and type name.</summary>
     public override string ToString() => $"{Name} ({SectionName}, {Spec.TypeName})";
 }

@@ -12,7 +12,7 @@ namespace SharpBpf.Runtime;
 /// <c>kconfig</c> open option), an unresolved <c>__weak</c> extern stays 0 and an unresolved strong one refuses the
 /// object. Errors use libbpf's words.
 /// </summary>
-public static class KconfigResolver
+internal static class KconfigResolver
 {
     /// <summary>The <c>.kconfig</c> map's value for <paramref name="spec"/>, or null when the object has no kconfig externs.</summary>
     public static byte[]? Resolve(CollectionSpec spec, BpfObjectOptions options)

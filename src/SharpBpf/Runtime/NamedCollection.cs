@@ -21,6 +21,7 @@ public sealed class NamedCollection<T> : IReadOnlyList<T>
         _kind = kind;
     }
 
+    /// <summary>The item at <paramref name="index"/>, in the object's order.</summary>
     public T this[int index] => _items[index];
 
     /// <summary>The item called <paramref name="name"/>; <see cref="KeyNotFoundException"/> lists the names there are.</summary>
@@ -28,12 +29,16 @@ public sealed class NamedCollection<T> : IReadOnlyList<T>
         ? item
         : throw new KeyNotFoundException($"no {_kind} named '{name}' (there are: {string.Join(", ", _byName.Keys)})");
 
+    /// <summary>The item called <paramref name="name"/>, when there is one.</summary>
     public bool TryGet(string name, out T item) => _byName.TryGetValue(name, out item!);
 
+    /// <summary>The names of the items.</summary>
     public IEnumerable<string> Names => _byName.Keys;
 
+    /// <summary>How many items there are.</summary>
     public int Count => _items.Count;
 
+    /// <inheritdoc/>
     public IEnumerator<T> GetEnumerator() => _items.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

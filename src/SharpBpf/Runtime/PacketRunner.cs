@@ -49,6 +49,7 @@ public sealed class PacketRunner : IDisposable
     /// <summary>The packet after the last run (after any adjust_head/tail), as data_out; valid until the next run.</summary>
     public ReadOnlySpan<byte> DataOut => _packet.Visible;
 
+    /// <summary>Frees the runner's packet buffer.</summary>
     public void Dispose()
     {
         if (_disposed) return;

@@ -7,6 +7,8 @@ namespace SharpBpf.Runtime;
 public sealed class ProgramInputException(string program, string reason)
     : BpfException($"program '{program}': {reason}")
 {
+    /// <summary>The program whose input was refused.</summary>
     public string Program { get; } = program;
+    /// <summary>Why, in words.</summary>
     public string Reason { get; } = reason;
 }

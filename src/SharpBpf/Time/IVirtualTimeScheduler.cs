@@ -4,7 +4,7 @@ namespace SharpBpf.Time;
 /// What a <see cref="VirtualClock"/> drives while it advances: the timer queues. Deadlines are on the clock's
 /// monotonic axis; the scheduler converts deadlines of other clocks, which all move together in virtual time.
 /// </summary>
-public interface IVirtualTimeScheduler
+internal interface IVirtualTimeScheduler
 {
     /// <summary>The earliest pending deadline in monotonic nanoseconds, or null when nothing is armed.</summary>
     long? NextDeadline { get; }

@@ -9,14 +9,18 @@ namespace SharpBpf.Time;
 /// </summary>
 public sealed unsafe partial class SystemClock : IBpfClock
 {
+    /// <summary>The one instance.</summary>
     public static SystemClock Instance { get; } = new();
 
     private SystemClock()
     {
     }
 
+    /// <inheritdoc/>
     public bool IsVirtual => false;
 
+    /// <inheritdoc/>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
     public long GetTime(ClockId clock)
     {
         if (!OperatingSystem.IsLinux())

@@ -32,19 +32,24 @@ public sealed class VirtualClock : IBpfClock
         TaiOffset = taiOffsetNs;
     }
 
+    /// <summary>Boottime minus monotonic time, in ns.</summary>
     public long BootOffset { get; }
+    /// <summary>Realtime minus monotonic time, in ns (the wall clock at boot).</summary>
     public long RealtimeOffset { get; }
+    /// <summary>TAI minus realtime, in ns.</summary>
     public long TaiOffset { get; }
 
     /// <summary>A guard against callbacks that re-arm themselves for "now" forever: an advance that fires more
     /// timers than this stops with <see cref="InvalidOperationException"/> instead of hanging the host.</summary>
     public long MaxFiresPerAdvance { get; set; } = 100_000_000;
 
+    /// <inheritdoc/>
     public bool IsVirtual => true;
 
     /// <summary>Current monotonic time in nanoseconds.</summary>
     public long Now => Volatile.Read(ref _monotonic);
 
+    /// <inheritdoc/>
     public long GetTime(ClockId clock) => ToClock(clock, Now);
 
     /// <summary>Converts a monotonic instant to the same instant on <paramref name="clock"/>.</summary>
@@ -65,7 +70,7 @@ public sealed class VirtualClock : IBpfClock
             : (clockNs > long.MaxValue + offset ? long.MaxValue : clockNs - offset);
     }
 
-    public void Attach(IVirtualTimeScheduler scheduler)
+    internal void Attach(IVirtualTimeScheduler scheduler)
     {
         lock (_gate)
         {
@@ -74,7 +79,7 @@ public sealed class VirtualClock : IBpfClock
         }
     }
 
-    public void Detach(IVirtualTimeScheduler scheduler)
+    internal void Detach(IVirtualTimeScheduler scheduler)
     {
         lock (_gate)
         {
@@ -92,6 +97,8 @@ public sealed class VirtualClock : IBpfClock
         return AdvanceTo(nanoseconds > long.MaxValue - now ? long.MaxValue : now + nanoseconds);
     }
 
+    /// <summary>Moves time forward by <paramref name="duration"/>, firing what falls due on the way.</summary>
+    /// <returns>How many timers fired.</returns>
     public long Advance(TimeSpan duration) => Advance(checked(duration.Ticks * 100));
 
     /// <summary>Moves monotonic time to <paramref name="monotonicNs"/> (not backwards), firing what falls due.</summary>

@@ -4,7 +4,7 @@ namespace SharpBpf.Timers;
 /// A timer callback: a static BPF subprogram of the program that called <c>bpf_timer_set_callback</c> (R13, R43).
 /// The runtime implements it by running that subprogram; tests implement it with plain delegates.
 /// </summary>
-public interface ITimerCallback
+internal interface ITimerCallback
 {
     /// <summary>The program the callback belongs to; a registered callback holds one reference on it (R33).
     /// Null for host callbacks that belong to no program.</summary>
@@ -24,7 +24,7 @@ public interface ITimerCallback
 /// The reference count of a loaded program, as far as timers are concerned: <c>bpf_timer_set_callback</c> takes one
 /// reference per timer, and cancel, element free or the user-reference drop give it back (R33).
 /// </summary>
-public interface ITimerProgram
+internal interface ITimerProgram
 {
     void AddReference();
 

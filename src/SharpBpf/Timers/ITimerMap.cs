@@ -10,7 +10,7 @@ namespace SharpBpf.Timers;
 /// reference count drops to zero (R31). Call both outside any lock a timer callback could need (a bucket lock): like
 /// the kernel, a free from a non-callback thread waits for that timer's running callback to return.
 /// </remarks>
-public interface ITimerMap
+internal interface ITimerMap
 {
     /// <summary>The map's name, for inspection and diagnostics.</summary>
     string Name { get; }

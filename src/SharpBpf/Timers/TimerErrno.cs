@@ -1,7 +1,7 @@
 namespace SharpBpf.Timers;
 
 /// <summary>The errno values the timer helpers return, negated, exactly as the kernel's (spec: bpf-timers.md).</summary>
-public static class TimerErrno
+internal static class TimerErrno
 {
     public const long EPERM = 1;
     public const long ENOMEM = 12;
@@ -12,7 +12,7 @@ public static class TimerErrno
 }
 
 /// <summary>Flags of <c>bpf_timer_start</c> (uapi <c>enum bpf_timer_flags</c>).</summary>
-public static class TimerStartFlags
+internal static class TimerStartFlags
 {
     /// <summary>nsecs is an absolute time on the timer's clock (R15).</summary>
     public const ulong Absolute = 1;

@@ -27,6 +27,7 @@ public sealed partial class TimerService
         }
     }
 
+    /// <summary>How many callbacks have faulted in all (<see cref="Faults"/> keeps only the first ones).</summary>
     public long FaultCount => Interlocked.Read(ref _faultCount);
 
     private readonly record struct Fire(

@@ -10,7 +10,7 @@ public sealed partial class TimerService
     /// callback (its own, R24, or another) it does not wait, and the timer object is retired when that callback
     /// returns, as the kernel defers to a workqueue.
     /// </summary>
-    public void FreeTimerIn(nint valueAddress, ITimerMap map)
+    internal void FreeTimerIn(nint valueAddress, ITimerMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
         ITimerProgram? released;
@@ -45,7 +45,7 @@ public sealed partial class TimerService
     /// Frees every timer of <paramref name="map"/> (its user references dropped to zero, R31, or the map is being
     /// destroyed, R32). Waits for their running callbacks unless called from a callback.
     /// </summary>
-    public void FreeAllTimers(ITimerMap map)
+    internal void FreeAllTimers(ITimerMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
         List<ITimerProgram>? released = null;

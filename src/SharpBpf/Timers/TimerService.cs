@@ -48,7 +48,7 @@ public sealed partial class TimerService : IDisposable
     private long _realTimeSpinNanoseconds = 50_000;
     private int _schedulingResult = int.MinValue;
 
-    public TimerService(IBpfClock clock)
+    internal TimerService(IBpfClock clock)
     {
         ArgumentNullException.ThrowIfNull(clock);
         _clock = clock;
@@ -64,6 +64,7 @@ public sealed partial class TimerService : IDisposable
         }
     }
 
+    /// <summary>The clock the timers' deadlines are on.</summary>
     public IBpfClock Clock => _clock;
 
     /// <summary>The longest <see cref="RealTimeSpinNanoseconds"/> may be: the spin runs under SCHED_FIFO by default,
@@ -128,10 +129,10 @@ public sealed partial class TimerService : IDisposable
     public long FireCount => Interlocked.Read(ref _fireCount);
 
     /// <summary>True on a thread that is running a timer callback right now.</summary>
-    public static bool InCallback => t_running is not null;
+    internal static bool InCallback => t_running is not null;
 
     /// <summary><c>bpf_timer_init(timer, map, flags)</c>: flags select the clock (0, 1 or 7) (R10-R12).</summary>
-    public long Init(nint timer, ITimerMap map, ulong flags)
+    internal long Init(nint timer, ITimerMap map, ulong flags)
     {
         ArgumentNullException.ThrowIfNull(map);
         if (flags >= 16 || !TryGetClockIndex((ClockId)flags, out var clockIndex))
@@ -180,7 +181,7 @@ public sealed partial class TimerService : IDisposable
 
     /// <summary><c>bpf_timer_set_callback(timer, callback_fn)</c> (R13, R33).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public long SetCallback(nint timer, ITimerCallback callback)
+    internal long SetCallback(nint timer, ITimerCallback callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
         ITimerProgram? released = null;
@@ -215,7 +216,7 @@ public sealed partial class TimerService : IDisposable
 
     /// <summary><c>bpf_timer_start(timer, nsecs, flags)</c> (R14-R16).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public long Start(nint timer, ulong nsecs, ulong flags)
+    internal long Start(nint timer, ulong nsecs, ulong flags)
     {
         if ((flags & ~TimerStartFlags.Known) != 0)
         {
@@ -241,7 +242,7 @@ public sealed partial class TimerService : IDisposable
     /// this timer running on another thread. Returns 1 if it was armed, else 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public long Cancel(nint timer)
+    internal long Cancel(nint timer)
     {
         ITimerProgram? released;
         long result;

@@ -161,7 +161,7 @@ internal sealed partial class Analysis
     }
 
     /// <summary>ld_abs / ld_ind: the packet byte(s) in R0; R1–R5 are clobbered as by a call.</summary>
-    private int? LegacyPacketLoad(int pc, Instruction insn, VerifierState state)
+    private static int? LegacyPacketLoad(int pc, Instruction insn, VerifierState state)
     {
         RequireInitialized(pc, state, 6);
         if ((insn.Opcode & 0xe0) == (byte)AccessMode.Ind)

@@ -1,7 +1,7 @@
 namespace SharpBpf.Verifier;
 
 /// <summary>How a context field may be loaded or stored.</summary>
-public enum ContextFieldAccess : byte
+internal enum ContextFieldAccess : byte
 {
     /// <summary>Not at all.</summary>
     None,
@@ -18,7 +18,7 @@ public enum ContextFieldAccess : byte
 /// how a load and a store may touch them. <see cref="HoldsPointer"/> marks a field whose load is a pointer this
 /// verifier does not model (<c>__sk_buff.sk</c>).
 /// </summary>
-public readonly record struct ContextField(int Offset, int Size, ContextFieldAccess Read, ContextFieldAccess Write = ContextFieldAccess.None,
+internal readonly record struct ContextField(int Offset, int Size, ContextFieldAccess Read, ContextFieldAccess Write = ContextFieldAccess.None,
     bool HoldsPointer = false)
 {
     public bool Allows(int offset, int size, bool write) => (write ? Write : Read) switch

@@ -7,7 +7,7 @@ namespace SharpBpf.Verifier;
 /// whether every visit was proven in bounds (<see cref="VerificationResult.AccessProofs"/>); the engines run those
 /// accesses without a check and keep checking the rest.
 /// </summary>
-public static class ProgramVerifier
+internal static class ProgramVerifier
 {
     public static VerificationResult Verify(VerifierInput input, VerifierOptions? options = null)
     {

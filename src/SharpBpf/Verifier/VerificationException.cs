@@ -7,8 +7,12 @@ namespace SharpBpf.Verifier;
 public sealed class VerificationException(string program, int instructionIndex, string summary, string? log = null)
     : BpfException($"program '{program}': insn {instructionIndex}: {summary}")
 {
+    /// <summary>The rejected program.</summary>
     public string Program { get; } = program;
+    /// <summary>The instruction slot where the verifier stopped.</summary>
     public int InstructionIndex { get; } = instructionIndex;
+    /// <summary>The kernel's one-line reason (<c>R1 invalid mem access 'scalar'</c>).</summary>
     public string Summary { get; } = summary;
+    /// <summary>The whole verifier log, in the kernel's format.</summary>
     public string Log { get; } = log ?? $"{instructionIndex}: {summary}\n";
 }

@@ -21,6 +21,7 @@ public sealed record VerificationResult(string Program, bool Accepted, string? E
     /// <summary>Instructions walked, counted as the kernel's <c>processed N insns</c> counts them.</summary>
     public int ProcessedInstructions { get; init; }
 
+    /// <summary>The exception a load throws for this rejection.</summary>
     public VerificationException ToException() =>
         new(Program, InstructionIndex ?? 0, Error ?? "rejected", Log);
 }

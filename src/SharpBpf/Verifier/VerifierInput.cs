@@ -14,7 +14,7 @@ namespace SharpBpf.Verifier;
 /// loader blueprints): the instructions as libbpf hands them to the kernel, which lddw slots name which map,
 /// where each subprogram starts and whether BTF calls it static, the context's layout and the helpers' signatures.
 /// </summary>
-public sealed record VerifierInput
+internal sealed record VerifierInput
 {
     public required string ProgramName { get; init; }
 
@@ -56,10 +56,10 @@ public sealed record VerifierInput
 }
 
 /// <summary>A function of the program: where it starts, and its BTF linkage when the object has func info.</summary>
-public readonly record struct VerifierFunction(string Name, int StartSlot, bool IsStatic);
+internal readonly record struct VerifierFunction(string Name, int StartSlot, bool IsStatic);
 
 /// <summary>A map as the verifier sees it: what the kernel's <c>struct bpf_map</c> tells its checks.</summary>
-public sealed record VerifierMap(string Name, MapType Type, int KeySize, int ValueSize,
+internal sealed record VerifierMap(string Name, MapType Type, int KeySize, int ValueSize,
     ImmutableArray<SpecialField> SpecialFields, bool IsReadOnly = false, VerifierMap? InnerMap = null, bool HasBtf = true, int MaxEntries = 0)
 {
     /// <summary>Offset of the (last, as the kernel caches it) special field of this kind, or null.</summary>
@@ -79,10 +79,10 @@ public sealed record VerifierMap(string Name, MapType Type, int KeySize, int Val
 }
 
 /// <summary>An lddw that loads a map (<see cref="IsValue"/> false) or the address of its value plus an offset (global data).</summary>
-public readonly record struct VerifierMapReference(VerifierMap Map, bool IsValue, int Offset);
+internal readonly record struct VerifierMapReference(VerifierMap Map, bool IsValue, int Offset);
 
 /// <summary>Which context fields hold packet pointers (loads from them give packet / packet-end / meta pointers).</summary>
-public sealed record ContextLayout(int Size, int? DataOffset, int? DataEndOffset, int? DataMetaOffset)
+internal sealed record ContextLayout(int Size, int? DataOffset, int? DataEndOffset, int? DataMetaOffset)
 {
     /// <summary>The program type may store into the packet (XDP, TC, …: the kernel's may_access_direct_pkt_data for writes).</summary>
     public bool PacketWritable { get; init; } = true;

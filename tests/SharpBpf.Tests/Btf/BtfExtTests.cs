@@ -89,10 +89,10 @@ public class BtfExtTests
     [InlineData(BtfCoreRelocationKind.FieldExists, "0:0", 1UL)]
     [InlineData(BtfCoreRelocationKind.TypeSize, "0", 40UL)]
     [InlineData(BtfCoreRelocationKind.TypeExists, "0", 1UL)]
-    public void FieldAndTypeRelocations(BtfCoreRelocationKind kind, string access, ulong expected)
+    public void FieldAndTypeRelocations(object kind, string access, ulong expected)
     {
         Assert.True(Btf.TryGetByName("task_like", BtfKind.Struct, out var task));
-        Assert.Equal(expected, BtfCoreResolver.Resolve(Btf, new BtfCoreRelocation(0, task.Id, access, kind, 0)).Value);
+        Assert.Equal(expected, BtfCoreResolver.Resolve(Btf, new BtfCoreRelocation(0, task.Id, access, (BtfCoreRelocationKind)kind, 0)).Value);
     }
 
     [Fact]
@@ -113,10 +113,10 @@ public class BtfExtTests
     [InlineData(BtfCoreRelocationKind.FieldSigned, "0:4:1")]
     [InlineData(BtfCoreRelocationKind.TypeSize, "0:1")]
     [InlineData(BtfCoreRelocationKind.EnumValue, "0")]
-    public void BadRelocationsAreLoadErrorsAtTheRecord(BtfCoreRelocationKind kind, string access)
+    public void BadRelocationsAreLoadErrorsAtTheRecord(object kind, string access)
     {
         Assert.True(Btf.TryGetByName("task_like", BtfKind.Struct, out var task));
-        var error = Assert.Throws<ObjectLoadException>(() => BtfCoreResolver.Resolve(Btf, new(8, task.Id, access, kind, 0x44)));
+        var error = Assert.Throws<ObjectLoadException>(() => BtfCoreResolver.Resolve(Btf, new(8, task.Id, access, (BtfCoreRelocationKind)kind, 0x44)));
         Assert.Equal(".BTF.ext", error.SectionName);
         Assert.Equal(0x44, error.Offset);
     }

@@ -35,9 +35,9 @@ public class AtomicTests
     [InlineData(AtomicOperation.FetchAnd, Initial & Operand, Initial)]
     [InlineData(AtomicOperation.FetchXor, Initial ^ Operand, Initial)]
     [InlineData(AtomicOperation.Xchg, Operand, Initial)]
-    public void Atomic64(AtomicOperation operation, ulong memory, ulong src)
+    public void Atomic64(object operation, ulong memory, ulong src)
     {
-        var result = Atomic(Opcodes.AtomicDw, operation, r0Value: 7);
+        var result = Atomic(Opcodes.AtomicDw, (AtomicOperation)operation, r0Value: 7);
         Assert.Equal((memory, 7UL, src), result);
     }
 
@@ -51,9 +51,9 @@ public class AtomicTests
     [InlineData(AtomicOperation.FetchAnd, 0xf0f0_f0f0U & 0x3333_3333U, 0xf0f0_f0f0UL)]
     [InlineData(AtomicOperation.FetchXor, 0xf0f0_f0f0U ^ 0x3333_3333U, 0xf0f0_f0f0UL)]
     [InlineData(AtomicOperation.Xchg, 0x3333_3333U, 0xf0f0_f0f0UL)]
-    public void Atomic32_works_on_the_low_word_only(AtomicOperation operation, uint lowWord, ulong src)
+    public void Atomic32_works_on_the_low_word_only(object operation, uint lowWord, ulong src)
     {
-        var result = Atomic(Opcodes.AtomicW, operation, r0Value: 7);
+        var result = Atomic(Opcodes.AtomicW, (AtomicOperation)operation, r0Value: 7);
         Assert.Equal(((Initial & 0xffff_ffff_0000_0000UL) | lowWord, 7UL, src), result);
     }
 

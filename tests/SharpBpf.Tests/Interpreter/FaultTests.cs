@@ -12,7 +12,7 @@ namespace SharpBpf.Tests.Interpreter;
 /// </summary>
 public abstract class FaultTests
 {
-    protected abstract IExecutionEngine Engine { get; }
+    private protected abstract IExecutionEngine Engine { get; }
 
     private ulong Run(Instruction[] program, byte[]? memory = null, HelperRegistry? helpers = null,
         ExecutionMode mode = ExecutionMode.Checked, long budget = 1_000_000) =>
@@ -196,5 +196,5 @@ public abstract class FaultTests
 /// <summary>The fault suite on the interpreter.</summary>
 public sealed class InterpreterFaultTests : FaultTests
 {
-    protected override IExecutionEngine Engine => InterpreterEngine.Instance;
+    private protected override IExecutionEngine Engine => InterpreterEngine.Instance;
 }

@@ -10,7 +10,7 @@ namespace SharpBpf.Tests.Jit;
 /// <summary>The fault suite (Interpreter/FaultTests) on the JIT.</summary>
 public sealed class JitFaultSuiteTests : FaultTests
 {
-    protected override IExecutionEngine Engine => JitRun.Engine;
+    private protected override IExecutionEngine Engine => JitRun.Engine;
 }
 
 /// <summary>The interpreter's call-fault cases (Interpreter/CallTests) on the JIT, with the same expected values.</summary>

@@ -16,7 +16,10 @@ public class StructureRuleTests
     private static readonly Instruction MovR0Zero = I(0xb7);
     private static readonly Instruction Exit = I(0x95);
 
-    public static TheoryData<string, Instruction[], string, int> Rejected => new()
+    // Public for xunit, and a public member cannot name the internal Instruction type: the cases travel as object[].
+    public static IEnumerable<object[]> Rejected => RejectedCases;
+
+    private static TheoryData<string, Instruction[], string, int> RejectedCases => new()
     {
         { "unknown opcode", [I(0xff), MovR0Zero, Exit], "unknown opcode ff", 0 },
         { "mov with imm", [I(0xbf, 0, 1, 0, 1), Exit], "BPF_MOV uses reserved fields", 0 },
@@ -47,9 +50,9 @@ public class StructureRuleTests
 
     [Theory]
     [MemberData(nameof(Rejected))]
-    public void Malformed_programs_are_rejected_with_the_kernels_words(string what, Instruction[] code, string reason, int insn)
+    public void Malformed_programs_are_rejected_with_the_kernels_words(string what, object code, string reason, int insn)
     {
-        var result = VerifyRaw(code);
+        var result = VerifyRaw((Instruction[])code);
         Assert.Equal((what, false, reason, (int?)insn), (what, result.Accepted, result.Error, result.InstructionIndex));
     }
 

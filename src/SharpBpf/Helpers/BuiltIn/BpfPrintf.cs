@@ -424,7 +424,7 @@ internal static class BpfPrintf
                 text.Append(':');
             }
 
-            text.Append(BinaryPrimitives.ReadUInt16BigEndian(address[(g * 2)..]).ToString("x4"));
+            text.Append(BinaryPrimitives.ReadUInt16BigEndian(address[(g * 2)..]).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
         }
 
         return text.ToString();

@@ -7,7 +7,7 @@ namespace SharpBpf.Helpers.BuiltIn;
 /// registry holding all of them; a host adds or replaces helpers on it by id (with a signature for the verifier).
 /// The timer helpers (169–172) are included when the environment has <see cref="HelperEnvironment.Timers"/>.
 /// </summary>
-public static class BuiltInHelpers
+internal static class BuiltInHelpers
 {
     /// <summary>
     /// Every signature <see cref="HelperTable"/> models, by id: the built-in helpers, the timer helpers and the kernel

@@ -4,7 +4,7 @@ namespace SharpBpf.Helpers.BuiltIn;
 /// The helpers the conformance data calls (uBPF's test helpers, ids 0–5), whose ids clash with the kernel's: a
 /// conformance runner registers them in its own registry instead of the built-ins.
 /// </summary>
-public static class ConformanceHelpers
+internal static class ConformanceHelpers
 {
     /// <summary>uBPF's id for <see cref="Unwind"/> (the kernel's bpf_ktime_get_ns).</summary>
     public const int UnwindId = 5;

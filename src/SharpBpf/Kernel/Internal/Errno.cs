@@ -49,7 +49,7 @@ internal static class Errno
     private static unsafe string LibBpfText(int errno)
     {
         byte* buffer = stackalloc byte[128];
-        LibBpf.StrError(errno, buffer, 128);
+        _ = LibBpf.StrError(errno, buffer, 128); // an unknown code still gets a text ("Unknown libbpf error N")
         return Marshal.PtrToStringUTF8((nint)buffer) ?? $"libbpf error {errno}";
     }
 }

@@ -1,6 +1,6 @@
 namespace SharpBpf.Runtime.Conformance;
 
-public enum ConformanceVerdict
+internal enum ConformanceVerdict
 {
     Passed,
     Failed,
@@ -8,7 +8,7 @@ public enum ConformanceVerdict
 }
 
 /// <summary>What one <c>.data</c> file gave: the verdict and, for people, why.</summary>
-public sealed record ConformanceResult(string File, ConformanceVerdict Verdict, string Detail)
+internal sealed record ConformanceResult(string File, ConformanceVerdict Verdict, string Detail)
 {
     /// <summary>One line of the <c>sharpbpf conformance</c> report: <c>PASS name</c>, <c>FAIL name: why</c>, <c>SKIP name: why</c>.</summary>
     public override string ToString()

@@ -12,7 +12,7 @@ namespace SharpBpf.Runtime.Conformance;
 /// assembler, the structural validation or the run refuses it (error texts are implementation specific); "error
 /// expected, program ran" is a failure. It does not run the reference runner's plugin protocol.
 /// </summary>
-public sealed class ConformanceRunner(IExecutionEngine engine)
+internal sealed class ConformanceRunner(IExecutionEngine engine)
 {
     /// <summary>Where the conformance suite's expectations are not the kernel's, the file is skipped with the reason.</summary>
     private static readonly Dictionary<string, string> KnownSkips = new(StringComparer.Ordinal)

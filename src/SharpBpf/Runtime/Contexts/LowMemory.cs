@@ -22,7 +22,7 @@ internal static unsafe partial class LowMemory
         var address = mmap(null, size, ProtRead | ProtWrite, MapPrivate | MapAnonymous | Map32Bit, -1, 0);
         if (address == (void*)-1 || (ulong)address + size > uint.MaxValue)
         {
-            throw new OutOfMemoryException($"no {size} bytes of 32-bit addressable memory left for a packet");
+            throw new InsufficientMemoryException($"no {size} bytes of 32-bit addressable memory left for a packet");
         }
 
         return (byte*)address;

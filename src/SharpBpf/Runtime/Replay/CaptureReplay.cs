@@ -29,6 +29,8 @@ public static class CaptureReplay
         return reader.Read(out var first) ? new VirtualClock(start, realtimeOffsetNs: first.TimestampNs - start) : new VirtualClock();
     }
 
+    /// <summary>Replays <paramref name="capture"/> through the XDP program <paramref name="programName"/> of <paramref name="obj"/>, on the object's clock.</summary>
+    /// <returns>What the replay did; <see cref="ReplaySummary.Error"/> says why it stopped early, if it did.</returns>
     public static ReplaySummary Run(BpfObject obj, string programName, CaptureReader capture, ReplayOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(obj);

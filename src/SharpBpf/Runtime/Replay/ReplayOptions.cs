@@ -17,10 +17,12 @@ public sealed record ReplayOptions
     /// <summary>Called on the replaying thread about every <see cref="ProgressInterval"/> of real time, and at the end.</summary>
     public Action<ReplayProgress>? Progress { get; init; }
 
+    /// <summary>How often, in real time, <see cref="Progress"/> is called.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>At most this many samples of the replay over capture time are kept (for a picture of it).</summary>
     public int MaxSamples { get; init; } = 2048;
 
+    /// <summary>Stops the replay between packets; the summary then covers what was replayed.</summary>
     public CancellationToken Cancellation { get; init; }
 }
