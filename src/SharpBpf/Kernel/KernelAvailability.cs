@@ -1,3 +1,4 @@
+using SharpBpf.Maps;
 using System.Runtime.InteropServices;
 using SharpBpf.Kernel.Internal;
 
@@ -74,10 +75,10 @@ internal static class KernelAvailability
     private static string Refusal(string command, int negativeErrno)
     {
         int errno = -negativeErrno;
-        if (errno == Errno.EPERM && LibC.GetEffectiveUserId() != 0)
+        if (errno == (int)Errno.EPERM && LibC.GetEffectiveUserId() != 0)
             return $"not root: {command} returned EPERM (the kernel engine needs root, or CAP_BPF with CAP_PERFMON and CAP_NET_ADMIN)";
-        if (errno == Errno.ENOSYS)
+        if (errno == (int)Errno.ENOSYS)
             return $"BPF syscall refused: {command} returned ENOSYS (kernel built without CONFIG_BPF_SYSCALL?)";
-        return $"BPF syscall refused: {command} returned {Errno.Describe(errno)}";
+        return $"BPF syscall refused: {command} returned {ErrnoText.Describe(errno)}";
     }
 }

@@ -10,7 +10,7 @@ namespace SharpBpf.Kernel;
 internal sealed class KernelCallException : BpfException
 {
     internal KernelCallException(string operation, int errno, string? detail = null)
-        : base($"{operation} failed: {Internal.Errno.Describe(errno)}{(detail is null ? "" : ". " + detail)}")
+        : base($"{operation} failed: {Internal.ErrnoText.Describe(errno)}{(detail is null ? "" : ". " + detail)}")
     {
         Operation = operation;
         Errno = Math.Abs(errno);

@@ -64,7 +64,7 @@ internal sealed class KernelLoadException : BpfException
         if (fileName is not null) text.Append(fileName).Append(": ");
         if (programName is not null) text.Append("program '").Append(programName).Append("': ");
         text.Append(summary);
-        if (errno != 0) text.Append(": ").Append(Internal.Errno.Describe(errno));
+        if (errno != 0) text.Append(": ").Append(Internal.ErrnoText.Describe(errno));
 
         string? verifierLog = ExtractVerifierLog(log);
         if (verifierLog is not null)

@@ -1,3 +1,4 @@
+using SharpBpf.Maps;
 using SharpBpf.Kernel.Internal;
 
 namespace SharpBpf.Kernel;
@@ -98,7 +99,7 @@ internal sealed unsafe class KernelMap
             throw new InvalidOperationException($"map '{Name}' is per-CPU: use LookupPerCpu");
         byte[] value = new byte[ValueSize];
         int result = Lookup(key, value);
-        return result == 0 ? value : result == -Errno.ENOENT ? null : throw Failure("BPF_MAP_LOOKUP_ELEM", result);
+        return result == 0 ? value : ErrnoText.Of(result) == Errno.ENOENT ? null : throw Failure("BPF_MAP_LOOKUP_ELEM", result);
     }
 
     /// <summary>One value per possible CPU for <paramref name="key"/>, or null when there is none.</summary>
@@ -108,7 +109,7 @@ internal sealed unsafe class KernelMap
             throw new InvalidOperationException($"map '{Name}' is not per-CPU: use Lookup");
         byte[] raw = new byte[RawValueSize];
         int result = Lookup(key, raw);
-        if (result == -Errno.ENOENT) return null;
+        if (ErrnoText.Of(result) == Errno.ENOENT) return null;
         if (result != 0) throw Failure("BPF_MAP_LOOKUP_ELEM", result);
         return SplitPerCpu(raw);
     }
@@ -203,14 +204,14 @@ internal sealed unsafe class KernelMap
         fixed (byte* nextPointer = next)
         {
             int result = LibBpf.MapGetNextKey(lease.Fd, null, nextPointer);
-            if (result is -Errno.EINVAL or -Errno.ENOTSUPP or -Errno.EOPNOTSUPP) return [];
+            if (ErrnoText.Of(result) is Errno.EINVAL or Errno.ENOTSUPP or Errno.EOPNOTSUPP) return [];
             while (result == 0 && keys.Count < limit)
             {
                 keys.Add((byte[])next.Clone());
                 next.CopyTo(current, 0);
                 result = LibBpf.MapGetNextKey(lease.Fd, currentPointer, nextPointer);
             }
-            if (result != 0 && result != -Errno.ENOENT) throw Failure("BPF_MAP_GET_NEXT_KEY", result);
+            if (result != 0 && ErrnoText.Of(result) != Errno.ENOENT) throw Failure("BPF_MAP_GET_NEXT_KEY", result);
         }
 
         keys.Sort((a, b) => a.AsSpan().SequenceCompareTo(b));
@@ -222,7 +223,7 @@ internal sealed unsafe class KernelMap
             fixed (byte* keyPointer = key)
             fixed (byte* valuePointer = raw)
                 result = LibBpf.MapLookupElement(lease.Fd, keyPointer, valuePointer);
-            if (result == -Errno.ENOENT) continue;
+            if (ErrnoText.Of(result) == Errno.ENOENT) continue;
             if (result != 0) throw Failure("BPF_MAP_LOOKUP_ELEM", result);
             entries.Add(new KernelMapEntry(key, IsPerCpu ? SplitPerCpu(raw) : [raw[..ValueSize]], IsPerCpu));
         }

@@ -1,3 +1,4 @@
+using SharpBpf.Maps;
 using System.Text;
 using SharpBpf.Kernel.Internal;
 
@@ -220,7 +221,7 @@ internal sealed class KernelObject : IDisposable
         if (fd < 0)
         {
             throw new KernelCallException($"BPF_MAP_GET_FD_BY_ID of map '{map.Name}' (id {map.Id})", fd,
-                fd == -Errno.ENOENT ? "The map was freed when its user references were released: no loaded program uses it." : null);
+                ErrnoText.Of(fd) == Errno.ENOENT ? "The map was freed when its user references were released: no loaded program uses it." : null);
         }
         return new MapFdLease(fd, owned: true);
     }

@@ -1,3 +1,4 @@
+using SharpBpf.Maps;
 using SharpBpf.Kernel.Internal;
 
 namespace SharpBpf.Kernel;
@@ -100,7 +101,7 @@ internal sealed unsafe class KernelProgram
                 result = LibBpf.ProgramTestRun(Fd, &options);
             }
 
-            if (result == -Errno.ENOSPC && attempt < 2)
+            if (ErrnoText.Of(result) == Errno.ENOSPC && attempt < 2)
             {
                 dataCapacity = Math.Max(dataCapacity, (int)options.DataSizeOut);
                 contextCapacity = Math.Max(contextCapacity, (int)options.ContextSizeOut);

@@ -1,6 +1,9 @@
 namespace SharpBpf.Maps;
 
-/// <summary>Linux errno numbers (x86-64 / generic) as the map operations return them. Helpers hand <c>-errno</c> to programs.</summary>
+/// <summary>
+/// Linux errno numbers (x86-64 / generic): the one table of them in SharpBpf. Map operations and helpers return them
+/// (helpers hand <c>-errno</c> to programs), and the kernel engine names the BPF system call's failures with them.
+/// </summary>
 public enum Errno
 {
     /// <summary>Success.</summary>
@@ -9,6 +12,8 @@ public enum Errno
     EPERM = 1,
     /// <summary><c>ENOENT</c>: no such element (lookup or delete of a missing key, end of iteration).</summary>
     ENOENT = 2,
+    /// <summary><c>EINTR</c>: interrupted system call.</summary>
+    EINTR = 4,
     /// <summary><c>E2BIG</c>: too big: the map is full, or an argument exceeds a limit.</summary>
     E2BIG = 7,
     /// <summary><c>EBADF</c>: bad file descriptor (no such map).</summary>
@@ -35,6 +40,8 @@ public enum Errno
     ERANGE = 34,
     /// <summary><c>EDEADLK</c>: deadlock avoided (a timer callback waiting on itself).</summary>
     EDEADLK = 35,
+    /// <summary><c>ENOSYS</c>: function not implemented (no BPF system call on this kernel).</summary>
+    ENOSYS = 38,
     /// <summary><c>EPROTO</c>: protocol error.</summary>
     EPROTO = 71,
     /// <summary><c>EOVERFLOW</c>: value too large.</summary>

@@ -61,7 +61,7 @@ public sealed class BpfObject : IDisposable
                     throw unimplemented.ToException();
                 }
 
-                var prepared = engine.Prepare(ProgramLinker.Link(p, maps), WithProofs(engineOptions, p, verdict));
+                var prepared = engine.Prepare(MapBinder.Bind(p, maps), WithProofs(engineOptions, p, verdict));
                 return _byPrepared[prepared] = new BpfProgram(this, p, prepared);
             }), p => p.Name, "program");
             MapFactory.ApplyInitialValues(spec, maps, Programs);

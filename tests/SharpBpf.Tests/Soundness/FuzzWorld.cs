@@ -156,7 +156,7 @@ internal sealed unsafe class FuzzWorld : IDisposable
     }
 
     /// <summary>An object program's slots with its maps linked (the same relocation the runtime makes).</summary>
-    public Instruction[] LinkObjectProgram(ProgramSpec program) => ProgramLinker.Link(program, _maps);
+    public Instruction[] LinkObjectProgram(ProgramSpec program) => MapBinder.Bind(program, _maps);
 
     /// <summary>Verifies <paramref name="input"/>; when accepted runs <paramref name="linked"/> on <paramref name="inputs"/> random inputs.</summary>
     public FuzzOutcome Judge(VerifierInput input, Instruction[] linked, Random random, int inputs)

@@ -1,3 +1,4 @@
+using SharpBpf.Maps;
 using System.Runtime.InteropServices;
 
 namespace SharpBpf.Kernel.Internal;
@@ -88,7 +89,7 @@ internal static unsafe class BpfSyscall
 
     private static int Invoke(int command, byte* attr, int size)
     {
-        if (SyscallNumber < 0) return -Errno.ENOSYS;
+        if (SyscallNumber < 0) return -(int)Errno.ENOSYS;
         nint result = LibC.Syscall(SyscallNumber, command, (nint)attr, size);
         return result < 0 ? -Marshal.GetLastPInvokeError() : (int)result;
     }

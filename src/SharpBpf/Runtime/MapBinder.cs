@@ -8,9 +8,9 @@ namespace SharpBpf.Runtime;
 /// Puts live maps into a linked program, as the kernel does when it resolves map fds: an <c>lddw</c> that refers to
 /// a map gets the map's handle (what helpers take in r1), one that refers to a map value gets the value's address.
 /// </summary>
-internal static class ProgramLinker
+internal static class MapBinder
 {
-    public static Instruction[] Link(ProgramSpec spec, IReadOnlyList<BpfMap> maps)
+    public static Instruction[] Bind(ProgramSpec spec, IReadOnlyList<BpfMap> maps)
     {
         var program = spec.Instructions.ToArray();
         foreach (var reference in spec.MapReferences)
