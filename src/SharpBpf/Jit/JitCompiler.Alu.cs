@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using SharpBpf.Execution;
 using SharpBpf.Helpers;
 using SharpBpf.Isa;
 using IL = System.Reflection.Emit;
@@ -83,7 +84,7 @@ internal sealed partial class JitCompiler
 
     /// <summary>
     /// A constant divisor that can neither be 0 nor (signed) -1 compiles to IL div/rem; everything else calls
-    /// <see cref="JitArithmetic"/>, which handles those cases.
+    /// <see cref="Division"/>, which handles those cases.
     /// </summary>
     private void EmitDivision(Instruction insn, bool is64, bool isReg, bool isModulo)
     {
@@ -114,7 +115,7 @@ internal sealed partial class JitCompiler
 
         var name = (signed ? "S" : "") + (isModulo ? "mod" : "div") + (is64 ? "64" : "32");
         name = char.ToUpperInvariant(name[0]) + name[1..];
-        _il.Emit(IL.OpCodes.Call, typeof(JitArithmetic).GetMethod(name)!);
+        _il.Emit(IL.OpCodes.Call, typeof(Division).GetMethod(name)!);
         StoreRegister(insn.Dst); // the helpers return the zero-extended register value
     }
 

@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
 
-namespace SharpBpf.Jit;
+namespace SharpBpf.Execution;
 
 /// <summary>
-/// The divisions compiled code calls when the divisor is only known at run time, with RFC 9669's results where .NET
-/// would throw: x/0 = 0, x%0 = x (32-bit: its low half), INT_MIN/-1 = INT_MIN, x%-1 = 0. Constant divisors other than
-/// 0 and -1 are emitted as plain IL <c>div</c>/<c>rem</c> instead.
+/// BPF division and modulo, the one home of their rules for both engines (the interpreter calls them, the JIT emits
+/// calls to them when the divisor is only known at run time): RFC 9669's results where .NET would throw: x/0 = 0,
+/// x%0 = x (32-bit: its low half, zero-extended), INT_MIN/-1 = INT_MIN, x%-1 = 0. Inputs and results are register values.
 /// </summary>
-internal static class JitArithmetic
+internal static class Division
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Div64(ulong a, ulong b) => b == 0 ? 0 : a / b;
