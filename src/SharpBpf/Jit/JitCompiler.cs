@@ -10,7 +10,9 @@ using IL = System.Reflection.Emit;
 namespace SharpBpf.Jit;
 
 /// <summary>
-/// Emits one IL method for a whole program. Layout: a prologue that loads the arguments into register locals, one
+/// Emits one IL method for a whole program, or one per chunk of a long one (<see cref="ChunkPlan"/>: the same code for
+/// the chunk's slots, entered and left through a <see cref="JitRegisterFile"/>; one compiler instance emits them all,
+/// so helper and map tables are shared). Layout: a prologue that loads the arguments into register locals, one
 /// block per instruction (with a budget check at each segment start, see <see cref="SegmentPlan"/>), the end sentinel
 /// that faults "fell off the end", then shared blocks (dynamic dispatch for entry slots and <c>callx</c>, return from a
 /// bpf-to-bpf call, the budget fault) and the cold fault stubs. bpf-to-bpf calls stay inside the method with an
