@@ -14,16 +14,34 @@ namespace SharpBpf.Benchmarks;
 /// </summary>
 internal static class JitCompileMeasurement
 {
-    public static int Run(TextWriter output)
+    /// <param name="args">Optional: <c>--chunk N</c> (slots per method of a split program), <c>--split-above N</c>.</param>
+    public static int Run(string[] args, TextWriter output)
     {
-        output.WriteLine($"{"instructions",12} {"JIT ms",10} {"µs/insn",8} {"interp ms",10}");
+        var options = new JitEngineOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            options = args[i] switch
+            {
+                "--chunk" => options with { ChunkSize = int.Parse(args[++i], CultureInfo.InvariantCulture) },
+                "--split-above" => options with { SplitAbove = int.Parse(args[++i], CultureInfo.InvariantCulture) },
+                _ => throw new ArgumentException($"jit-compile: unknown option {args[i]} (--chunk, --split-above)"),
+            };
+        }
+
+        using var tiers = new JitTierListener();
+        output.WriteLine($"{"instructions",12} {"JIT ms",10} {"µs/insn",8} {"interp ms",10} {"methods",8} {"minopts",8} {"run µs",8}");
         foreach (var size in new[] { 1_000, 2_000, 5_000, 10_000, 20_000, 30_000, 60_000 })
         {
             var program = Assembler.Assemble(Source(size));
-            var jit = Best(() => new JitEngine().Prepare(program));
+            tiers.TakeCounts();
+            var jit = Best(() => new JitEngine(options).Prepare(program));
+            var prepared = new JitEngine(options).Prepare(program);
+            var run = Best(() => prepared.Run([]), rounds: 50) * 1000;
+            Thread.Sleep(100);
+            var (optimized, minOpts) = tiers.TakeCounts();
             var interpreter = Best(() => new InterpreterEngine().Prepare(program));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{program.Length,12} {jit,10:F1} {jit * 1000 / program.Length,8:F2} {interpreter,10:F1}"));
+                $"{program.Length,12} {jit,10:F1} {jit * 1000 / program.Length,8:F2} {interpreter,10:F1} {(optimized + minOpts) / 4,8} {minOpts / 4,8} {run,8:F1}"));
         }
 
         return 0;
@@ -50,10 +68,10 @@ internal static class JitCompileMeasurement
         return text.ToString();
     }
 
-    private static double Best(Action action)
+    private static double Best(Action action, int rounds = 3)
     {
         var best = double.MaxValue;
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < rounds; i++)
         {
             var start = Stopwatch.GetTimestamp();
             action();

@@ -23,7 +23,7 @@ public static class Program
 
         if (args.FirstOrDefault() == "jit-compile")
         {
-            return JitCompileMeasurement.Run(Console.Out);
+            return JitCompileMeasurement.Run(args[1..], Console.Out);
         }
 
         if (args.FirstOrDefault() == "packets")

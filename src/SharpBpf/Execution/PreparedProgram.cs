@@ -183,7 +183,7 @@ internal abstract unsafe class PreparedProgram
     private (ExecutionState State, long Budget) PrepareState(RunContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!IsInstructionStart(context.EntrySlot))
+        if (!IsInstructionStart(context.EntrySlot) && !(context.IsWarmUp && context.EntrySlot == -1))
         {
             throw new ArgumentOutOfRangeException(nameof(context), context.EntrySlot, "the entry slot is not an instruction of the program");
         }

@@ -21,6 +21,12 @@ internal sealed class RunContext
     /// <summary>The slot execution starts at; must be an instruction start.</summary>
     public int EntrySlot { get; set; }
 
+    /// <summary>
+    /// A warm-up run (<c>BpfProgram.WarmUp</c>): it goes through every step of a run but enters the engine at slot -1,
+    /// where the JIT's code returns at once, so nothing the program could do happens.
+    /// </summary>
+    internal bool IsWarmUp { get; set; }
+
     /// <summary>Overrides <see cref="EngineOptions.InstructionBudget"/> for this run.</summary>
     public long? InstructionBudget { get; set; }
 

@@ -19,10 +19,10 @@ internal sealed partial class JitCompiler
         switch (insn.Opcode)
         {
             case Opcodes.Ja:
-                _il.Emit(IL.OpCodes.Br, _check[pc + 1 + insn.Offset]);
+                _il.Emit(IL.OpCodes.Br, Leader(pc + 1 + insn.Offset));
                 return;
             case Opcodes.Ja32:
-                _il.Emit(IL.OpCodes.Br, _check[pc + 1 + insn.Immediate]);
+                _il.Emit(IL.OpCodes.Br, Leader(pc + 1 + insn.Immediate));
                 return;
             case Opcodes.Exit:
                 EmitExit();
@@ -35,7 +35,7 @@ internal sealed partial class JitCompiler
                 {
                     case CallSource.Local:
                         EmitPushFrame(pc);
-                        _il.Emit(IL.OpCodes.Br, _check[pc + 1 + insn.Immediate]);
+                        _il.Emit(IL.OpCodes.Br, Leader(pc + 1 + insn.Immediate));
                         break;
                     case CallSource.Kfunc:
                         EmitThrowFault(FaultKind.UnknownKfunc, pc, (uint)insn.Immediate);
@@ -56,7 +56,7 @@ internal sealed partial class JitCompiler
         var is64 = insn.Class == InstructionClass.Jmp;
         var isReg = (insn.Opcode & 0x08) != 0;
         var operation = (JumpOperation)(insn.Opcode & 0xf0);
-        var target = _check[pc + 1 + insn.Offset];
+        var target = Leader(pc + 1 + insn.Offset);
         LoadOperand32Or64(insn.Dst, is64);
         if (isReg)
         {
@@ -102,7 +102,7 @@ internal sealed partial class JitCompiler
 
         EmitSyncRemaining();
         LoadRegister(0);
-        _il.Emit(IL.OpCodes.Ret);
+        EmitReturnTop();
     }
 
     /// <summary>The helper is resolved at compile time (the registry snapshot is immutable); unknown ids fault at the call.</summary>
@@ -225,8 +225,12 @@ internal sealed partial class JitCompiler
         _il.Emit(IL.OpCodes.Ldloc, _depthLimit);
         _il.Emit(IL.OpCodes.Bge, Cold($"call_depth_{pc}", () => EmitThrowFault(FaultKind.CallDepthExceeded, pc)));
 
-        var returnSite = _returnSites.Count;
-        _returnSites.Add(_check[pc + 1]);
+        var returnSite = _isChunk ? pc + 1 : _returnSites.Count;
+        if (!_isChunk)
+        {
+            _returnSites.Add(Leader(pc + 1));
+        }
+
         EmitFramePointer();
         for (var i = 0; i < 5; i++)
         {

@@ -49,7 +49,7 @@ internal sealed partial class JitCompiler
             // The kernel's rule: an out-of-packet legacy load ends the program with r0 = 0.
             EmitSyncRemaining();
             _il.Emit(IL.OpCodes.Ldc_I8, 0L);
-            _il.Emit(IL.OpCodes.Ret);
+            EmitReturnTop();
         }));
         _il.Emit(IL.OpCodes.Ldloc, _value);
         StoreRegister(0);

@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Reflection;
+using System.Text;
 using SharpBpf.Execution;
 using SharpBpf.Helpers;
 using SharpBpf.Isa;
@@ -8,7 +10,9 @@ using IL = System.Reflection.Emit;
 namespace SharpBpf.Jit;
 
 /// <summary>
-/// Emits one IL method for a whole program. Layout: a prologue that loads the arguments into register locals, one
+/// Emits one IL method for a whole program, or one per chunk of a long one (<see cref="ChunkPlan"/>: the same code for
+/// the chunk's slots, entered and left through a <see cref="JitRegisterFile"/>; one compiler instance emits them all,
+/// so helper and map tables are shared). Layout: a prologue that loads the arguments into register locals, one
 /// block per instruction (with a budget check at each segment start, see <see cref="SegmentPlan"/>), the end sentinel
 /// that faults "fell off the end", then shared blocks (dynamic dispatch for entry slots and <c>callx</c>, return from a
 /// bpf-to-bpf call, the budget fault) and the cold fault stubs. bpf-to-bpf calls stay inside the method with an
@@ -17,50 +21,64 @@ namespace SharpBpf.Jit;
 /// </summary>
 internal sealed partial class JitCompiler
 {
-    // Method arguments.
+    // Method arguments. A chunk of a split program takes the register file where a whole program takes r1–r5.
     private const short ArgProgram = 0;
     private const short ArgState = 1;
     private const short ArgEntrySlot = 2;
     private const short ArgBaseDepth = 3;
     private const short ArgR1 = 4;
+    private const short ArgRegisterFile = 4;
 
-    /// <summary>One saved frame: r6–r9, r10 and the return-site number, 8 bytes each.</summary>
-    private const int SavedFrameSize = 6 * 8;
+    /// <summary>One saved frame: r6–r9, r10 and the return-site number (a chunk: the return slot), 8 bytes each.</summary>
+    internal const int SavedFrameSize = 6 * 8;
 
+    // The program.
     private readonly Instruction[] _program;
     private readonly SegmentPlan _plan;
     private readonly JitProgram _owner;
     private readonly bool _checked;
     private readonly bool _hasCalls;
-    private readonly IlEmitter _il;
-    private readonly IL.LocalBuilder[] _r = new IL.LocalBuilder[11];
-    private readonly IL.LocalBuilder _remaining;
-    private readonly IL.LocalBuilder _depth;
-
-    /// <summary>One past the deepest frame this invocation may enter (<see cref="ExecutionState.CallDepthLimit"/>).</summary>
-    private readonly IL.LocalBuilder _depthLimit;
-    private readonly IL.LocalBuilder _stackLow;
-    private readonly IL.LocalBuilder _stackLength;
-    private readonly IL.LocalBuilder _address;
-    private readonly IL.LocalBuilder _frames;
-    private readonly IL.LocalBuilder _framePointer;
-    private readonly IL.LocalBuilder _target;
-    private readonly IL.LocalBuilder _value;
-    private readonly IL.LocalBuilder _helper;
-    private readonly IL.LocalBuilder _map;
-    private readonly IL.LocalBuilder _faultSlot;
-    private readonly IL.LocalBuilder _faultCharge;
-    private readonly IL.Label[] _check;
-    private readonly IL.Label[] _body;
-    private readonly IL.Label _dynamicDispatch;
-    private readonly IL.Label _returnFromCall;
-    private readonly IL.Label _budgetFault;
-    private readonly IL.Label _unreachable;
-    private readonly List<IL.Label> _returnSites = [];
-    private readonly List<(IL.Label Label, Action Emit)> _cold = [];
+    private readonly bool _keepListing;
     private readonly List<HelperFunction> _callSiteHelpers = [];
 
-    private JitCompiler(JitProgram owner, Instruction[] program, SegmentPlan plan, IL.ILGenerator generator, bool keepListing)
+    // The method being emitted: the whole program, or one chunk of it; either holds the slots [_first, _end).
+    private IlEmitter _il = null!;
+    private bool _isChunk;
+    private int _first;
+    private int _end;
+    private readonly IL.LocalBuilder[] _r = new IL.LocalBuilder[11];
+    private IL.LocalBuilder _remaining = null!;
+    private IL.LocalBuilder _depth = null!;
+
+    /// <summary>One past the deepest frame this invocation may enter (<see cref="ExecutionState.CallDepthLimit"/>).</summary>
+    private IL.LocalBuilder _depthLimit = null!;
+    private IL.LocalBuilder _stackLow = null!;
+    private IL.LocalBuilder _stackLength = null!;
+    private IL.LocalBuilder _address = null!;
+    private IL.LocalBuilder _frames = null!;
+    private IL.LocalBuilder _framePointer = null!;
+    private IL.LocalBuilder _target = null!;
+    private IL.LocalBuilder _value = null!;
+    private IL.LocalBuilder _helper = null!;
+    private IL.LocalBuilder _map = null!;
+    private IL.LocalBuilder _faultSlot = null!;
+    private IL.LocalBuilder _faultCharge = null!;
+
+    // Indexed by slot - _first.
+    private IL.Label[] _check = [];
+    private IL.Label[] _body = [];
+    private IL.Label _dynamicDispatch;
+    private IL.Label _returnFromCall;
+    private IL.Label _budgetFault;
+    private IL.Label _unreachable;
+
+    /// <summary>A chunk's way out: stores the registers to the register file and returns <see cref="_target"/>.</summary>
+    private IL.Label _leave;
+    private readonly List<IL.Label> _returnSites = [];
+    private readonly List<(IL.Label Label, Action Emit)> _cold = [];
+    private readonly Dictionary<int, IL.Label> _exits = [];
+
+    private JitCompiler(JitProgram owner, Instruction[] program, SegmentPlan plan, bool keepListing)
     {
         _owner = owner;
         _program = program;
@@ -68,7 +86,63 @@ internal sealed partial class JitCompiler
         // The stack window is kept whenever any access may be checked; each access then asks NeedsCheck.
         _checked = owner.Mode != ExecutionMode.Unchecked;
         _hasCalls = program.Any(i => i.Opcode == Opcodes.Callx || (i.Opcode == Opcodes.Call && i.Src == (byte)CallSource.Local));
-        _il = new IlEmitter(generator, keepListing);
+        _keepListing = keepListing;
+    }
+
+    public sealed record Result(CompiledCode Code, HelperFunction?[] CallSiteHelpers, Maps.BpfMap[] InlinedMaps, string? Listing);
+
+    /// <param name="chunkStarts">From <see cref="ChunkPlan.Starts"/>: [0] compiles one method, more one method per chunk.</param>
+    [RequiresDynamicCode("emits IL")]
+    public static Result Compile(JitProgram owner, ReadOnlySpan<Instruction> program, SegmentPlan plan, int[] chunkStarts, bool keepListing)
+    {
+        var compiler = new JitCompiler(owner, program.ToArray(), plan, keepListing);
+        if (chunkStarts.Length == 1)
+        {
+            var method = new IL.DynamicMethod(
+                "bpf_program",
+                typeof(ulong),
+                [typeof(JitProgram), typeof(ExecutionState), typeof(int), typeof(int),
+                    typeof(ulong), typeof(ulong), typeof(ulong), typeof(ulong), typeof(ulong)],
+                typeof(JitProgram),
+                skipVisibility: true);
+            compiler.EmitMethod(method.GetILGenerator(), isChunk: false, 0, program.Length + 1);
+            var code = (CompiledCode)method.CreateDelegate(typeof(CompiledCode), owner);
+            return compiler.ResultFor(code, compiler._il.Listing);
+        }
+
+        var chunks = new ChunkCode[chunkStarts.Length];
+        var listing = keepListing ? new StringBuilder() : null;
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            var first = chunkStarts[i];
+            var end = i + 1 < chunkStarts.Length ? chunkStarts[i + 1] : program.Length + 1;
+            var method = new IL.DynamicMethod(
+                $"bpf_chunk_{first}",
+                typeof(int),
+                [typeof(JitProgram), typeof(ExecutionState), typeof(int), typeof(int), typeof(JitRegisterFile).MakeByRefType()],
+                typeof(JitProgram),
+                skipVisibility: true);
+            compiler.EmitMethod(method.GetILGenerator(), isChunk: true, first, end);
+            chunks[i] = (ChunkCode)method.CreateDelegate(typeof(ChunkCode), owner);
+            listing?.Append(CultureInfo.InvariantCulture, $"// chunk {i}: slots {first}..{end - 1}\n").Append(compiler._il.Listing);
+        }
+
+        var runner = new JitChunkRunner(chunks, chunkStarts, program.Length);
+        return compiler.ResultFor(runner.Run, listing?.ToString());
+    }
+
+    private Result ResultFor(CompiledCode code, string? listing) => new(code, [.. _callSiteHelpers], [.. _inlinedMaps], listing);
+
+    /// <summary>Starts a new method: fresh locals and labels for the slots [first, end).</summary>
+    private void BeginMethod(IL.ILGenerator generator, bool isChunk, int first, int end)
+    {
+        _il = new IlEmitter(generator, _keepListing);
+        _isChunk = isChunk;
+        _first = first;
+        _end = end;
+        _returnSites.Clear();
+        _cold.Clear();
+        _exits.Clear();
         for (var i = 0; i < _r.Length; i++)
         {
             _r[i] = _il.DeclareLocal(typeof(ulong), $"r{i}");
@@ -90,18 +164,17 @@ internal sealed partial class JitCompiler
         _faultCharge = _il.DeclareLocal(typeof(long), "faultCharge");
 
         _unreachable = _il.DefineLabel("unreachable");
-        var length = program.Length;
-        _check = new IL.Label[length + 1];
-        _body = new IL.Label[length + 1];
-        for (var pc = 0; pc <= length; pc++)
+        _check = new IL.Label[end - first];
+        _body = new IL.Label[end - first];
+        for (var pc = first; pc < end; pc++)
         {
-            if (plan.IsLeader[pc])
+            if (_plan.IsLeader[pc])
             {
-                _check[pc] = _il.DefineLabel($"segment_{pc}");
+                _check[pc - first] = _il.DefineLabel($"segment_{pc}");
             }
 
             // The second slot of an lddw is never a target; the dispatch table still needs a label for it.
-            _body[pc] = pc > 0 && program[pc - 1].IsLoadImm64 && _body[pc - 1] != _unreachable
+            _body[pc - first] = pc > first && _program[pc - 1].IsLoadImm64 && _body[pc - 1 - first] != _unreachable
                 ? _unreachable
                 : _il.DefineLabel($"insn_{pc}");
         }
@@ -109,40 +182,32 @@ internal sealed partial class JitCompiler
         _dynamicDispatch = _il.DefineLabel("dynamic_dispatch");
         _returnFromCall = _il.DefineLabel("return_from_call");
         _budgetFault = _il.DefineLabel("budget_fault");
+        _leave = _il.DefineLabel("leave");
     }
 
-    public sealed record Result(CompiledCode Code, HelperFunction?[] CallSiteHelpers, Maps.BpfMap[] InlinedMaps, string? Listing);
-
-    [RequiresDynamicCode("emits IL")]
-    public static Result Compile(JitProgram owner, ReadOnlySpan<Instruction> program, SegmentPlan plan, bool keepListing)
+    private void EmitMethod(IL.ILGenerator generator, bool isChunk, int first, int end)
     {
-        var method = new IL.DynamicMethod(
-            "bpf_program",
-            typeof(ulong),
-            [typeof(JitProgram), typeof(ExecutionState), typeof(int), typeof(int),
-                typeof(ulong), typeof(ulong), typeof(ulong), typeof(ulong), typeof(ulong)],
-            typeof(JitProgram),
-            skipVisibility: true);
-        var compiler = new JitCompiler(owner, program.ToArray(), plan, method.GetILGenerator(), keepListing);
-        compiler.EmitMethod();
-        var code = (CompiledCode)method.CreateDelegate(typeof(CompiledCode), owner);
-        return new Result(code, [.. compiler._callSiteHelpers], [.. compiler._inlinedMaps], compiler._il.Listing);
-    }
+        BeginMethod(generator, isChunk, first, end);
+        if (isChunk)
+        {
+            EmitChunkPrologue();
+        }
+        else
+        {
+            EmitPrologue();
+        }
 
-    private void EmitMethod()
-    {
-        EmitPrologue();
         var length = _program.Length;
-        for (var pc = 0; pc < length; pc++)
+        for (var pc = first; pc < Math.Min(end, length); pc++)
         {
             var insn = _program[pc];
             if (_plan.IsLeader[pc])
             {
-                _il.MarkLabel(_check[pc]);
+                _il.MarkLabel(_check[pc - first]);
                 EmitBudgetCharge(pc, _plan.Charge[pc]);
             }
 
-            _il.MarkLabel(_body[pc]);
+            _il.MarkLabel(_body[pc - first]);
             _il.Comment(insn.ToString());
             EmitInstruction(pc, insn);
             if (insn.IsLoadImm64)
@@ -151,14 +216,27 @@ internal sealed partial class JitCompiler
             }
         }
 
-        _il.MarkLabel(_check[length]);
-        EmitBudgetCharge(length, 1);
-        _il.MarkLabel(_body[length]);
-        EmitThrowFault(FaultKind.FellOffEnd, length);
+        if (end > length)
+        {
+            _il.MarkLabel(_check[length - first]);
+            EmitBudgetCharge(length, 1);
+            _il.MarkLabel(_body[length - first]);
+            EmitThrowFault(FaultKind.FellOffEnd, length);
+        }
+        else
+        {
+            // The chunk's last instruction falls through into the next chunk.
+            _il.Emit(IL.OpCodes.Br, Leader(end));
+        }
 
         EmitDynamicDispatch();
         EmitReturnFromCall();
         EmitBudgetFault();
+        if (isChunk)
+        {
+            EmitLeave();
+        }
+
         _il.MarkLabel(_unreachable);
         _il.Emit(IL.OpCodes.Call, typeof(JitRuntime).GetMethod(nameof(JitRuntime.Unreachable))!);
         _il.Emit(IL.OpCodes.Throw);
@@ -229,6 +307,120 @@ internal sealed partial class JitCompiler
         _il.Emit(IL.OpCodes.Br, _dynamicDispatch);
     }
 
+    /// <summary>
+    /// A chunk starts from the register file and enters at its entry slot through the dynamic dispatch, which charges
+    /// from there to the segment's end (a chunk is entered at a segment start but for entry slots and callx) or
+    /// leaves again when the slot is another chunk's.
+    /// </summary>
+    private void EmitChunkPrologue()
+    {
+        // Entry slot -1 is the warm-up call (see EmitPrologue).
+        var start = _il.DefineLabel("start");
+        _il.LoadArgument(ArgEntrySlot);
+        _il.Emit(IL.OpCodes.Ldc_I4_0);
+        _il.Emit(IL.OpCodes.Bge, start);
+        _il.Emit(IL.OpCodes.Ldc_I4_M1);
+        _il.Emit(IL.OpCodes.Ret);
+        _il.MarkLabel(start);
+        for (var i = 0; i < _r.Length; i++)
+        {
+            LoadFromRegisterFile(JitRegisterFile.RegisterFields[i], _r[i]);
+        }
+
+        LoadFromRegisterFile(JitRegisterFile.Field(nameof(JitRegisterFile.Remaining)), _remaining);
+        LoadFromRegisterFile(JitRegisterFile.Field(nameof(JitRegisterFile.Depth)), _depth);
+        if (_checked)
+        {
+            LoadFromRegisterFile(JitRegisterFile.Field(nameof(JitRegisterFile.StackLow)), _stackLow);
+            LoadFromRegisterFile(JitRegisterFile.Field(nameof(JitRegisterFile.StackLength)), _stackLength);
+        }
+
+        if (_hasCalls)
+        {
+            LoadFromRegisterFile(JitRegisterFile.Field(nameof(JitRegisterFile.Frames)), _frames);
+            LoadFromRegisterFile(JitRegisterFile.Field(nameof(JitRegisterFile.DepthLimit)), _depthLimit);
+        }
+
+        _il.LoadArgument(ArgEntrySlot);
+        _il.Emit(IL.OpCodes.Stloc, _target);
+        _il.Emit(IL.OpCodes.Br, _dynamicDispatch);
+    }
+
+    /// <summary>Leaves a chunk for the slot in <see cref="_target"/> (-1: the program returned r0): stores what changes.</summary>
+    private void EmitLeave()
+    {
+        _il.MarkLabel(_leave);
+        for (var i = 0; i < _r.Length; i++)
+        {
+            StoreToRegisterFile(JitRegisterFile.RegisterFields[i], _r[i]);
+        }
+
+        StoreToRegisterFile(JitRegisterFile.Field(nameof(JitRegisterFile.Remaining)), _remaining);
+        StoreToRegisterFile(JitRegisterFile.Field(nameof(JitRegisterFile.Depth)), _depth);
+        if (_checked)
+        {
+            StoreToRegisterFile(JitRegisterFile.Field(nameof(JitRegisterFile.StackLow)), _stackLow);
+            StoreToRegisterFile(JitRegisterFile.Field(nameof(JitRegisterFile.StackLength)), _stackLength);
+        }
+
+        _il.Emit(IL.OpCodes.Ldloc, _target);
+        _il.Emit(IL.OpCodes.Ret);
+    }
+
+    private void LoadFromRegisterFile(FieldInfo field, IL.LocalBuilder local)
+    {
+        _il.LoadArgument(ArgRegisterFile);
+        _il.Emit(IL.OpCodes.Ldfld, field);
+        _il.Emit(IL.OpCodes.Stloc, local);
+    }
+
+    private void StoreToRegisterFile(FieldInfo field, IL.LocalBuilder local)
+    {
+        _il.LoadArgument(ArgRegisterFile);
+        _il.Emit(IL.OpCodes.Ldloc, local);
+        _il.Emit(IL.OpCodes.Stfld, field);
+    }
+
+    /// <summary>
+    /// The label a jump to <paramref name="slot"/> (a segment start) branches to: its budget charge in this method,
+    /// or a stub that leaves for the chunk holding it, which charges on entry.
+    /// </summary>
+    private IL.Label Leader(int slot)
+    {
+        if (slot >= _first && slot < _end)
+        {
+            return _check[slot - _first];
+        }
+
+        if (!_exits.TryGetValue(slot, out var exit))
+        {
+            exit = Cold($"leave_for_{slot}", () =>
+            {
+                _il.Emit(IL.OpCodes.Ldc_I4, slot);
+                _il.Emit(IL.OpCodes.Stloc, _target);
+                _il.Emit(IL.OpCodes.Br, _leave);
+            });
+            _exits[slot] = exit;
+        }
+
+        return exit;
+    }
+
+    /// <summary>Ends the invocation with the value on the IL stack as its result (a chunk: as r0, leaving with -1).</summary>
+    private void EmitReturnTop()
+    {
+        if (!_isChunk)
+        {
+            _il.Emit(IL.OpCodes.Ret);
+            return;
+        }
+
+        StoreRegister(0);
+        _il.Emit(IL.OpCodes.Ldc_I4_M1);
+        _il.Emit(IL.OpCodes.Stloc, _target);
+        _il.Emit(IL.OpCodes.Br, _leave);
+    }
+
     /// <summary>remaining -= charge; fault when it went negative (the fault finds the exact instruction).</summary>
     private void EmitBudgetCharge(int slot, int charge)
     {
@@ -252,6 +444,16 @@ internal sealed partial class JitCompiler
     private void EmitDynamicDispatch()
     {
         _il.MarkLabel(_dynamicDispatch);
+        if (_isChunk)
+        {
+            // Another chunk's slot: that chunk charges it.
+            _il.Emit(IL.OpCodes.Ldloc, _target);
+            _il.Emit(IL.OpCodes.Ldc_I4, _first);
+            _il.Emit(IL.OpCodes.Sub);
+            _il.Emit(IL.OpCodes.Ldc_I4, _end - _first);
+            _il.Emit(IL.OpCodes.Bge_Un, _leave);
+        }
+
         _il.LoadArgument(ArgProgram);
         _il.Emit(IL.OpCodes.Ldfld, typeof(JitProgram).GetField(nameof(JitProgram.Charges), BindingFlags.Instance | BindingFlags.NonPublic)!);
         _il.Emit(IL.OpCodes.Ldloc, _target);
@@ -271,7 +473,17 @@ internal sealed partial class JitCompiler
         _il.Emit(IL.OpCodes.Br, _budgetFault);
         _il.MarkLabel(charged);
         _il.Emit(IL.OpCodes.Ldloc, _target);
-        _il.Emit(IL.OpCodes.Switch, _body[.._program.Length]);
+        if (_isChunk)
+        {
+            _il.Emit(IL.OpCodes.Ldc_I4, _first);
+            _il.Emit(IL.OpCodes.Sub);
+            _il.Emit(IL.OpCodes.Switch, _body);
+        }
+        else
+        {
+            _il.Emit(IL.OpCodes.Switch, _body[.._program.Length]);
+        }
+
         _il.Emit(IL.OpCodes.Br, _unreachable);
     }
 
@@ -308,6 +520,14 @@ internal sealed partial class JitCompiler
         _il.Emit(IL.OpCodes.Ldc_I4, 40);
         _il.Emit(IL.OpCodes.Add);
         _il.Emit(IL.OpCodes.Ldind_I4);
+        if (_isChunk)
+        {
+            // A chunk saved the return slot, a segment start that may be in any chunk.
+            _il.Emit(IL.OpCodes.Stloc, _target);
+            _il.Emit(IL.OpCodes.Br, _dynamicDispatch);
+            return;
+        }
+
         _il.Emit(IL.OpCodes.Switch, _returnSites.ToArray());
         _il.Emit(IL.OpCodes.Br, _unreachable);
     }

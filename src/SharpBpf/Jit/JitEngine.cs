@@ -37,5 +37,5 @@ internal sealed class JitEngine : IExecutionEngine
 
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "the constructor requires dynamic code; an instance exists only where it is supported")]
     public PreparedProgram Prepare(ReadOnlySpan<Instruction> program, EngineOptions? options = null) =>
-        new JitProgram(program, options ?? EngineOptions.Default, _jitOptions.KeepIlListing);
+        new JitProgram(program, options ?? EngineOptions.Default, _jitOptions);
 }

@@ -6,8 +6,9 @@ using SharpBpf.Isa;
 namespace SharpBpf.Jit;
 
 /// <summary>
-/// A program compiled to one IL method (a <see cref="System.Reflection.Emit.DynamicMethod"/>) at prepare time; every
-/// run calls that method, which keeps registers in IL locals and the call stack in a small native block of its own.
+/// A program compiled to one IL method (a <see cref="System.Reflection.Emit.DynamicMethod"/>), or a long one to one
+/// method per chunk (<see cref="ChunkPlan"/>), at prepare time; every run calls that code, which keeps registers in IL
+/// locals and the call stack in a small native block of its own.
 /// Runs allocate nothing beyond what <see cref="PreparedProgram"/> does for every engine. Immutable and thread-safe.
 /// It does not cache across <c>Prepare</c> calls: keep the prepared program to avoid compiling again.
 /// </summary>
@@ -21,12 +22,19 @@ internal sealed class JitProgram : PreparedProgram
     internal readonly Maps.BpfMap[] InlinedMaps;
 
     [RequiresDynamicCode("compiles the program to IL")]
-    internal JitProgram(ReadOnlySpan<Instruction> program, EngineOptions options, bool keepIlListing)
+    internal JitProgram(ReadOnlySpan<Instruction> program, EngineOptions options, JitEngineOptions jitOptions)
         : base(program, options)
     {
         var plan = SegmentPlan.Build(program, NeedsCheck);
-        Charges = plan.Charge;
-        var compiled = JitCompiler.Compile(this, program, plan, keepIlListing);
+        var chunkStarts = ChunkPlan.Starts(program, plan, jitOptions.SplitAbove, jitOptions.ChunkSize);
+        if (chunkStarts.Length > 1)
+        {
+            plan = SegmentPlan.Build(program, NeedsCheck, chunkStarts);
+        }
+
+        // One more for the end sentinel, which a split program may enter by the dynamic dispatch: it charges one.
+        Charges = [.. plan.Charge, 1];
+        var compiled = JitCompiler.Compile(this, program, plan, chunkStarts, jitOptions.KeepIlListing);
         CallSiteHelpers = compiled.CallSiteHelpers;
         InlinedMaps = compiled.InlinedMaps;
         IlListing = compiled.Listing;

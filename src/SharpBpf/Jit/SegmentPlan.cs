@@ -32,12 +32,21 @@ internal sealed class SegmentPlan
     public int[] Charge { get; }
 
     /// <param name="needsCheck">Per slot, whether its memory access is checked (and so may fault).</param>
-    public static SegmentPlan Build(ReadOnlySpan<Instruction> program, Func<int, bool> needsCheck)
+    /// <param name="extraLeaders">
+    /// Slots that must start a segment besides the program's own (chunk starts). Cutting a segment is always exact:
+    /// its first part has no observable instruction at all.
+    /// </param>
+    public static SegmentPlan Build(ReadOnlySpan<Instruction> program, Func<int, bool> needsCheck, ReadOnlySpan<int> extraLeaders = default)
     {
         var length = program.Length;
         var isLeader = new bool[length + 1];
         isLeader[0] = true;
         isLeader[length] = true;
+        foreach (var slot in extraLeaders)
+        {
+            isLeader[slot] = true;
+        }
+
         for (var pc = 0; pc < length; pc++)
         {
             var insn = program[pc];

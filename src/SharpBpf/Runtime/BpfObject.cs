@@ -69,6 +69,11 @@ public sealed class BpfObject : IDisposable
             {
                 MapFactory.ApplyKconfig(spec, maps, kconfig);
             }
+
+            foreach (var program in Programs)
+            {
+                program.WarmUp();
+            }
         }
         catch
         {

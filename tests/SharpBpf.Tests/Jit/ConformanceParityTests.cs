@@ -30,11 +30,14 @@ public class ConformanceParityTests
             var memory = data.Memory ?? [];
             var buffer = GC.AllocateArray<byte>(Math.Max(memory.Length, 1), pinned: true);
             var reference = EngineParity.Run(EngineParity.Interpreter, data.Program!, options, buffer, memory);
-            var jit = EngineParity.Run(EngineParity.Jit, data.Program!, options, buffer, memory);
             compared++;
-            if (reference.ToString() != jit.ToString())
+            foreach (var (name, engine) in new[] { ("jit", EngineParity.Jit), ("split jit", EngineParity.SplitJit) })
             {
-                disagreements.Add($"{Path.GetFileName(path)}: interpreter {reference} / jit {jit}");
+                var jit = EngineParity.Run(engine, data.Program!, options, buffer, memory);
+                if (reference.ToString() != jit.ToString())
+                {
+                    disagreements.Add($"{Path.GetFileName(path)}: interpreter {reference} / {name} {jit}");
+                }
             }
         }
 
@@ -47,6 +50,7 @@ public class ConformanceParityTests
     {
         var interpreter = new ConformanceRunner(EngineParity.Interpreter);
         var jit = new ConformanceRunner(EngineParity.Jit);
+        var splitJit = new ConformanceRunner(EngineParity.SplitJit);
         var files = ConformanceRunner.CollectFiles([TestsFolder]).ToList();
         var verdicts = new Dictionary<ConformanceVerdict, int>();
         foreach (var file in files)
@@ -54,6 +58,8 @@ public class ConformanceParityTests
             var expected = interpreter.RunFile(file);
             var actual = jit.RunFile(file);
             Assert.Equal((expected.File, expected.Verdict, expected.Detail), (actual.File, actual.Verdict, actual.Detail));
+            var split = splitJit.RunFile(file);
+            Assert.Equal((expected.File, expected.Verdict, expected.Detail), (split.File, split.Verdict, split.Detail));
             verdicts[actual.Verdict] = verdicts.GetValueOrDefault(actual.Verdict) + 1;
         }
 

@@ -26,6 +26,9 @@ internal static class EngineParity
     public static readonly InterpreterEngine Interpreter = InterpreterEngine.Instance;
     public static readonly JitEngine Jit = new();
 
+    /// <summary>The JIT with every program split into chunks of at most 4 slots, so every jump, call and entry crosses methods.</summary>
+    public static readonly JitEngine SplitJit = new(new JitEngineOptions { SplitAbove = 0, ChunkSize = 4 });
+
     public static unsafe Outcome Run(IExecutionEngine engine, Instruction[] program, EngineOptions options, byte[] pinnedBuffer,
         ReadOnlySpan<byte> initial, Func<ulong, RunContext>? context = null)
     {
@@ -54,19 +57,22 @@ internal static class EngineParity
         }
     }
 
-    /// <summary>Runs on both engines, asserts identical outcomes, returns the interpreter's.</summary>
+    /// <summary>Runs on the interpreter, the JIT and the split JIT, asserts identical outcomes, returns the interpreter's.</summary>
     public static Outcome Both(Instruction[] program, EngineOptions options, ReadOnlySpan<byte> initial, Func<ulong, RunContext>? context = null,
         byte[]? pinnedBuffer = null)
     {
         var buffer = pinnedBuffer ?? GC.AllocateArray<byte>(Math.Max(initial.Length, 1), pinned: true);
         var reference = Run(Interpreter, program, options, buffer, initial, context);
-        var jit = Run(Jit, program, options, buffer, initial, context);
-        if (reference.ToString() != jit.ToString())
+        foreach (var (name, engine) in new[] { ("jit", Jit), ("split jit", SplitJit) })
         {
-            var again = Run(Interpreter, program, options, buffer, initial, context);
-            var jitAgain = Run(Jit, program, options, buffer, initial, context);
-            Assert.Fail($"interpreter {reference}\njit {jit}\nagain: interpreter {again}\njit {jitAgain}\n{options}\n"
-                + string.Join("\n", program.Select((insn, i) => $"{i}: {insn}")));
+            var jit = Run(engine, program, options, buffer, initial, context);
+            if (reference.ToString() != jit.ToString())
+            {
+                var again = Run(Interpreter, program, options, buffer, initial, context);
+                var jitAgain = Run(engine, program, options, buffer, initial, context);
+                Assert.Fail($"interpreter {reference}\n{name} {jit}\nagain: interpreter {again}\n{name} {jitAgain}\n{options}\n"
+                    + string.Join("\n", program.Select((insn, i) => $"{i}: {insn}")));
+            }
         }
 
         return reference;
