@@ -22,7 +22,7 @@ internal static class RatioMeasurement
     {
         var objectPath = Path.Combine(BenchPaths.RepositoryRoot, "bench", "ratio", "ratio.o");
         int rounds = 7, target = 20_000;
-        string[] filter = [], worlds = ["linux", "jit", "jit-unchecked", "interp"];
+        string[] filter = [], worlds = ["linux", "jit", "jit-checked", "interp"];
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -110,11 +110,13 @@ internal static class RatioMeasurement
     private static RatioWorld Open(string name, string path) => name switch
     {
         "linux" => RatioWorld.Kernel(path),
-        "jit" => RatioWorld.SharpBpf(path, EngineKind.Jit, ExecutionMode.Checked),
+        "jit" => RatioWorld.SharpBpf(path, EngineKind.Jit, ExecutionMode.ProvenUnchecked),
+        "jit-checked" => RatioWorld.SharpBpf(path, EngineKind.Jit, ExecutionMode.Checked),
         "jit-unchecked" => RatioWorld.SharpBpf(path, EngineKind.Jit, ExecutionMode.Unchecked),
-        "interp" => RatioWorld.SharpBpf(path, EngineKind.Interpreter, ExecutionMode.Checked),
+        "interp" => RatioWorld.SharpBpf(path, EngineKind.Interpreter, ExecutionMode.ProvenUnchecked),
+        "interp-checked" => RatioWorld.SharpBpf(path, EngineKind.Interpreter, ExecutionMode.Checked),
         "interp-unchecked" => RatioWorld.SharpBpf(path, EngineKind.Interpreter, ExecutionMode.Unchecked),
-        _ => throw new ArgumentException($"ratio: unknown world '{name}' (linux, jit, jit-unchecked, interp, interp-unchecked)"),
+        _ => throw new ArgumentException($"ratio: unknown world '{name}' (linux, jit, jit-checked, jit-unchecked, interp, interp-checked, interp-unchecked)"),
     };
 
     /// <summary>

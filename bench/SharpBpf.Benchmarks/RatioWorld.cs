@@ -29,7 +29,12 @@ internal sealed class RatioWorld : IDisposable
 
     public static RatioWorld SharpBpf(string path, EngineKind engine, ExecutionMode mode)
     {
-        var name = (engine == EngineKind.Jit ? "jit" : "interp") + (mode == ExecutionMode.Unchecked ? "-unchecked" : "");
+        var name = (engine == EngineKind.Jit ? "jit" : "interp") + mode switch
+        {
+            ExecutionMode.Checked => "-checked",
+            ExecutionMode.Unchecked => "-unchecked",
+            _ => "", // the default: BpfObject's proven-unchecked
+        };
         return new RatioWorld(name, BpfObject.Load(path, new BpfObjectOptions { Engine = engine, Mode = mode }), null);
     }
 

@@ -13,8 +13,9 @@ namespace SharpBpf.Jit;
 /// before the call), as the kernel resolves ld_imm64 to the map at load: lookup, update and delete call the map
 /// directly, and a lookup in a plain ARRAY is inlined as the kernel's map_gen_lookup (bounds check and address
 /// arithmetic). The guess is checked at run time (r1 equals the handle, the map is not disposed), and anything else
-/// takes the ordinary helper call, so how control reached the call does not matter. Results, faults and the
-/// regions a lookup exposes are those of <see cref="MapHelpers"/>.
+/// takes the ordinary helper call, so how control reached the call does not matter. Results and faults are those of
+/// <see cref="MapHelpers"/>; so are the regions a lookup exposes, except that an inlined ARRAY lookup in a proven
+/// program registers nothing: the array's storage is recognised by every check instead (see EmitDirectLookup).
 /// </summary>
 internal sealed partial class JitCompiler
 {
@@ -131,7 +132,13 @@ internal sealed partial class JitCompiler
             StoreRegister(0);
         }
 
-        if (MapHelpers.ReturnsValueMemory(map))
+        if (map is ArrayMap && _owner.Proofs is not null)
+        {
+            // A proven program's accesses to the value need no region, and its unproven ones and helper arguments are
+            // checked against the array's storage (PreparedProgram.RecognizeMapValues): no work per lookup, as in the kernel.
+            _owner.RecognizeMapValues(map, MapHelpers.ValueAccess(map));
+        }
+        else if (MapHelpers.ReturnsValueMemory(map))
         {
             _il.LoadArgument(ArgState);
             LoadRegister(0);

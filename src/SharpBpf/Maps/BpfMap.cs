@@ -123,6 +123,13 @@ public abstract unsafe class BpfMap : IDisposable
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
+    /// <summary>
+    /// True when [<paramref name="address"/>, +<paramref name="size"/>) lies inside the value bytes of one element (or
+    /// per-CPU copy) of this live map: what an engine that skips a lookup's region asks instead. False for maps whose
+    /// values do not live in storage fixed at creation.
+    /// </summary>
+    internal virtual bool HoldsValueBytes(ulong address, ulong size) => false;
+
     /// <summary>Number of elements currently present (arrays: <see cref="MaxEntries"/>).</summary>
     public abstract int Count { get; }
 
