@@ -357,6 +357,7 @@ public sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     /// Map values the run's programs reach without a per-lookup region (<see cref="PreparedProgram.RecognizeMapValues"/>):
     /// the current program's, and the entry program's (a value it looked up before a tail call).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private MemoryAccess? RecognizedMapValueAccess(ulong address, ulong size) =>
         _program.MapValueAccess(address, size)
         ?? (ReferenceEquals(_program, _entryProgram) ? null : _entryProgram.MapValueAccess(address, size));

@@ -87,6 +87,7 @@ public abstract unsafe class PreparedProgram
     /// The access a recognised map grants to [<paramref name="address"/>, +<paramref name="size"/>) when the range is
     /// inside one of its values, or null.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal MemoryAccess? MapValueAccess(ulong address, ulong size)
     {
         foreach (var (map, access) in _valueStorages)

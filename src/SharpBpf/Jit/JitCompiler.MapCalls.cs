@@ -23,6 +23,7 @@ internal sealed partial class JitCompiler
 
     private static readonly MethodInfo CheckAccessMethod = typeof(ExecutionState).GetMethod(nameof(ExecutionState.CheckAccess))!;
     private static readonly MethodInfo ExposeMethod = typeof(JitRuntime).GetMethod(nameof(JitRuntime.ExposeMapValue))!;
+    private static readonly MethodInfo CurrentCpuMethod = typeof(JitRuntime).GetMethod(nameof(JitRuntime.CurrentCpu))!;
     private static readonly MethodInfo IsDisposedGetter = typeof(BpfMap).GetProperty(nameof(BpfMap.IsDisposed))!.GetGetMethod()!;
 
     /// <summary>Emits the direct form of a map helper call at <paramref name="pc"/>, with the general call as fallback; false when it does not apply.</summary>
@@ -97,9 +98,10 @@ internal sealed partial class JitCompiler
     /// <summary>r0 = the value's address or 0; a found value becomes a region of the run, as the helper's Expose does.</summary>
     private void EmitDirectLookup(BpfMap map)
     {
-        if (map is ArrayMap { IsPerCpu: false } array)
+        if (map is ArrayMap array)
         {
-            // map_gen_lookup: index = *(u32 *)key; index < max_entries ? base + index * stride : 0.
+            // map_gen_lookup: index = *(u32 *)key; index < max_entries ? base + index * stride : 0 (per-CPU: plus
+            // the run's CPU times the per-CPU slot, as the kernel's percpu_array_map_gen_lookup adds this CPU's offset).
             var missing = _il.DefineLabel("array_missing");
             var found = _il.DefineLabel("array_found");
             LoadRegister(2);
@@ -115,6 +117,16 @@ internal sealed partial class JitCompiler
             _il.Emit(IL.OpCodes.Ldc_I8, (long)array.ElementStride);
             _il.Emit(IL.OpCodes.Mul);
             _il.Emit(IL.OpCodes.Add);
+            if (array.IsPerCpu)
+            {
+                _il.Emit(IL.OpCodes.Ldc_I4, array.PossibleCpus);
+                _il.Emit(IL.OpCodes.Call, CurrentCpuMethod);
+                _il.Emit(IL.OpCodes.Conv_I8);
+                _il.Emit(IL.OpCodes.Ldc_I8, (long)array.PerCpuStride);
+                _il.Emit(IL.OpCodes.Mul);
+                _il.Emit(IL.OpCodes.Add);
+            }
+
             StoreRegister(0);
             _il.Emit(IL.OpCodes.Br, found);
             _il.MarkLabel(missing);
@@ -156,6 +168,20 @@ internal sealed partial class JitCompiler
             return;
         }
 
+        // A key on the live stack (the usual case) passes the loads' inline window test without a call; the window
+        // is never shorter than one frame, so the subtraction cannot wrap for such a size.
+        var inStack = _il.DefineLabel($"helper_arg_in_stack_{pc}_{register}");
+        if (size <= StackLayout.FrameSize)
+        {
+            LoadRegister(register);
+            _il.Emit(IL.OpCodes.Ldloc, _stackLow);
+            _il.Emit(IL.OpCodes.Sub);
+            _il.Emit(IL.OpCodes.Ldloc, _stackLength);
+            _il.Emit(IL.OpCodes.Ldc_I8, (long)size);
+            _il.Emit(IL.OpCodes.Sub);
+            _il.Emit(IL.OpCodes.Ble_Un, inStack);
+        }
+
         _il.LoadArgument(ArgState);
         LoadRegister(register);
         _il.Emit(IL.OpCodes.Ldc_I8, (long)size);
@@ -163,6 +189,7 @@ internal sealed partial class JitCompiler
         _il.Emit(IL.OpCodes.Ldc_I4, pc);
         _il.Emit(IL.OpCodes.Ldloc, _depth);
         _il.Emit(IL.OpCodes.Call, CheckAccessMethod);
+        _il.MarkLabel(inStack);
     }
 
     private void LoadInlinedMap(int index)

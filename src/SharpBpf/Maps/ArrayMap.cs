@@ -43,6 +43,7 @@ public sealed unsafe class ArrayMap : BpfMap
         return valueAddress >= (nint)_values && offset % (nuint)_stride == 0 && index < (uint)MaxEntries;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override bool HoldsValueBytes(ulong address, ulong size)
     {
         var offset = address - (ulong)_values;
