@@ -15,7 +15,8 @@ namespace SharpBpf.Jit;
 /// arithmetic). The guess is checked at run time (r1 equals the handle, the map is not disposed), and anything else
 /// takes the ordinary helper call, so how control reached the call does not matter. Results and faults are those of
 /// <see cref="MapHelpers"/>; so are the regions a lookup exposes, except that an inlined ARRAY lookup in a proven
-/// program registers nothing: the array's storage is recognised by every check instead (see EmitDirectLookup).
+/// program registers nothing: the array's storage (or a hash map's preallocated elements) is recognised by every check
+/// instead (see EmitDirectLookup).
 /// </summary>
 internal sealed partial class JitCompiler
 {
@@ -144,7 +145,21 @@ internal sealed partial class JitCompiler
             StoreRegister(0);
         }
 
-        if (map is ArrayMap && _owner.Proofs is not null)
+        if (map is HashMap { PreallocatedStorage: { Length: > 0 } storage } && _owner.Proofs is not null)
+        {
+            // Preallocated elements are recognised as the array's are; only a value outside them (an element
+            // allocated when the preallocated ones ran out) is registered.
+            _owner.RecognizeMapValues(map, MapHelpers.ValueAccess(map));
+            var recognised = _il.DefineLabel("hash_value_recognised");
+            LoadRegister(0);
+            _il.Emit(IL.OpCodes.Ldc_I8, (long)storage.Start);
+            _il.Emit(IL.OpCodes.Sub);
+            _il.Emit(IL.OpCodes.Ldc_I8, (long)storage.Length);
+            _il.Emit(IL.OpCodes.Blt_Un, recognised);
+            EmitExpose(map);
+            _il.MarkLabel(recognised);
+        }
+        else if (map is ArrayMap && _owner.Proofs is not null)
         {
             // A proven program's accesses to the value need no region, and its unproven ones and helper arguments are
             // checked against the array's storage (PreparedProgram.RecognizeMapValues): no work per lookup, as in the kernel.
@@ -152,12 +167,18 @@ internal sealed partial class JitCompiler
         }
         else if (MapHelpers.ReturnsValueMemory(map))
         {
-            _il.LoadArgument(ArgState);
-            LoadRegister(0);
-            _il.Emit(IL.OpCodes.Ldc_I4, map.ValueSize);
-            _il.Emit(IL.OpCodes.Ldc_I4, (int)MapHelpers.ValueAccess(map));
-            _il.Emit(IL.OpCodes.Call, ExposeMethod);
+            EmitExpose(map);
         }
+    }
+
+    /// <summary>The found value (r0, may be 0) becomes a region of the run, as the helper's Expose does.</summary>
+    private void EmitExpose(BpfMap map)
+    {
+        _il.LoadArgument(ArgState);
+        LoadRegister(0);
+        _il.Emit(IL.OpCodes.Ldc_I4, map.ValueSize);
+        _il.Emit(IL.OpCodes.Ldc_I4, (int)MapHelpers.ValueAccess(map));
+        _il.Emit(IL.OpCodes.Call, ExposeMethod);
     }
 
     /// <summary>Checked mode: the helper's GetMemory check of a pointer argument, faulting at the call.</summary>

@@ -9,12 +9,12 @@ using static SharpBpf.Tests.Interpreter.Insn;
 namespace SharpBpf.Tests.Jit;
 
 /// <summary>
-/// In a proven program the JIT's inlined ARRAY lookup registers no region; the array's storage is recognised by the
-/// checks instead. What a check then allows must still be exactly the value bytes of one element with the map's
+/// In a proven program the JIT's inlined ARRAY lookup registers no region, nor does a direct lookup in a hash map that
+/// finds a preallocated element; the array's storage (the hash's elements) is recognised by the checks instead. What a check then allows must still be exactly the value bytes of one element with the map's
 /// access: the value's padding, the bytes past the last element and writes to a read-only map still fault, and a
 /// value passed to a helper still passes its check. The interpreter (which registers the region per lookup) agrees.
 /// </summary>
-public class JitProvenArrayLookupTests
+public class JitProvenLookupTests
 {
     private const int Lookup = (int)SharpBpf.Helpers.HelperId.MapLookupElem;
 
@@ -84,6 +84,20 @@ public class JitProvenArrayLookupTests
         {
             Assert.Equal((r0, fault), Run(InterpreterEngine.Instance, program, proofs));
         }
+    }
+
+    [Theory]
+    [InlineData(MapCreateFlags.None, Opcodes.LdxDw, 0, 102UL, null)]
+    [InlineData(MapCreateFlags.None, Opcodes.LdxW, 12, null, FaultKind.OutOfBoundsRead)]
+    [InlineData(MapCreateFlags.None, Opcodes.LdxDw, -8, null, FaultKind.OutOfBoundsRead)] // the previous element's key
+    [InlineData(MapCreateFlags.NoPrealloc, Opcodes.LdxDw, 0, 102UL, null)]
+    [InlineData(MapCreateFlags.NoPrealloc, Opcodes.LdxW, 12, null, FaultKind.OutOfBoundsRead)]
+    public void An_unproven_access_to_a_hash_value_is_checked_against_the_element(MapCreateFlags flags, byte opcode, int offset, ulong? r0, FaultKind? fault)
+    {
+        using var map = Array(flags, MapType.Hash);
+        var (program, proofs) = LookupThen((ulong)map.Handle, 2, I(opcode, 0, 0, offset, 0));
+        Assert.Equal((r0, fault), Run(new JitEngine(), program, proofs));
+        Assert.Equal((r0, fault), Run(InterpreterEngine.Instance, program, proofs));
     }
 
     [Theory]
