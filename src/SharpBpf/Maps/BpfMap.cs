@@ -30,6 +30,7 @@ public abstract unsafe class BpfMap : IDisposable
         Definition = definition;
         Options = options;
         Layout = new ValueLayout((int)definition.ValueSize, definition.SpecialFields);
+        IsPerCpu = definition.Type.IsPerCpu();
         Id = (uint)Interlocked.Increment(ref _lastId);
         Publish(Id, new WeakReference<BpfMap>(this));
     }
@@ -79,7 +80,7 @@ public abstract unsafe class BpfMap : IDisposable
     public MapCreateFlags Flags => Definition.Flags;
     public IReadOnlyList<SpecialField> SpecialFields => Definition.SpecialFields;
     public int PossibleCpus => Options.PossibleCpus;
-    public bool IsPerCpu => Type.IsPerCpu();
+    public bool IsPerCpu { get; }
 
     /// <summary>Process-unique map id (like the kernel's map id); what map-in-map lookups from the host return.</summary>
     public uint Id { get; }

@@ -80,11 +80,14 @@ public unsafe class HashMap : BpfMap
     private HashNode? Find(ReadOnlySpan<byte> key, uint hash)
     {
         var bucket = hash & _bucketMask;
+        var head = KeyHead(key);
+        var inHead = key.Length <= sizeof(ulong);
     restart:
         var node = Volatile.Read(ref _buckets[bucket]);
         while (node is not null)
         {
-            if (node.Hash == hash && key.SequenceEqual(node.Key)) return node;
+            // Keys of up to 8 bytes (most) compare as one word, without touching the key array.
+            if (node.Hash == hash && node.KeyHead == head && (inHead || key.SequenceEqual(node.Key))) return node;
             var next = Volatile.Read(ref node.Next);
             // A preallocated node released and reused in another chain while we stood on it: start again.
             if (Volatile.Read(ref node.Bucket) != bucket) goto restart;
@@ -283,13 +286,14 @@ public unsafe class HashMap : BpfMap
         {
             key.CopyTo(node.Key);
             node.Hash = hash;
+            node.KeyHead = KeyHead(key);
             node.Referenced = 0;
         }
         else
         {
             var keyArea = (int)MapCreateValidator.Round8((uint)KeySize);
             var fresh = ValueLayout.AllocateZeroed((nuint)(_valueArea + keyArea));
-            node = new HashNode(key.ToArray(), hash, (nint)fresh, (nint)(fresh + _valueArea));
+            node = new HashNode(key.ToArray(), hash, (nint)fresh, (nint)(fresh + _valueArea)) { KeyHead = KeyHead(key) };
         }
         var block = (byte*)node.Block;
         key.CopyTo(new Span<byte>(block + _valueArea, KeySize));
@@ -363,6 +367,7 @@ public unsafe class HashMap : BpfMap
 
     // ---- structure (callers hold _writeLock) ----
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void InsertHead(HashNode node)
     {
         var bucket = node.Hash & _bucketMask;
@@ -374,6 +379,7 @@ public unsafe class HashMap : BpfMap
         if (_lru) LruPushNewest(node);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Unlink(HashNode node)
     {
         ref var slot = ref _buckets[node.Hash & _bucketMask];
@@ -456,6 +462,7 @@ public unsafe class HashMap : BpfMap
     /// Under the write lock, right after the unlink: a preallocated node nobody must hear about goes back to the pool
     /// at once (true), without the second lock <see cref="Release(HashNode, ElementReleaseReason)"/> takes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryReturnQuietly(HashNode node)
     {
         if (!node.Pooled || ObservesRelease) return false;
@@ -488,6 +495,17 @@ public unsafe class HashMap : BpfMap
             _lruNewest = _lruOldest = null;
             if (_pool is not null) Epochs.Retire(_pool.Start);
         }
+    }
+
+    /// <summary>The key's first 8 bytes (fewer, zero-extended, for a shorter key): <see cref="HashNode.KeyHead"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong KeyHead(ReadOnlySpan<byte> key)
+    {
+        if (key.Length >= sizeof(ulong)) return BinaryPrimitives.ReadUInt64LittleEndian(key);
+        if (key.Length == sizeof(uint)) return BinaryPrimitives.ReadUInt32LittleEndian(key);
+        ulong head = 0;
+        for (var i = 0; i < key.Length; i++) head |= (ulong)key[i] << (8 * i);
+        return head;
     }
 
     /// <summary>A fixed (unseeded) 32-bit hash of the key bytes: iteration order is the same in every process.</summary>

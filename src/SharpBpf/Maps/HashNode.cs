@@ -12,6 +12,9 @@ internal sealed class HashNode(byte[] key, uint hash, nint block, nint keyAddres
 {
     public readonly byte[] Key = key;
     public uint Hash = hash;
+
+    /// <summary>The key's first 8 bytes: the whole key when it is that short, compared without <see cref="Key"/>.</summary>
+    public ulong KeyHead;
     public uint Bucket;
     public readonly nint Block = block;
     public readonly nint KeyAddress = keyAddress;

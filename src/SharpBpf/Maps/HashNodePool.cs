@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace SharpBpf.Maps;
@@ -40,6 +41,7 @@ internal sealed unsafe class HashNodePool
     public int ElementSize => _elementSize;
 
     /// <summary>A free element, its block cleared, or false when every element is in use (or waiting to be returned).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryTake(out HashNode node)
     {
         if (_freeCount > 0)
@@ -61,5 +63,6 @@ internal sealed unsafe class HashNodePool
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Return(HashNode node) => _free[_freeCount++] = node;
 }
