@@ -45,8 +45,17 @@ internal sealed partial class JitCompiler
             return false;
         }
 
-        var general = _il.DefineLabel($"map_call_general_{pc}");
         var done = _il.DefineLabel($"map_call_done_{pc}");
+        var site = _callSiteHelpers.Count;
+        _callSiteHelpers.Add(helper);
+        // The general call is a cold block after the program: the .NET JIT then keeps the hot path's values in
+        // registers instead of spilling them around a call that (almost) never happens.
+        var general = Cold($"map_call_general_{pc}", () =>
+        {
+            LoadCallSiteHelper(site);
+            EmitInvokeHelper(pc);
+            _il.Emit(IL.OpCodes.Br, done);
+        });
         var mapIndex = _inlinedMaps.Count;
         _inlinedMaps.Add(map);
 
@@ -86,12 +95,6 @@ internal sealed partial class JitCompiler
                 break;
         }
 
-        _il.Emit(IL.OpCodes.Br, done);
-        _il.MarkLabel(general);
-        var site = _callSiteHelpers.Count;
-        _callSiteHelpers.Add(helper);
-        LoadCallSiteHelper(site);
-        EmitInvokeHelper(pc);
         _il.MarkLabel(done);
         return true;
     }
@@ -184,7 +187,7 @@ internal sealed partial class JitCompiler
     /// <summary>Checked mode: the helper's GetMemory check of a pointer argument, faulting at the call.</summary>
     private void EmitCheckHelperMemory(int pc, int register, int size, MemoryAccess access)
     {
-        if (!_checked || size == 0)
+        if (!_checked || size == 0 || PointsIntoCurrentFrame(pc, register, size))
         {
             return;
         }
@@ -211,6 +214,63 @@ internal sealed partial class JitCompiler
         _il.Emit(IL.OpCodes.Ldloc, _depth);
         _il.Emit(IL.OpCodes.Call, CheckAccessMethod);
         _il.MarkLabel(inStack);
+    }
+
+    /// <summary>
+    /// True when, in a verified program, <paramref name="register"/> at the call at <paramref name="pc"/> is r10 plus a
+    /// constant that puts <paramref name="size"/> bytes inside the current frame (the usual <c>r2 = r10; r2 += -4</c>
+    /// before a lookup): the check would always pass, as the kernel's JIT knows from the verifier. Only straight-line
+    /// code no jump or entry can reach in the middle counts; a verified program enters functions only at their start.
+    /// </summary>
+    private bool PointsIntoCurrentFrame(int pc, int register, int size)
+    {
+        if (_owner.Proofs is null)
+        {
+            return false;
+        }
+
+        long offset = 0;
+        for (var k = pc - 1; k >= 0 && k >= pc - 16; k--)
+        {
+            if (_plan.IsLeader[k + 1])
+            {
+                return false;
+            }
+
+            if (k > 0 && _program[k - 1].IsLoadImm64)
+            {
+                if (_program[k - 1].Dst == register || _plan.IsLeader[k])
+                {
+                    return false;
+                }
+
+                k--;
+                continue;
+            }
+
+            var insn = _program[k];
+            if (insn.Class is InstructionClass.Jmp or InstructionClass.Jmp32
+                || (insn.Class == InstructionClass.Stx && insn.Src == register && (insn.Opcode & 0xe0) == 0xc0))
+            {
+                return false;
+            }
+
+            if (insn.Dst != register || insn.Class is not (InstructionClass.Alu or InstructionClass.Alu64 or InstructionClass.Ldx or InstructionClass.Ld))
+            {
+                continue;
+            }
+
+            if (insn.Opcode == Opcodes.Add64Imm)
+            {
+                offset += insn.Immediate;
+                continue;
+            }
+
+            return insn.Opcode == Opcodes.Mov64Reg && insn.Src == 10
+                && offset >= -StackLayout.FrameSize && offset + size <= 0;
+        }
+
+        return false;
     }
 
     private void LoadInlinedMap(int index)

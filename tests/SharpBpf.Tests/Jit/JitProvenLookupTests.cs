@@ -167,6 +167,30 @@ public class JitProvenLookupTests
         Assert.Equal((null, FaultKind.OutOfBoundsRead), Run(InterpreterEngine.Instance, program, proofs));
     }
 
+    [Theory]
+    [InlineData(-4, 2UL, null)] // r2 = r10 - 4: inside the frame, the key check is known to pass and is not emitted
+    [InlineData(4, null, FaultKind.OutOfBoundsRead)] // r2 = r10 + 4: above the frame, still checked
+    [InlineData(-514, null, FaultKind.OutOfBoundsRead)] // below the frame (no deeper frame is live), still checked
+    public void A_key_pointer_computed_from_r10_is_checked_unless_it_is_inside_the_frame(int offset, ulong? r0, FaultKind? fault)
+    {
+        using var map = Array();
+        // r2 = r10 + offset; r0 = lookup(map, r2); r0 = r0 ? 2 : 3 (no access to the value).
+        var program = P(
+            I(Opcodes.StW, 10, 0, -4, 1),
+            MovReg(2, 10),
+            Add(2, offset),
+            Lddw(1, (ulong)map.Handle),
+            CallHelper(Lookup),
+            I(Opcodes.JneImm, 0, 0, 2, 0),
+            Mov(0, 3),
+            Exit(),
+            Mov(0, 2),
+            Exit());
+        var proofs = new ProvenAccesses([0], program.Length, contextType: 0);
+        Assert.Equal((r0, fault), Run(new JitEngine(), program, proofs));
+        Assert.Equal((r0, fault), Run(InterpreterEngine.Instance, program, proofs));
+    }
+
     [Fact]
     public void A_per_cpu_array_value_is_recognised_too()
     {
