@@ -18,7 +18,7 @@ internal sealed unsafe class HashNodePool
     private readonly int _capacity;
     private readonly int _valueArea;
     private readonly int _keySize;
-    private readonly HashNode[] _free;
+    private HashNode[] _free;
     private int _freeCount;
     private int _fresh;
 
@@ -30,7 +30,8 @@ internal sealed unsafe class HashNodePool
         _elementSize = valueArea + (int)MapCreateValidator.Round8((uint)keySize);
         // Not cleared here: each element is cleared when it is taken, so untouched elements cost no page.
         _storage = (byte*)NativeMemory.AlignedAlloc((nuint)capacity * (nuint)_elementSize, 16);
-        _free = new HashNode[capacity];
+        // Grown as elements are first used: a map sized for millions that holds a few costs a few.
+        _free = new HashNode[Math.Min(capacity, 64)];
     }
 
     /// <summary>Where the elements start and how many bytes they span: the range a value pointer of this map may fall in.</summary>
@@ -64,5 +65,13 @@ internal sealed unsafe class HashNodePool
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Return(HashNode node) => _free[_freeCount++] = node;
+    public void Return(HashNode node)
+    {
+        if (_freeCount == _free.Length)
+        {
+            Array.Resize(ref _free, Math.Min(_free.Length * 2, _capacity));
+        }
+
+        _free[_freeCount++] = node;
+    }
 }

@@ -49,18 +49,13 @@ public class EpochTests
         map.Update(U32(1), U64(1));
         using var run = map.Options.Epochs.EnterRun();
         var before = ProgramLookupAddress(map, U32(1));
-        Assert.Equal(0L, ProgramUpdate(map, U32(1), U64(2)));
+        Assert.Equal(0, ProgramUpdate(map, U32(1), U64(2), 0));
         var after = ProgramLookupAddress(map, U32(1));
         Assert.NotEqual(before, after);
         Assert.Equal(1ul, *(ulong*)before);
         Assert.Equal(2ul, *(ulong*)after);
-        Assert.Equal(0L, ProgramUpdate(map, U32(1), U64(3)));
+        Assert.Equal(0, ProgramUpdate(map, U32(1), U64(3), 0));
         Assert.Equal(before, ProgramLookupAddress(map, U32(1)));
-    }
-
-    private static unsafe long ProgramUpdate(BpfMap map, byte[] key, byte[] value)
-    {
-        fixed (byte* k = key, v = value) return map.UpdateElem((nint)k, (nint)v, 0);
     }
 
     [Fact]
