@@ -14,9 +14,12 @@ internal sealed class RatioWorld : IDisposable
     private readonly BpfObject? _sharp;
     private readonly KernelObject? _kernel;
 
-    private RatioWorld(string name, BpfObject? sharp, KernelObject? kernel)
+    private readonly bool _cpuTime;
+
+    private RatioWorld(string name, BpfObject? sharp, KernelObject? kernel, bool cpuTime = false)
     {
         Name = name;
+        _cpuTime = cpuTime;
         _sharp = sharp;
         _kernel = kernel;
     }
@@ -27,10 +30,16 @@ internal sealed class RatioWorld : IDisposable
 
     public static RatioWorld Kernel(string path) => new("linux", null, KernelObject.Open(path));
 
-    public static RatioWorld SharpBpf(string path, EngineKind engine, ExecutionMode mode)
+    /// <param name="cpuTime">Report the thread's CPU time per run (<see cref="ThreadCpuClock"/>) instead of the engine's wall-clock duration.</param>
+    public static RatioWorld SharpBpf(string path, EngineKind engine, ExecutionMode mode, bool cpuTime)
     {
-        var name = (engine == EngineKind.Jit ? "jit" : "interp") + (mode == ExecutionMode.Unchecked ? "-unchecked" : "");
-        return new RatioWorld(name, BpfObject.Load(path, new BpfObjectOptions { Engine = engine, Mode = mode }), null);
+        var name = (engine == EngineKind.Jit ? "jit" : "interp") + mode switch
+        {
+            ExecutionMode.Checked => "-checked",
+            ExecutionMode.Unchecked => "-unchecked",
+            _ => "", // the default: BpfObject's proven-unchecked
+        };
+        return new RatioWorld(name, BpfObject.Load(path, new BpfObjectOptions { Engine = engine, Mode = mode }), null, cpuTime);
     }
 
     public IEnumerable<string> ProgramNames => _kernel is not null
@@ -46,8 +55,11 @@ internal sealed class RatioWorld : IDisposable
             return (result.ReturnValue, result.DurationNs);
         }
 
+        var cpuStart = _cpuTime ? ThreadCpuClock.Nanoseconds() : 0;
         var sharp = _sharp!.Programs[program].Run(packet, repeat: repeat);
-        return ((uint)sharp.ReturnValue, sharp.DurationNs);
+        return _cpuTime
+            ? ((uint)sharp.ReturnValue, (double)(ThreadCpuClock.Nanoseconds() - cpuStart) / repeat)
+            : ((uint)sharp.ReturnValue, sharp.DurationNs);
     }
 
     public void Dispose()

@@ -233,6 +233,16 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
             }
         }
 
+        if (RecognizedMapValueAccess(address, size) is { } granted)
+        {
+            if ((granted & access) == access)
+            {
+                return;
+            }
+
+            readOnlyHit = true;
+        }
+
         var kind = (access & MemoryAccess.Write) == 0 ? FaultKind.OutOfBoundsRead
             : readOnlyHit ? FaultKind.ReadOnlyWrite
             : FaultKind.OutOfBoundsWrite;
@@ -340,8 +350,17 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
             }
         }
 
-        return false;
+        return RecognizedMapValueAccess(address, length) is { } granted && (granted & access) == access;
     }
+
+    /// <summary>
+    /// Map values the run's programs reach without a per-lookup region (<see cref="PreparedProgram.RecognizeMapValues"/>):
+    /// the current program's, and the entry program's (a value it looked up before a tail call).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private MemoryAccess? RecognizedMapValueAccess(ulong address, ulong size) =>
+        _program.MapValueAccess(address, size)
+        ?? (ReferenceEquals(_program, _entryProgram) ? null : _entryProgram.MapValueAccess(address, size));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool TryTailCall(object? target)

@@ -66,6 +66,41 @@ internal abstract unsafe class PreparedProgram
         _ => true,
     };
 
+    /// <summary>
+    /// Maps whose values this program's runs reach without the per-lookup region a lookup helper adds (an engine's
+    /// inlined lookup in a proven program): a check recognises an address inside one of their values as the region
+    /// that lookup would have added (<see cref="ExecutionState.CheckRegions"/>). Filled while the engine prepares the
+    /// program, read-only afterwards.
+    /// </summary>
+    private (Maps.BpfMap Map, MemoryAccess Access)[] _valueStorages = [];
+
+    /// <summary>Called by an engine while it prepares the program; see <see cref="_valueStorages"/>.</summary>
+    internal void RecognizeMapValues(Maps.BpfMap map, MemoryAccess access)
+    {
+        if (!Array.Exists(_valueStorages, s => ReferenceEquals(s.Map, map)))
+        {
+            _valueStorages = [.. _valueStorages, (map, access)];
+        }
+    }
+
+    /// <summary>
+    /// The access a recognised map grants to [<paramref name="address"/>, +<paramref name="size"/>) when the range is
+    /// inside one of its values, or null.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal MemoryAccess? MapValueAccess(ulong address, ulong size)
+    {
+        foreach (var (map, access) in _valueStorages)
+        {
+            if (map.HoldsValueBytes(address, size))
+            {
+                return access;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>True when the program makes bpf-to-bpf calls (local or callx): then a run may write any stack frame.</summary>
     public bool HasLocalCalls { get; }
 

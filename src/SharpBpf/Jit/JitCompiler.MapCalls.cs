@@ -13,8 +13,10 @@ namespace SharpBpf.Jit;
 /// before the call), as the kernel resolves ld_imm64 to the map at load: lookup, update and delete call the map
 /// directly, and a lookup in a plain ARRAY is inlined as the kernel's map_gen_lookup (bounds check and address
 /// arithmetic). The guess is checked at run time (r1 equals the handle, the map is not disposed), and anything else
-/// takes the ordinary helper call, so how control reached the call does not matter. Results, faults and the
-/// regions a lookup exposes are those of <see cref="MapHelpers"/>.
+/// takes the ordinary helper call, so how control reached the call does not matter. Results and faults are those of
+/// <see cref="MapHelpers"/>; so are the regions a lookup exposes, except that an inlined ARRAY lookup in a proven
+/// program registers nothing: the array's storage (or a hash map's preallocated elements) is recognised by every check
+/// instead (see EmitDirectLookup).
 /// </summary>
 internal sealed partial class JitCompiler
 {
@@ -22,6 +24,7 @@ internal sealed partial class JitCompiler
 
     private static readonly MethodInfo CheckAccessMethod = typeof(ExecutionState).GetMethod(nameof(ExecutionState.CheckAccess))!;
     private static readonly MethodInfo ExposeMethod = typeof(JitRuntime).GetMethod(nameof(JitRuntime.ExposeMapValue))!;
+    private static readonly MethodInfo CurrentCpuMethod = typeof(JitRuntime).GetMethod(nameof(JitRuntime.CurrentCpu))!;
     private static readonly MethodInfo IsDisposedGetter = typeof(BpfMap).GetProperty(nameof(BpfMap.IsDisposed))!.GetGetMethod()!;
 
     /// <summary>Emits the direct form of a map helper call at <paramref name="pc"/>, with the general call as fallback; false when it does not apply.</summary>
@@ -42,8 +45,17 @@ internal sealed partial class JitCompiler
             return false;
         }
 
-        var general = _il.DefineLabel($"map_call_general_{pc}");
         var done = _il.DefineLabel($"map_call_done_{pc}");
+        var site = _callSiteHelpers.Count;
+        _callSiteHelpers.Add(helper);
+        // The general call is a cold block after the program: the .NET JIT then keeps the hot path's values in
+        // registers instead of spilling them around a call that (almost) never happens.
+        var general = Cold($"map_call_general_{pc}", () =>
+        {
+            LoadCallSiteHelper(site);
+            EmitInvokeHelper(pc);
+            _il.Emit(IL.OpCodes.Br, done);
+        });
         var mapIndex = _inlinedMaps.Count;
         _inlinedMaps.Add(map);
 
@@ -83,12 +95,6 @@ internal sealed partial class JitCompiler
                 break;
         }
 
-        _il.Emit(IL.OpCodes.Br, done);
-        _il.MarkLabel(general);
-        var site = _callSiteHelpers.Count;
-        _callSiteHelpers.Add(helper);
-        LoadCallSiteHelper(site);
-        EmitInvokeHelper(pc);
         _il.MarkLabel(done);
         return true;
     }
@@ -96,9 +102,10 @@ internal sealed partial class JitCompiler
     /// <summary>r0 = the value's address or 0; a found value becomes a region of the run, as the helper's Expose does.</summary>
     private void EmitDirectLookup(BpfMap map)
     {
-        if (map is ArrayMap { IsPerCpu: false } array)
+        if (map is ArrayMap array)
         {
-            // map_gen_lookup: index = *(u32 *)key; index < max_entries ? base + index * stride : 0.
+            // map_gen_lookup: index = *(u32 *)key; index < max_entries ? base + index * stride : 0 (per-CPU: plus
+            // the run's CPU times the per-CPU slot, as the kernel's percpu_array_map_gen_lookup adds this CPU's offset).
             var missing = _il.DefineLabel("array_missing");
             var found = _il.DefineLabel("array_found");
             LoadRegister(2);
@@ -114,6 +121,16 @@ internal sealed partial class JitCompiler
             _il.Emit(IL.OpCodes.Ldc_I8, (long)array.ElementStride);
             _il.Emit(IL.OpCodes.Mul);
             _il.Emit(IL.OpCodes.Add);
+            if (array.IsPerCpu)
+            {
+                _il.Emit(IL.OpCodes.Ldc_I4, array.PossibleCpus);
+                _il.Emit(IL.OpCodes.Call, CurrentCpuMethod);
+                _il.Emit(IL.OpCodes.Conv_I8);
+                _il.Emit(IL.OpCodes.Ldc_I8, (long)array.PerCpuStride);
+                _il.Emit(IL.OpCodes.Mul);
+                _il.Emit(IL.OpCodes.Add);
+            }
+
             StoreRegister(0);
             _il.Emit(IL.OpCodes.Br, found);
             _il.MarkLabel(missing);
@@ -131,22 +148,62 @@ internal sealed partial class JitCompiler
             StoreRegister(0);
         }
 
-        if (MapHelpers.ReturnsValueMemory(map))
+        if (map is HashMap { PreallocatedStorage: { Length: > 0 } storage } && _owner.Proofs is not null)
         {
-            _il.LoadArgument(ArgState);
+            // Preallocated elements are recognised as the array's are; only a value outside them (an element
+            // allocated when the preallocated ones ran out) is registered.
+            _owner.RecognizeMapValues(map, MapHelpers.ValueAccess(map));
+            var recognised = _il.DefineLabel("hash_value_recognised");
             LoadRegister(0);
-            _il.Emit(IL.OpCodes.Ldc_I4, map.ValueSize);
-            _il.Emit(IL.OpCodes.Ldc_I4, (int)MapHelpers.ValueAccess(map));
-            _il.Emit(IL.OpCodes.Call, ExposeMethod);
+            _il.Emit(IL.OpCodes.Ldc_I8, (long)storage.Start);
+            _il.Emit(IL.OpCodes.Sub);
+            _il.Emit(IL.OpCodes.Ldc_I8, (long)storage.Length);
+            _il.Emit(IL.OpCodes.Blt_Un, recognised);
+            EmitExpose(map);
+            _il.MarkLabel(recognised);
         }
+        else if (map is ArrayMap && _owner.Proofs is not null)
+        {
+            // A proven program's accesses to the value need no region, and its unproven ones and helper arguments are
+            // checked against the array's storage (PreparedProgram.RecognizeMapValues): no work per lookup, as in the kernel.
+            _owner.RecognizeMapValues(map, MapHelpers.ValueAccess(map));
+        }
+        else if (MapHelpers.ReturnsValueMemory(map))
+        {
+            EmitExpose(map);
+        }
+    }
+
+    /// <summary>The found value (r0, may be 0) becomes a region of the run, as the helper's Expose does.</summary>
+    private void EmitExpose(BpfMap map)
+    {
+        _il.LoadArgument(ArgState);
+        LoadRegister(0);
+        _il.Emit(IL.OpCodes.Ldc_I4, map.ValueSize);
+        _il.Emit(IL.OpCodes.Ldc_I4, (int)MapHelpers.ValueAccess(map));
+        _il.Emit(IL.OpCodes.Call, ExposeMethod);
     }
 
     /// <summary>Checked mode: the helper's GetMemory check of a pointer argument, faulting at the call.</summary>
     private void EmitCheckHelperMemory(int pc, int register, int size, MemoryAccess access)
     {
-        if (!_checked || size == 0)
+        if (!_checked || size == 0 || PointsIntoCurrentFrame(pc, register, size))
         {
             return;
+        }
+
+        // A key on the live stack (the usual case) passes the loads' inline window test without a call; the window
+        // is never shorter than one frame, so the subtraction cannot wrap for such a size.
+        var inStack = _il.DefineLabel($"helper_arg_in_stack_{pc}_{register}");
+        if (size <= StackLayout.FrameSize)
+        {
+            LoadRegister(register);
+            _il.Emit(IL.OpCodes.Ldloc, _stackLow);
+            _il.Emit(IL.OpCodes.Sub);
+            _il.Emit(IL.OpCodes.Ldloc, _stackLength);
+            _il.Emit(IL.OpCodes.Ldc_I8, (long)size);
+            _il.Emit(IL.OpCodes.Sub);
+            _il.Emit(IL.OpCodes.Ble_Un, inStack);
         }
 
         _il.LoadArgument(ArgState);
@@ -156,6 +213,64 @@ internal sealed partial class JitCompiler
         _il.Emit(IL.OpCodes.Ldc_I4, pc);
         _il.Emit(IL.OpCodes.Ldloc, _depth);
         _il.Emit(IL.OpCodes.Call, CheckAccessMethod);
+        _il.MarkLabel(inStack);
+    }
+
+    /// <summary>
+    /// True when, in a verified program, <paramref name="register"/> at the call at <paramref name="pc"/> is r10 plus a
+    /// constant that puts <paramref name="size"/> bytes inside the current frame (the usual <c>r2 = r10; r2 += -4</c>
+    /// before a lookup): the check would always pass, as the kernel's JIT knows from the verifier. Only straight-line
+    /// code no jump or entry can reach in the middle counts; a verified program enters functions only at their start.
+    /// </summary>
+    private bool PointsIntoCurrentFrame(int pc, int register, int size)
+    {
+        if (_owner.Proofs is null)
+        {
+            return false;
+        }
+
+        long offset = 0;
+        for (var k = pc - 1; k >= 0 && k >= pc - 16; k--)
+        {
+            if (_plan.IsLeader[k + 1])
+            {
+                return false;
+            }
+
+            if (k > 0 && _program[k - 1].IsLoadImm64)
+            {
+                if (_program[k - 1].Dst == register || _plan.IsLeader[k])
+                {
+                    return false;
+                }
+
+                k--;
+                continue;
+            }
+
+            var insn = _program[k];
+            if (insn.Class is InstructionClass.Jmp or InstructionClass.Jmp32
+                || (insn.Class == InstructionClass.Stx && insn.Src == register && (insn.Opcode & 0xe0) == 0xc0))
+            {
+                return false;
+            }
+
+            if (insn.Dst != register || insn.Class is not (InstructionClass.Alu or InstructionClass.Alu64 or InstructionClass.Ldx or InstructionClass.Ld))
+            {
+                continue;
+            }
+
+            if (insn.Opcode == Opcodes.Add64Imm)
+            {
+                offset += insn.Immediate;
+                continue;
+            }
+
+            return insn.Opcode == Opcodes.Mov64Reg && insn.Src == 10
+                && offset >= -StackLayout.FrameSize && offset + size <= 0;
+        }
+
+        return false;
     }
 
     private void LoadInlinedMap(int index)

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using SharpBpf.Execution;
 using SharpBpf.Helpers;
+using SharpBpf.Maps;
 
 namespace SharpBpf.Jit;
 
@@ -23,6 +24,14 @@ internal static unsafe class JitRuntime
         {
             state.AddRegion(new MemoryRegion(value, (ulong)size, access, RegionKind.HelperMemory));
         }
+    }
+
+    /// <summary>The run's CPU as a per-CPU map of <paramref name="possibleCpus"/> copies indexes it (BpfMap.CurrentCpu's rule).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    public static int CurrentCpu(int possibleCpus)
+    {
+        var cpu = RunScope.CurrentCpu;
+        return (uint)cpu < (uint)possibleCpus ? cpu : (int)((uint)cpu % (uint)possibleCpus);
     }
 
     /// <summary>A dispatch reached a slot that is no instruction start: a JIT bug, never a program's fault.</summary>

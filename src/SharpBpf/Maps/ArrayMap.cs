@@ -43,6 +43,15 @@ internal sealed unsafe class ArrayMap : BpfMap
         return valueAddress >= (nint)_values && offset % (nuint)_stride == 0 && index < (uint)MaxEntries;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal override bool HoldsValueBytes(ulong address, ulong size)
+    {
+        var offset = address - (ulong)_values;
+        var total = (ulong)MaxEntries * (ulong)_copies * (ulong)_stride;
+        return address >= (ulong)_values && offset < total && size - 1 < (ulong)ValueSize
+            && offset % (ulong)_stride <= (ulong)ValueSize - size && !IsDisposed;
+    }
+
     private byte* Slot(uint index, int cpu) => _values + ((nuint)index * (nuint)_copies + (nuint)cpu) * (nuint)_stride;
 
     public override Errno Lookup(ReadOnlySpan<byte> key, Span<byte> value, MapUpdateFlags flags = MapUpdateFlags.Any)

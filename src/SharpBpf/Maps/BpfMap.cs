@@ -30,6 +30,7 @@ public abstract unsafe class BpfMap : IDisposable
         Definition = definition;
         Options = options;
         Layout = new ValueLayout((int)definition.ValueSize, definition.SpecialFields);
+        IsPerCpu = definition.Type.IsPerCpu();
         Id = (uint)Interlocked.Increment(ref _lastId);
         Publish(Id, new WeakReference<BpfMap>(this));
     }
@@ -90,7 +91,7 @@ public abstract unsafe class BpfMap : IDisposable
     /// <summary>How many per-CPU copies a per-CPU value has.</summary>
     public int PossibleCpus => Options.PossibleCpus;
     /// <summary>True for the per-CPU types, whose host values are one copy per possible CPU.</summary>
-    public bool IsPerCpu => Type.IsPerCpu();
+    public bool IsPerCpu { get; }
 
     /// <summary>Process-unique map id (like the kernel's map id); what map-in-map lookups from the host return.</summary>
     public uint Id { get; }
@@ -134,6 +135,13 @@ public abstract unsafe class BpfMap : IDisposable
 
     /// <summary>True once the map is disposed; its operations then throw <see cref="ObjectDisposedException"/>.</summary>
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>
+    /// True when [<paramref name="address"/>, +<paramref name="size"/>) lies inside the value bytes of one element (or
+    /// per-CPU copy) of this live map: what an engine that skips a lookup's region asks instead. False for maps whose
+    /// values do not live in storage fixed at creation.
+    /// </summary>
+    internal virtual bool HoldsValueBytes(ulong address, ulong size) => false;
 
     /// <summary>Number of elements currently present (arrays: <see cref="MaxEntries"/>).</summary>
     public abstract int Count { get; }

@@ -10,7 +10,10 @@ namespace SharpBpf.Maps;
 /// max_entries; a new element goes to the head of its bucket and iteration (<see cref="GetNextKey"/>) walks
 /// buckets in order, chains head first, so the order is stable while the map is unchanged. Lookups take no
 /// lock; updates and deletes take one map-wide lock. A replacing update installs a new element (new address)
-/// and retires the old one, except BPF_F_LOCK updates and per-CPU maps, which update in place as the kernel does.
+/// and releases the old one, except BPF_F_LOCK updates and per-CPU maps, which update in place as the kernel does.
+/// Elements are preallocated as the kernel's (<see cref="HashNodePool"/>: max_entries + 1, a released one reused by
+/// the next update, nothing allocated or freed per update); with BPF_F_NO_PREALLOC each element is allocated and
+/// freed through the epochs.
 /// <para>LRU policy (documented choice): the kernel takes a new node before it looks the key up, and when no
 /// node is free it evicts a batch at once. We do the same: an update of a full LRU map (even a replacing or
 /// failing one) first evicts <c>clamp(max_entries / possible_cpus / 2, 1, 128)</c> elements — Linux 6.18's
@@ -33,6 +36,7 @@ internal unsafe class HashMap : BpfMap
     private int _count;
     private HashNode? _lruNewest;
     private HashNode? _lruOldest;
+    private readonly HashNodePool? _pool;
 
     internal HashMap(MapDefinition definition, MapCreateOptions options) : base(definition, options)
     {
@@ -45,6 +49,21 @@ internal unsafe class HashMap : BpfMap
         _evictionBatch = (Flags & MapCreateFlags.NoCommonLru) != 0
             ? 4
             : Math.Clamp(MaxEntries / PossibleCpus / 2, 1, 128);
+        // One element more than max_entries: a replacing update takes the new element before it releases the old.
+        if ((Flags & MapCreateFlags.NoPrealloc) == 0) _pool = new HashNodePool(MaxEntries + 1, _valueArea, KeySize);
+    }
+
+    /// <summary>The preallocated elements' block (start, length), or (0, 0) with BPF_F_NO_PREALLOC.</summary>
+    internal (nint Start, ulong Length) PreallocatedStorage => _pool is { } pool ? (pool.Start, pool.Length) : (0, 0);
+
+    internal override bool HoldsValueBytes(ulong address, ulong size)
+    {
+        if (_pool is not { } pool || IsDisposed) return false;
+        var offset = address - (ulong)pool.Start;
+        if (address < (ulong)pool.Start || offset >= pool.Length || size - 1 >= (ulong)ValueSize) return false;
+        var inElement = offset % (ulong)pool.ElementSize;
+        if (inElement >= (ulong)_valueArea) return false;
+        return inElement % (ulong)PerCpuStride <= (ulong)ValueSize - size;
     }
 
     public override int Count => Volatile.Read(ref _count);
@@ -60,11 +79,19 @@ internal unsafe class HashMap : BpfMap
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private HashNode? Find(ReadOnlySpan<byte> key, uint hash)
     {
-        var node = Volatile.Read(ref _buckets[hash & _bucketMask]);
+        var bucket = hash & _bucketMask;
+        var head = KeyHead(key);
+        var inHead = key.Length <= sizeof(ulong);
+    restart:
+        var node = Volatile.Read(ref _buckets[bucket]);
         while (node is not null)
         {
-            if (node.Hash == hash && key.SequenceEqual(node.Key)) return node;
-            node = Volatile.Read(ref node.Next);
+            // Keys of up to 8 bytes (most) compare as one word, without touching the key array.
+            if (node.Hash == hash && node.KeyHead == head && (inHead || key.SequenceEqual(node.Key))) return node;
+            var next = Volatile.Read(ref node.Next);
+            // A preallocated node released and reused in another chain while we stood on it: start again.
+            if (Volatile.Read(ref node.Bucket) != bucket) goto restart;
+            node = next;
         }
         return null;
     }
@@ -237,6 +264,7 @@ internal unsafe class HashMap : BpfMap
                     if (old is not null)
                     {
                         Unlink(old);
+                        if (TryReturnQuietly(old)) old = null;
                         if (_lru) Volatile.Write(ref node.Referenced, 1);
                     }
                     else _count++;
@@ -253,10 +281,22 @@ internal unsafe class HashMap : BpfMap
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private HashNode NewNode(ReadOnlySpan<byte> key, uint hash, ReadOnlySpan<byte> value, bool onAllCpus)
     {
-        var keyArea = (int)MapCreateValidator.Round8((uint)KeySize);
-        var block = ValueLayout.AllocateZeroed((nuint)(_valueArea + keyArea));
+        HashNode node;
+        if (_pool is not null && _pool.TryTake(out node))
+        {
+            key.CopyTo(node.Key);
+            node.Hash = hash;
+            node.KeyHead = KeyHead(key);
+            node.Referenced = 0;
+        }
+        else
+        {
+            var keyArea = (int)MapCreateValidator.Round8((uint)KeySize);
+            var fresh = ValueLayout.AllocateZeroed((nuint)(_valueArea + keyArea));
+            node = new HashNode(key.ToArray(), hash, (nint)fresh, (nint)(fresh + _valueArea)) { KeyHead = KeyHead(key) };
+        }
+        var block = (byte*)node.Block;
         key.CopyTo(new Span<byte>(block + _valueArea, KeySize));
-        var node = new HashNode(key.ToArray(), hash, (nint)block, (nint)(block + _valueArea));
         if (IsPerCpu) CopyPerCpuValue(node, value, onAllCpus);
         else Layout.CopyIn(block, value);
         return node;
@@ -297,6 +337,7 @@ internal unsafe class HashMap : BpfMap
             if (node is null) return Errno.ENOENT;
             Unlink(node);
             _count--;
+            if (TryReturnQuietly(node)) return Errno.None;
         }
         Release(node, ElementReleaseReason.Deleted);
         return Errno.None;
@@ -326,14 +367,19 @@ internal unsafe class HashMap : BpfMap
 
     // ---- structure (callers hold _writeLock) ----
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void InsertHead(HashNode node)
     {
-        ref var head = ref _buckets[node.Hash & _bucketMask];
-        node.Next = head;
+        var bucket = node.Hash & _bucketMask;
+        ref var head = ref _buckets[bucket];
+        // Bucket before Next: a reader that sees the new Next also sees the new bucket (see Find).
+        Volatile.Write(ref node.Bucket, bucket);
+        Volatile.Write(ref node.Next, head);
         Volatile.Write(ref head, node);
         if (_lru) LruPushNewest(node);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Unlink(HashNode node)
     {
         ref var slot = ref _buckets[node.Hash & _bucketMask];
@@ -403,8 +449,29 @@ internal unsafe class HashMap : BpfMap
     private void Release(HashNode node, ElementReleaseReason reason)
     {
         OnNodeReleasing(node, reason);
-        Epochs.Retire(node.Block);
+        if (!node.Pooled)
+        {
+            Epochs.Retire(node.Block);
+            return;
+        }
+
+        lock (_writeLock) _pool!.Return(node);
     }
+
+    /// <summary>
+    /// Under the write lock, right after the unlink: a preallocated node nobody must hear about goes back to the pool
+    /// at once (true), without the second lock <see cref="Release(HashNode, ElementReleaseReason)"/> takes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool TryReturnQuietly(HashNode node)
+    {
+        if (!node.Pooled || ObservesRelease) return false;
+        _pool!.Return(node);
+        return true;
+    }
+
+    /// <summary>True when <see cref="OnNodeReleasing"/> does something: then a node is reused only after it ran.</summary>
+    private protected virtual bool ObservesRelease => !IsPerCpu && ElementObserver is not null;
 
     /// <summary>Before an unlinked element's memory is retired; the observer hears about it unless the map is per-CPU.</summary>
     private protected virtual void OnNodeReleasing(HashNode node, ElementReleaseReason reason)
@@ -418,12 +485,27 @@ internal unsafe class HashMap : BpfMap
         {
             for (var i = 0; i < _buckets.Length; i++)
             {
-                for (var node = _buckets[i]; node is not null; node = node.Next) Epochs.Retire(node.Block);
+                for (var node = _buckets[i]; node is not null; node = node.Next)
+                {
+                    if (!node.Pooled) Epochs.Retire(node.Block);
+                }
                 Volatile.Write(ref _buckets[i], null);
             }
             _count = 0;
             _lruNewest = _lruOldest = null;
+            if (_pool is not null) Epochs.Retire(_pool.Start);
         }
+    }
+
+    /// <summary>The key's first 8 bytes (fewer, zero-extended, for a shorter key): <see cref="HashNode.KeyHead"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong KeyHead(ReadOnlySpan<byte> key)
+    {
+        if (key.Length >= sizeof(ulong)) return BinaryPrimitives.ReadUInt64LittleEndian(key);
+        if (key.Length == sizeof(uint)) return BinaryPrimitives.ReadUInt32LittleEndian(key);
+        ulong head = 0;
+        for (var i = 0; i < key.Length; i++) head |= (ulong)key[i] << (8 * i);
+        return head;
     }
 
     /// <summary>A fixed (unseeded) 32-bit hash of the key bytes: iteration order is the same in every process.</summary>

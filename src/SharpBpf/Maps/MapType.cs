@@ -98,6 +98,7 @@ public static class MapTypeNames
     }
 
     /// <summary>Types whose values exist once per possible CPU.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static bool IsPerCpu(this MapType type) =>
         type is MapType.PercpuArray or MapType.PercpuHash or MapType.LruPercpuHash or MapType.PercpuCgroupStorage;
 }

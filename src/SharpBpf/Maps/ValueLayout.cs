@@ -34,6 +34,7 @@ internal sealed unsafe class ValueLayout
     public bool HasSpinLock => SpinLockOffset >= 0;
 
     /// <summary>Writes the plain bytes of <paramref name="source"/> into the value at <paramref name="destination"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void CopyIn(byte* destination, ReadOnlySpan<byte> source)
     {
         if (_fields.Length == 0)
@@ -46,6 +47,7 @@ internal sealed unsafe class ValueLayout
     }
 
     /// <summary>Reads the value for the host: plain bytes copied, special-field bytes zero.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void CopyOut(Span<byte> destination, byte* source)
     {
         new ReadOnlySpan<byte>(source, ValueSize).CopyTo(destination);

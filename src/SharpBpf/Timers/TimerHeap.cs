@@ -53,6 +53,7 @@ internal sealed unsafe partial class TimerHeap : IDisposable
     /// <summary>The earliest entry (of the heap and the sorted run); only valid while <see cref="Count"/> &gt; 0.</summary>
     public ref readonly Entry Head
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         get
         {
             if (_runLive > 0 && (_count == 0 || Before(_run[_runNext], At(0))))
@@ -64,8 +65,10 @@ internal sealed unsafe partial class TimerHeap : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Contains(int timer) => timer < _positions.Length && _positions[timer] != 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Insert(int timer, long deadline, uint sequence)
     {
         if (_count == _capacity)
@@ -82,6 +85,7 @@ internal sealed unsafe partial class TimerHeap : IDisposable
     }
 
     /// <summary>Takes <paramref name="timer"/> out of the heap. False when it was not in it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Remove(int timer)
     {
         if (!Contains(timer))
@@ -162,6 +166,7 @@ internal sealed unsafe partial class TimerHeap : IDisposable
     private static bool Before(in Entry a, in Entry b) =>
         a.Deadline < b.Deadline || (a.Deadline == b.Deadline && a.Sequence < b.Sequence);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SiftUp(int index, Entry entry)
     {
         while (index > 0)
@@ -180,6 +185,7 @@ internal sealed unsafe partial class TimerHeap : IDisposable
         Place(index, entry);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SiftDown(int index, Entry entry)
     {
         var count = _count;

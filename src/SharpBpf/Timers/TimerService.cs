@@ -295,6 +295,7 @@ public sealed partial class TimerService : IDisposable
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long Deadline(ClockId clock, long nanoseconds, bool absolute)
     {
         if (nanoseconds < 0)
@@ -311,6 +312,7 @@ public sealed partial class TimerService : IDisposable
         return nanoseconds > long.MaxValue - now ? BpfTimer.NeverFires : now + nanoseconds;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Arm(BpfTimer t, long deadline)
     {
         Disarm(t);
@@ -331,6 +333,7 @@ public sealed partial class TimerService : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Disarm(BpfTimer t)
     {
         if (!t.Armed)
@@ -353,6 +356,7 @@ public sealed partial class TimerService : IDisposable
 
     // Sequences are 32-bit so a heap entry fits in 16 bytes. Before the counter would wrap, the queued ones are
     // renumbered 1..n in their current order: comparisons between them stay exact and the counter restarts at n.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private uint NextSequence()
     {
         if (_armSequence == uint.MaxValue)
@@ -425,6 +429,7 @@ public sealed partial class TimerService : IDisposable
         _ => ClockId.Boottime,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private BpfTimer? Resolve(nint slot)
     {
         var handle = ReadSlot(slot);

@@ -31,6 +31,25 @@ public class HashMapTests
         Assert.Equal(2, map.Count);
     }
 
+    [Theory]
+    [InlineData(MapCreateFlags.None)]
+    [InlineData(MapCreateFlags.NoPrealloc)]
+    public void Filling_emptying_and_refilling_a_large_map_keeps_every_key(MapCreateFlags flags)
+    {
+        // Preallocated: the free list grows past its first size and every element is reused; max_entries still binds.
+        const uint entries = 1000;
+        using var map = Create(MapType.Hash, 4, 8, entries, flags);
+        for (uint round = 0; round < 2; round++)
+        {
+            for (uint i = 0; i < entries; i++) Assert.Equal(0, ProgramUpdate(map, U32(i + round * entries), U64(i * 3 + round), 0));
+            Assert.Equal(-7, ProgramUpdate(map, U32(99_999), U64(0), 0)); // -E2BIG
+            Assert.Equal((int)entries, map.Count);
+            for (uint i = 0; i < entries; i++) Assert.Equal(i * 3 + round, ReadU64(HostLookup(map, U32(i + round * entries))));
+            for (uint i = 0; i < entries; i++) Assert.Equal(0, ProgramDelete(map, U32(i + round * entries)));
+            Assert.Equal(0, map.Count);
+        }
+    }
+
     [Fact]
     public void Delete_and_lookup_missing_keys()
     {
