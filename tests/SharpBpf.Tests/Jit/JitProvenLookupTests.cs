@@ -12,7 +12,8 @@ namespace SharpBpf.Tests.Jit;
 /// In a proven program the JIT's inlined ARRAY lookup registers no region, nor does a direct lookup in a hash map that
 /// finds a preallocated element; the array's storage (the hash's elements) is recognised by the checks instead. What a check then allows must still be exactly the value bytes of one element with the map's
 /// access: the value's padding, the bytes past the last element and writes to a read-only map still fault, and a
-/// value passed to a helper still passes its check. The interpreter (which registers the region per lookup) agrees.
+/// value passed to a helper still passes its check. The interpreter (which registers the region per lookup) agrees, and
+/// so does a JIT that splits the program into 4-slot methods (the direct map call then spans method boundaries).
 /// </summary>
 public class JitProvenLookupTests
 {
@@ -80,6 +81,7 @@ public class JitProvenLookupTests
         using var map = Array();
         var (program, proofs) = LookupThen((ulong)map.Handle, key, I(opcode, 0, 0, offset, 0));
         Assert.Equal((r0, fault), Run(new JitEngine(), program, proofs));
+        Assert.Equal((r0, fault), Run(EngineParity.SplitJit, program, proofs));
         if (offset < 16)
         {
             Assert.Equal((r0, fault), Run(InterpreterEngine.Instance, program, proofs));
@@ -97,6 +99,7 @@ public class JitProvenLookupTests
         using var map = Array(flags, MapType.Hash);
         var (program, proofs) = LookupThen((ulong)map.Handle, 2, I(opcode, 0, 0, offset, 0));
         Assert.Equal((r0, fault), Run(new JitEngine(), program, proofs));
+        Assert.Equal((r0, fault), Run(EngineParity.SplitJit, program, proofs));
         Assert.Equal((r0, fault), Run(InterpreterEngine.Instance, program, proofs));
     }
 
@@ -108,6 +111,7 @@ public class JitProvenLookupTests
         using var map = Array(flags);
         var (program, proofs) = LookupThen((ulong)map.Handle, 2, I(Opcodes.StW, 0, 0, 4, 9));
         Assert.Equal(fault, Run(new JitEngine(), program, proofs).Fault);
+        Assert.Equal(fault, Run(EngineParity.SplitJit, program, proofs).Fault);
         Assert.Equal(fault, Run(InterpreterEngine.Instance, program, proofs).Fault);
     }
 
@@ -135,6 +139,7 @@ public class JitProvenLookupTests
             Exit());
         var proofs = new ProvenAccesses([0], program.Length, contextType: 0);
         Assert.Equal((0UL, (FaultKind?)null), Run(new JitEngine(), program, proofs));
+        Assert.Equal((0UL, (FaultKind?)null), Run(EngineParity.SplitJit, program, proofs));
         var copied = new byte[12];
         Assert.Equal(Errno.None, hash.Lookup(BitConverter.GetBytes(2u), copied));
         Assert.Equal(102UL, BitConverter.ToUInt64(copied));
@@ -164,6 +169,7 @@ public class JitProvenLookupTests
             Exit());
         var proofs = new ProvenAccesses([0], program.Length, contextType: 0);
         Assert.Equal((null, FaultKind.OutOfBoundsRead), Run(new JitEngine(), program, proofs));
+        Assert.Equal((null, FaultKind.OutOfBoundsRead), Run(EngineParity.SplitJit, program, proofs));
         Assert.Equal((null, FaultKind.OutOfBoundsRead), Run(InterpreterEngine.Instance, program, proofs));
     }
 
@@ -188,6 +194,7 @@ public class JitProvenLookupTests
             Exit());
         var proofs = new ProvenAccesses([0], program.Length, contextType: 0);
         Assert.Equal((r0, fault), Run(new JitEngine(), program, proofs));
+        Assert.Equal((r0, fault), Run(EngineParity.SplitJit, program, proofs));
         Assert.Equal((r0, fault), Run(InterpreterEngine.Instance, program, proofs));
     }
 
@@ -197,7 +204,9 @@ public class JitProvenLookupTests
         using var map = Array(type: MapType.PercpuArray);
         var (program, proofs) = LookupThen((ulong)map.Handle, 3, I(Opcodes.LdxDw, 0, 0, 0));
         Assert.Equal((103UL, (FaultKind?)null), Run(new JitEngine(), program, proofs));
+        Assert.Equal((103UL, (FaultKind?)null), Run(EngineParity.SplitJit, program, proofs));
         (program, proofs) = LookupThen((ulong)map.Handle, 3, I(Opcodes.LdxW, 0, 0, 12));
         Assert.Equal((null, FaultKind.OutOfBoundsRead), Run(new JitEngine(), program, proofs));
+        Assert.Equal((null, FaultKind.OutOfBoundsRead), Run(EngineParity.SplitJit, program, proofs));
     }
 }
