@@ -74,6 +74,11 @@ internal sealed partial class Analysis
 
         if (state.Frames.Count == 1)
         {
+            if (frame.Function != 0)
+            {
+                CheckGlobalReturn(pc, r0);
+            }
+
             return null;
         }
 
@@ -164,6 +169,11 @@ internal sealed partial class Analysis
         }
 
         int target = pc + insn.Immediate + 1;
+        if (IsGlobal(FunctionAt(target), out var prototype))
+        {
+            return GlobalCall(pc, FunctionAt(target), prototype, state);
+        }
+
         var callee = new FrameState(FunctionAt(target), pc + 1, FrameExit.ReturnToCaller, callSite: pc);
         for (var r = 1; r <= 5; r++)
         {
