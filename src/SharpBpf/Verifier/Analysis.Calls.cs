@@ -82,6 +82,12 @@ internal sealed partial class Analysis
             return null;
         }
 
+        if (r0.Kind == ValueKind.Stack)
+        {
+            // prepare_func_exit: even a pointer into a frame that stays alive is refused.
+            throw new Rejection(pc, "cannot return stack pointer to the caller");
+        }
+
         state.Frames.RemoveAt(state.Frames.Count - 1);
         var caller = state.Current.Registers;
         caller[0] = r0;
