@@ -175,7 +175,7 @@ internal sealed partial class Analysis
         }
 
         int target = pc + insn.Immediate + 1;
-        if (IsGlobal(FunctionAt(target), out var prototype))
+        if (GlobalPrototype(FunctionAt(target)) is { } prototype)
         {
             return GlobalCall(pc, FunctionAt(target), prototype, state);
         }

@@ -10,14 +10,12 @@ namespace SharpBpf.Verifier;
 /// </summary>
 internal sealed partial class Analysis
 {
-    private readonly SortedSet<int> _calledGlobals = [];
+    private readonly HashSet<int> _calledGlobals = [];
     private readonly HashSet<int> _verifiedGlobals = [];
 
-    private bool IsGlobal(int function, out GlobalFunctionPrototype prototype)
-    {
-        prototype = null!;
-        return function != 0 && _input.GlobalFunctions.TryGetValue(_functionStarts[function], out prototype!);
-    }
+    /// <summary>The prototype of <paramref name="function"/> if BTF declares it global (the entry never is one).</summary>
+    private GlobalFunctionPrototype? GlobalPrototype(int function) =>
+        function != 0 && _input.GlobalFunctions.TryGetValue(_functionStarts[function], out var prototype) ? prototype : null;
 
     private string FunctionName(int function)
     {
@@ -165,9 +163,9 @@ internal sealed partial class Analysis
         while (again)
         {
             again = false;
-            foreach (var function in _calledGlobals.ToArray())
+            for (var function = 1; function < _functionStarts.Length; function++)
             {
-                if (!_verifiedGlobals.Add(function) || !IsGlobal(function, out var prototype))
+                if (!_calledGlobals.Contains(function) || !_verifiedGlobals.Add(function) || GlobalPrototype(function) is not { } prototype)
                 {
                     continue;
                 }
