@@ -196,6 +196,7 @@ internal sealed partial class Analysis
         var info = CheckHelperIsCallable(pc, id, state);
         if (!_input.Helpers.TryGetValue(id, out var signature))
         {
+            CheckFuncIpSupported(pc, id, _input.ProgramType);
             CheckTailCallLeak(pc, id, state);
             ClobberCallerSaved(state, RegisterValue.Unmodelled);
             return;
@@ -209,6 +210,8 @@ internal sealed partial class Analysis
             RequireInitialized(pc, state, register);
             CheckArgument(pc, state, register, arguments, i, meta);
         }
+
+        CheckFuncIpSupported(pc, id, _input.ProgramType);
 
         if (id == SpinLock)
         {
