@@ -139,18 +139,19 @@ internal sealed partial class Analysis
             case ValueKind.Packet or ValueKind.PacketMeta:
                 CheckPacketAccess(pc, register, checkedValue, 0, size);
                 return;
+            case ValueKind.MapKey:
+                CheckRegion(pc, register, checkedValue, 0, size, checkedValue.Map?.KeySize, "map key, key_size");
+                throw new Rejection(pc, $"R{register} cannot write into map_key");
             case ValueKind.RingbufMemory or ValueKind.Memory:
                 CheckRegion(pc, register, checkedValue, 0, size, checkedValue.MemorySize, "memory, mem_size");
                 return;
-            case ValueKind.Context when _input.ProgramType == SyscallProgramType:
+            case ValueKind.Context when _input.ProgramType == SyscallType:
                 // A syscall program's context is plain memory the caller passed in.
                 return;
             default:
                 throw new Rejection(pc, $"R{register} type={checkedValue.Kind.KernelName()} expected=fp");
         }
     }
-
-    private const uint SyscallProgramType = 31;
 
     /// <summary>
     /// do_check_subprogs: every global function a verified path called, in function order, once, until no new one
