@@ -418,6 +418,59 @@ int prog(struct __sk_buff *skb)
 }
 """)
 
+# A ring buffer record handed to a global function (the caller keeps its reference), and one leaked inside it.
+RINGBUF = """
+struct record {
+	__u64 stamp;
+	__u32 value;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} events SEC(".maps");
+"""
+add("global_fn_fills_ringbuf_record", "a global function filling a ring buffer record its caller submits", RINGBUF + """
+__noinline int fill(struct record *r)
+{
+	if (!r)
+		return 0;
+	r->stamp = bpf_ktime_get_ns();
+	return 1;
+}
+
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{
+	struct record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+
+	if (!r)
+		return XDP_PASS;
+	r->value = ctx->ingress_ifindex;
+	fill(r);
+	bpf_ringbuf_submit(r, 0);
+	return XDP_PASS;
+}
+""")
+add("global_fn_leaks_ringbuf_record", "a global function reserving a ring buffer record it never submits", RINGBUF + """
+__noinline int reserve_only(__u32 value)
+{
+	struct record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+
+	if (!r)
+		return 0;
+	r->value = value;
+	return 1;
+}
+
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{
+	return reserve_only(ctx->ingress_ifindex) ? XDP_PASS : XDP_DROP;
+}
+""")
+
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
     for old in OUT.glob("*.c"):
