@@ -73,6 +73,7 @@ public static class ObjectVerifier
             Context = ContextFor(program.Type),
             Helpers = helpers,
             HasFuncInfo = !program.FuncInfo.IsDefaultOrEmpty,
+            GlobalFunctions = GlobalFunctionsOf(collection.Btf, program),
             ProgramType = (uint)program.Type,
             IsGplCompatible = MapCompatibilityRules.IsGplCompatible(program.License ?? collection.License),
             IsSleepable = program.Flags.HasFlag(ProgramFlags.Sleepable),
@@ -80,18 +81,36 @@ public static class ObjectVerifier
         };
     }
 
-    private static bool IsStatic(BtfSpec? btf, ProgramSpec program, int startSlot)
+    private static bool IsStatic(BtfSpec? btf, ProgramSpec program, int startSlot) =>
+        FunctionAt(btf, program, startSlot) is { Linkage: BtfFunctionLinkage.Static };
+
+    private static BtfFunction? FunctionAt(BtfSpec? btf, ProgramSpec program, int startSlot)
     {
-        if (btf is null || program.FuncInfo.IsDefaultOrEmpty) return false;
+        if (btf is null || program.FuncInfo.IsDefaultOrEmpty) return null;
         foreach (var info in program.FuncInfo)
         {
             if (info.InstructionIndex == startSlot && info.TypeId < btf.Types.Count && btf[info.TypeId] is BtfFunction function)
             {
-                return function.Linkage == BtfFunctionLinkage.Static;
+                return function;
             }
         }
 
-        return false;
+        return null;
+    }
+
+    /// <summary>The subprograms (not the entry) whose BTF linkage is global, with their prototypes as the kernel reads them.</summary>
+    private static FrozenDictionary<int, GlobalFunctionPrototype> GlobalFunctionsOf(BtfSpec? btf, ProgramSpec program)
+    {
+        var globals = new Dictionary<int, GlobalFunctionPrototype>();
+        foreach (var function in program.Functions)
+        {
+            if (function.StartSlot != 0 && FunctionAt(btf, program, function.StartSlot) is { Linkage: BtfFunctionLinkage.Global } global)
+            {
+                globals[function.StartSlot] = GlobalFunctionPrototypes.Read(btf!, global, program.Type);
+            }
+        }
+
+        return globals.ToFrozenDictionary();
     }
 
     private static VerifierMap ToVerifierMap(MapSpec spec) => new(

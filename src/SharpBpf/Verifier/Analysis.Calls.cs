@@ -74,7 +74,18 @@ internal sealed partial class Analysis
 
         if (state.Frames.Count == 1)
         {
+            if (frame.Function != 0)
+            {
+                CheckGlobalReturn(pc, r0);
+            }
+
             return null;
+        }
+
+        if (r0.Kind == ValueKind.Stack)
+        {
+            // prepare_func_exit: even a pointer into a frame that stays alive is refused.
+            throw new Rejection(pc, "cannot return stack pointer to the caller");
         }
 
         state.Frames.RemoveAt(state.Frames.Count - 1);
@@ -164,6 +175,11 @@ internal sealed partial class Analysis
         }
 
         int target = pc + insn.Immediate + 1;
+        if (GlobalPrototype(FunctionAt(target)) is { } prototype)
+        {
+            return GlobalCall(pc, FunctionAt(target), prototype, state);
+        }
+
         var callee = new FrameState(FunctionAt(target), pc + 1, FrameExit.ReturnToCaller, callSite: pc);
         for (var r = 1; r <= 5; r++)
         {
@@ -180,6 +196,7 @@ internal sealed partial class Analysis
         var info = CheckHelperIsCallable(pc, id, state);
         if (!_input.Helpers.TryGetValue(id, out var signature))
         {
+            CheckFuncIpSupported(pc, id, _input.ProgramType);
             CheckTailCallLeak(pc, id, state);
             ClobberCallerSaved(state, RegisterValue.Unmodelled);
             return;
@@ -193,6 +210,8 @@ internal sealed partial class Analysis
             RequireInitialized(pc, state, register);
             CheckArgument(pc, state, register, arguments, i, meta);
         }
+
+        CheckFuncIpSupported(pc, id, _input.ProgramType);
 
         if (id == SpinLock)
         {

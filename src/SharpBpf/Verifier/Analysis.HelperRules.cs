@@ -36,6 +36,11 @@ internal sealed partial class Analysis
             throw new Rejection(pc, "cannot call GPL-restricted function from non-GPL compatible program");
         }
 
+        if (IsRefusedByAllowedHook(id, type))
+        {
+            throw new Rejection(pc, "helper call is not allowed in probe");
+        }
+
         // A timer callback runs in softirq context: never sleepable, even in a sleepable program.
         if (info.MightSleep && (!_input.IsSleepable || state.InAsyncCallback))
         {
@@ -43,6 +48,27 @@ internal sealed partial class Analysis
         }
 
         return info;
+    }
+
+    private const uint TracepointType = 5, PerfEventType = 7, RawTracepointType = 17, RawTracepointWritableType = 24, SyscallType = 31;
+
+    /// <summary>
+    /// A helper's <c>allowed</c> hook refusing the program (measured on 6.18.44, Data/helpers/measured.txt "A"): the
+    /// tracing variants of sk storage and bpf_d_path need an attach type a syscall program does not have.
+    /// </summary>
+    private static bool IsRefusedByAllowedHook(int id, uint type) =>
+        type == SyscallType && id is (int)HelperId.SkStorageGet or (int)HelperId.SkStorageDelete or (int)HelperId.DPath;
+
+    /// <summary>
+    /// check_get_func_ip, after the arguments: bpf_get_func_ip is offered to these types, but only kprobes and tracing
+    /// programs can answer it (measured on 6.18.44, Data/helpers/measured.txt "F").
+    /// </summary>
+    private static void CheckFuncIpSupported(int pc, int id, uint? type)
+    {
+        if (id == (int)HelperId.GetFuncIp && type is TracepointType or PerfEventType or RawTracepointType or RawTracepointWritableType or SyscallType)
+        {
+            throw new Rejection(pc, $"func bpf_get_func_ip#{id} not supported for program type {type}");
+        }
     }
 
     /// <summary>

@@ -11,6 +11,8 @@ internal sealed partial class Analysis
         Read,
         Write,
         Helper,
+        /// <summary>A global function's memory argument, checked at the call (the kernel's check_mem_reg: a read, then a write).</summary>
+        GlobalArgument,
     }
 
     private int? Load(int pc, Instruction insn, VerifierState state)
@@ -107,6 +109,7 @@ internal sealed partial class Analysis
             case ValueKind.MapValueOrNull:
             case ValueKind.MapPointerOrNull:
             case ValueKind.RingbufMemoryOrNull:
+            case ValueKind.MemoryOrNull:
             case ValueKind.PacketEnd:
                 throw new Rejection(pc, $"R{register} invalid mem access '{pointer.Kind.KernelName()}'");
             case ValueKind.MapValue:
@@ -134,6 +137,10 @@ internal sealed partial class Analysis
                     Proofs.InBounds(AccessRegions.RingbufRecord);
                 }
 
+                return source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
+            case ValueKind.Memory:
+                // Checked, never proven: the region behind a global function's argument is the caller's, of any kind.
+                CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size");
                 return source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
             case ValueKind.Stack:
                 return StackAccess(pc, state, register, pointer, offset, size, source, stored);
@@ -274,7 +281,7 @@ internal sealed partial class Analysis
         var frame = state.Frames[Math.Min(pointer.Frame, state.CurrentFrameIndex)];
         // A pointer into a frame that has returned addresses memory no live frame owns: never proven.
         bool liveFrame = pointer.Frame <= state.CurrentFrameIndex;
-        string verb = source switch { AccessSource.Helper => "indirect access to", AccessSource.Read => "read from", _ => "write to" };
+        string verb = source switch { AccessSource.Helper => "indirect access to", AccessSource.Read or AccessSource.GlobalArgument => "read from", _ => "write to" };
         long off = pointer.Offset + offset;
         if (!pointer.HasConstantOffset)
         {
@@ -282,7 +289,7 @@ internal sealed partial class Analysis
         }
 
         long at = off + (long)pointer.Range.Value;
-        if (source != AccessSource.Helper && at % size != 0)
+        if (source is AccessSource.Read or AccessSource.Write && at % size != 0)
         {
             // The stack is always strict about alignment: spill tracking relies on whole slots.
             throw new Rejection(pc, string.Create(CultureInfo.InvariantCulture, $"misaligned stack access off 0+{pointer.Offset}+{offset} size {size}"));
@@ -330,7 +337,7 @@ internal sealed partial class Analysis
             return ScalarOfSize(size);
         }
 
-        if (source == AccessSource.Helper)
+        if (source is AccessSource.Helper or AccessSource.GlobalArgument)
         {
             // A helper reading the stack leaves it as it was; one that writes it clobbers it (CheckHelperMemory).
             return RegisterValue.NotInit;

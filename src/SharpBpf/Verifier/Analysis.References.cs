@@ -47,6 +47,8 @@ internal sealed partial class Analysis
     /// <summary>A new reference for the record bpf_ringbuf_reserve returns at <paramref name="pc"/> (acquire_reference).</summary>
     private RegisterValue ReserveRecord(int pc, VerifierState state, int size)
     {
+        // The kernel first gives R0 a maybe-NULL id, then replaces it with the reference's own: the first record is id=2.
+        NewId();
         int id = NewId();
         state.References = state.References.Add(new AcquiredReference(id, pc));
         return new RegisterValue(ValueKind.RingbufMemoryOrNull, ScalarRange.Zero, Id: id, ReferenceId: id, MemorySize: size);

@@ -55,18 +55,8 @@ internal sealed partial class Analysis
         try
         {
             ProgramStructure.Check(_code, _functionStarts);
-            while (_pending.TryPop(out var next))
-            {
-                _path.Clear();
-                if (next.From >= 0)
-                {
-                    Trace($"from {next.From} to {next.Pc}: {Describe(next.State)}");
-                }
-
-                Resume(next);
-                Explore(next.Pc, next.State);
-            }
-
+            Drain();
+            VerifyCalledGlobals();
             CheckStackDepth();
         }
         catch (Rejection rejection)
@@ -81,6 +71,22 @@ internal sealed partial class Analysis
 
         _log.Append(Statistics()).Append('\n');
         return new VerificationResult(_input.ProgramName, true, null, null, _options.LogLevel == 0 ? "" : _log.ToString()) { ProcessedInstructions = _processed };
+    }
+
+    /// <summary>Explores every pending path (the kernel's do_check from one root).</summary>
+    private void Drain()
+    {
+        while (_pending.TryPop(out var next))
+        {
+            _path.Clear();
+            if (next.From >= 0)
+            {
+                Trace($"from {next.From} to {next.Pc}: {Describe(next.State)}");
+            }
+
+            Resume(next);
+            Explore(next.Pc, next.State);
+        }
     }
 
     private VerificationResult Rejected(int pc, string reason, string? detail = null)

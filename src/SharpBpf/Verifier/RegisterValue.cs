@@ -91,7 +91,7 @@ internal readonly record struct RegisterValue(
             details.Add($"r={PacketRange}");
         }
 
-        if (Kind is ValueKind.RingbufMemory or ValueKind.RingbufMemoryOrNull)
+        if (Kind is ValueKind.RingbufMemory or ValueKind.RingbufMemoryOrNull or ValueKind.Memory or ValueKind.MemoryOrNull)
         {
             details.Add($"sz={MemorySize}");
         }

@@ -116,7 +116,7 @@ internal sealed class StateEquivalence(ushort[] liveBefore)
             case ValueKind.MapValue or ValueKind.MapKey:
                 return ReferenceEquals(old.Map, current.Map) && old.MapUid == current.MapUid && old.Offset == current.Offset
                     && old.Range.Contains(current.Range) && SameId(old.Id, current.Id);
-            case ValueKind.RingbufMemory or ValueKind.RingbufMemoryOrNull:
+            case ValueKind.RingbufMemory or ValueKind.RingbufMemoryOrNull or ValueKind.Memory or ValueKind.MemoryOrNull:
                 return old.MemorySize == current.MemorySize && old.Offset == current.Offset && old.Range.Contains(current.Range)
                     && SameId(old.Id, current.Id) && SameId(old.ReferenceId, current.ReferenceId);
             case ValueKind.Packet or ValueKind.PacketMeta:

@@ -20,6 +20,13 @@ internal enum ValueKind : byte
     RingbufMemory,
     /// <summary>bpf_ringbuf_reserve's result before its NULL check.</summary>
     RingbufMemoryOrNull,
+    /// <summary>
+    /// Plain memory of <see cref="RegisterValue.MemorySize"/> bytes (PTR_TO_MEM): a global function's pointer argument,
+    /// once NULL-checked or declared <c>__arg_nonnull</c>.
+    /// </summary>
+    Memory,
+    /// <summary>A global function's pointer argument before its NULL check (PTR_TO_MEM | PTR_MAYBE_NULL).</summary>
+    MemoryOrNull,
     /// <summary>Something this verifier does not model (a kfunc result, ring buffer memory…): never the cause of a rejection.</summary>
     Unknown,
 }
@@ -44,6 +51,8 @@ internal static class ValueKindNames
         ValueKind.Function => "func",
         ValueKind.RingbufMemory => "ringbuf_mem",
         ValueKind.RingbufMemoryOrNull => "ringbuf_mem_or_null",
+        ValueKind.Memory => "mem",
+        ValueKind.MemoryOrNull => "mem_or_null",
         _ => "unknown",
     };
 
@@ -54,5 +63,5 @@ internal static class ValueKindNames
 
     /// <summary>A helper result that must be compared with NULL before use (the kernel's PTR_MAYBE_NULL).</summary>
     public static bool MayBeNull(this ValueKind kind) =>
-        kind is ValueKind.MapPointerOrNull or ValueKind.MapValueOrNull or ValueKind.RingbufMemoryOrNull;
+        kind is ValueKind.MapPointerOrNull or ValueKind.MapValueOrNull or ValueKind.RingbufMemoryOrNull or ValueKind.MemoryOrNull;
 }

@@ -53,6 +53,12 @@ internal sealed record VerifierInput
 
     /// <summary>BTF func info is present (every function has a FUNC record), as the kernel requires for callbacks (R43).</summary>
     public bool HasFuncInfo { get; init; }
+
+    /// <summary>
+    /// The subprograms BTF declares global, by start slot, with their prototypes: each is verified once on its own and
+    /// its calls are checked against the prototype (the main program is never one).
+    /// </summary>
+    internal FrozenDictionary<int, GlobalFunctionPrototype> GlobalFunctions { get; init; } = FrozenDictionary<int, GlobalFunctionPrototype>.Empty;
 }
 
 /// <summary>A function of the program: where it starts, and its BTF linkage when the object has func info.</summary>

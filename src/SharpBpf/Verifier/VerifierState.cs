@@ -123,6 +123,7 @@ internal sealed class VerifierState
         {
             ValueKind.MapValueOrNull => ValueKind.MapValue,
             ValueKind.RingbufMemoryOrNull => ValueKind.RingbufMemory,
+            ValueKind.MemoryOrNull => ValueKind.Memory,
             _ => ValueKind.MapPointer,
         };
         return value with { Kind = kind, Id = 0 };

@@ -23,7 +23,6 @@ public class CorpusDifferentialTests
     /// </summary>
     private static readonly Dictionary<string, string> NotYetAsLinux = new(StringComparer.Ordinal)
     {
-        ["bad_global_value_arg"] = "global function arguments are not checked against their BTF types (a map value with a timer passed as plain memory)",
     };
 
     /// <summary>

@@ -20,18 +20,11 @@ public class ProcessedInstructionTests(ITestOutputHelper output)
     /// <summary>How far a count may be from the kernel's.</summary>
     private const double Tolerance = 0.10;
 
-    private const string GlobalFunctions = "a global function is walked at every call (the kernel verifies it once, on its own, and treats calls to it as opaque)";
     private const string ScalarDomain = "scalars have signed and unsigned 64-bit bounds only (no tnum, no 32-bit bounds, no linked scalar ids), so pruning and decided branches differ from the kernel's";
 
     /// <summary>Programs whose count is further than <see cref="Tolerance"/> from the kernel's, and why: each is a skipped test.</summary>
     private static readonly Dictionary<string, string> KnownGaps = new(StringComparer.Ordinal)
     {
-        ["corpus/ok_global_funcs_v3.o classify_len"] = GlobalFunctions,
-        ["corpus/ok_global_funcs_v4.o classify_len"] = GlobalFunctions,
-        ["corpus/ok_global_funcs_v3.o start_tickers"] = GlobalFunctions,
-        ["corpus/ok_global_funcs_v4.o start_tickers"] = GlobalFunctions,
-        ["corpus/ok_subprogs_v3.o schedule_jobs"] = GlobalFunctions,
-        ["corpus/ok_subprogs_v4.o schedule_jobs"] = GlobalFunctions,
         ["corpus/ok_for_each_v3.o open_and_sweep"] = "a callback that keeps changing a precise value of its caller is widened after 3 runs; the kernel converges otherwise",
         ["corpus/ok_for_each_v4.o open_and_sweep"] = "a callback that keeps changing a precise value of its caller is widened after 3 runs; the kernel converges otherwise",
         ["examples/flow_table.o track_flows"] = ScalarDomain,

@@ -60,6 +60,22 @@ public class HelperCallRuleTests
     }
 
     [Fact]
+    public void A_helper_whose_allowed_hook_refuses_the_program_is_refused_before_its_arguments()
+    {
+        // bpf_sk_storage_get and bpf_d_path in a syscall program: offered, then refused by their allowed() hook.
+        AssertRejected(VerifyAs("mov %r1, 0\nmov %r2, 0\nmov %r3, 0\nmov %r4, 0\ncall 107\nexit", ProgramType.Syscall, sleepable: true),
+            "helper call is not allowed in probe", 4);
+        AssertRejected(VerifyAs("mov %r1, 0\ncall 147\nexit", ProgramType.Syscall, sleepable: true), "helper call is not allowed in probe", 1);
+    }
+
+    [Fact]
+    public void Bpf_get_func_ip_is_only_answered_for_kprobes()
+    {
+        AssertRejected(VerifyAs("call 173\nexit", ProgramType.Tracepoint), "func bpf_get_func_ip#173 not supported for program type 5", 0);
+        Assert.True(VerifyAs("call 173\nexit", ProgramType.Kprobe).Accepted);
+    }
+
+    [Fact]
     public void A_timer_callback_is_not_sleepable_even_in_a_sleepable_program()
     {
         const string Callback = "mov %r1, %r10\nadd %r1, -8\nmov %r2, 8\nmov %r3, 0\ncall 148\nmov %r0, 0\nexit";

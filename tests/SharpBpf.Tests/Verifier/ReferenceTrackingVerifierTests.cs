@@ -48,7 +48,7 @@ public class ReferenceTrackingVerifierTests
         var leak = Run(ReserveIntoR6 + "stdw [%r6+0], 1\nmov %r0, 0\nexit");
         Assert.Equal(("BPF_EXIT instruction in main prog would lead to reference leak", (int?)11), Verdict(leak));
         // The kernel names the reference and the reservation's instruction on the line before.
-        Assert.Matches(@"Unreleased reference id=\d+ alloc_insn=4\nBPF_EXIT instruction in main prog would lead to reference leak", leak.Log);
+        Assert.Matches(@"Unreleased reference id=2 alloc_insn=4\nBPF_EXIT instruction in main prog would lead to reference leak", leak.Log);
     }
 
     [Fact]

@@ -251,6 +251,226 @@ int prog(struct xdp_md *ctx)
 }}
 """)
 
+# 10. Global functions: verified once on their own from their BTF prototype; each call checks the caller's registers
+# against it (context, scalar, memory of the pointed-to size that may be NULL unless __arg_nonnull), and the callee
+# must return a scalar. Static functions are walked at each call instead.
+GLOBAL_MAPS = """
+struct pair {
+	__u64 a;
+	__u32 b;
+	__u32 c;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, struct pair);
+} pairs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, __u32);
+} words SEC(".maps");
+
+#define __arg_ctx __attribute__((btf_decl_tag("arg:ctx")))
+#define __arg_nonnull __attribute__((btf_decl_tag("arg:nonnull")))
+"""
+READ_CHECKED = "{\n\tif (!p)\n\t\treturn 0;\n\treturn p->b + bpf_get_prandom_u32();\n}"
+READ_UNCHECKED = "{\n\treturn p->b + bpf_get_prandom_u32();\n}"
+global_cases = {
+    # A pointer to the program's context struct (or tagged __arg_ctx) must be given the context itself.
+    "ctx_given_ctx": ("int pick(struct xdp_md *x)", "{\n\treturn x->ingress_ifindex + bpf_get_prandom_u32();\n}", "return pick(ctx) & 1;"),
+    "ctx_given_stack": ("int pick(struct xdp_md *x)", "{\n\treturn x->ingress_ifindex + bpf_get_prandom_u32();\n}",
+                        "struct xdp_md copy = {};\n\treturn pick(&copy) & 1;"),
+    "ctx_given_moved_ctx": ("int pick(struct xdp_md *x)", "{\n\treturn x->ingress_ifindex + bpf_get_prandom_u32();\n}",
+                            "return pick((void *)ctx + 4) & 1;"),
+    "ctx_tag_given_ctx": ("int pick(void *x __arg_ctx)", "{\n\treturn ((struct xdp_md *)x)->ingress_ifindex + bpf_get_prandom_u32();\n}",
+                          "return pick(ctx) & 1;"),
+    "ctx_tag_given_stack": ("int pick(void *x __arg_ctx)", "{\n\treturn ((struct xdp_md *)x)->ingress_ifindex + bpf_get_prandom_u32();\n}",
+                            "__u64 copy[4] = {};\n\treturn pick(copy) & 1;"),
+    "ctx_field_out_of_range": ("int pick(struct xdp_md *x)", "{\n\treturn *(__u32 *)((void *)x + 24) + bpf_get_prandom_u32();\n}",
+                               "return pick(ctx) & 1;"),
+    # A struct pointer is memory of the struct's size that may be NULL: the callee must check it.
+    "struct_checked_given_stack": ("int pick(struct pair *p)", READ_CHECKED, "struct pair q = { .b = ctx->ingress_ifindex };\n\treturn pick(&q) & 1;"),
+    "struct_unchecked_given_stack": ("int pick(struct pair *p)", READ_UNCHECKED, "struct pair q = { .b = ctx->ingress_ifindex };\n\treturn pick(&q) & 1;"),
+    "struct_checked_given_null": ("int pick(struct pair *p)", READ_CHECKED, "return pick(0) & 1;"),
+    "struct_checked_given_scalar": ("int pick(struct pair *p)", READ_CHECKED, "return pick((void *)(long)bpf_get_prandom_u32()) & 1;"),
+    "struct_checked_given_ctx": ("int pick(struct pair *p)", READ_CHECKED, "return pick((void *)ctx) & 1;"),
+    "struct_checked_given_small_stack": ("int pick(struct pair *p)", READ_CHECKED, "__u32 w = ctx->ingress_ifindex;\n\treturn pick((void *)&w) & 1;"),
+    "struct_checked_given_stack_past_frame": ("int pick(struct pair *p)", READ_CHECKED,
+                                              "struct pair q = { .b = ctx->ingress_ifindex };\n\treturn pick((void *)&q + 8) & 1;"),
+    "struct_nonnull_unchecked_given_stack": ("int pick(struct pair *p __arg_nonnull)", READ_UNCHECKED,
+                                             "struct pair q = { .b = ctx->ingress_ifindex };\n\treturn pick(&q) & 1;"),
+    "struct_nonnull_given_lookup": ("int pick(struct pair *p __arg_nonnull)", READ_UNCHECKED,
+                                    "__u32 k = ctx->ingress_ifindex;\n\treturn pick(bpf_map_lookup_elem(&pairs, &k)) & 1;"),
+    "struct_nonnull_given_checked_lookup": ("int pick(struct pair *p __arg_nonnull)", READ_UNCHECKED,
+                                            "__u32 k = ctx->ingress_ifindex;\n\tstruct pair *p = bpf_map_lookup_elem(&pairs, &k);\n\n\tif (!p)\n\t\treturn 0;\n\treturn pick(p) & 1;"),
+    # Map values, packet memory and their sizes.
+    "struct_checked_given_lookup": ("int pick(struct pair *p)", READ_CHECKED,
+                                    "__u32 k = ctx->ingress_ifindex;\n\treturn pick(bpf_map_lookup_elem(&pairs, &k)) & 1;"),
+    "struct_checked_given_small_value": ("int pick(struct pair *p)", READ_CHECKED,
+                                         "__u32 k = ctx->ingress_ifindex;\n\treturn pick(bpf_map_lookup_elem(&words, &k)) & 1;"),
+    "struct_checked_given_packet_16": ("int pick(struct pair *p)", READ_CHECKED,
+                                       "void *data = (void *)(long)ctx->data;\n\n\tif (data + 16 > (void *)(long)ctx->data_end)\n\t\treturn 0;\n\treturn pick(data) & 1;"),
+    "struct_checked_given_packet_8": ("int pick(struct pair *p)", READ_CHECKED,
+                                      "void *data = (void *)(long)ctx->data;\n\n\tif (data + 8 > (void *)(long)ctx->data_end)\n\t\treturn 0;\n\treturn pick(data) & 1;"),
+    "struct_checked_given_packet_end": ("int pick(struct pair *p)", READ_CHECKED, "return pick((void *)(long)ctx->data_end) & 1;"),
+    "callee_reads_past_struct": ("int pick(struct pair *p)", "{\n\tif (!p)\n\t\treturn 0;\n\treturn *(__u32 *)((void *)p + 16) + bpf_get_prandom_u32();\n}",
+                                 "struct pair q = { .b = ctx->ingress_ifindex };\n\treturn pick(&q) & 1;"),
+    "int_pointer_given_stack": ("int pick(__u32 *p)", "{\n\tif (!p)\n\t\treturn 0;\n\treturn *p + bpf_get_prandom_u32();\n}",
+                                "__u32 w = ctx->ingress_ifindex;\n\treturn pick(&w) & 1;"),
+    # Scalars, and what a global function may not take or return.
+    "scalar_given_scalar": ("int pick(__u32 v)", "{\n\treturn v * 3 + bpf_get_prandom_u32();\n}", "return pick(ctx->ingress_ifindex) & 1;"),
+    "scalar_given_pointer": ("int pick(long v)", "{\n\treturn v * 3 + bpf_get_prandom_u32();\n}", "__u32 w = 0;\n\treturn pick((long)&w) & 1;"),
+    "returns_pointer": ("long pick(struct pair *p)", "{\n\treturn bpf_get_prandom_u32() ? (long)p : 0;\n}",
+                        "struct pair q = {};\n\treturn pick(&q) != 0;"),
+    "returns_void": ("void pick(struct pair *p)", "{\n\tif (p)\n\t\tp->a = bpf_get_prandom_u32();\n}",
+                     "struct pair q = {};\n\tpick(&q);\n\treturn q.a & 1;"),
+    "void_pointer_arg": ("int pick(void *p)", "{\n\treturn p && bpf_get_prandom_u32();\n}", "struct pair q = {};\n\treturn pick(&q) & 1;"),
+    "struct_by_value": ("int pick(struct pair p)", "{\n\treturn p.b + bpf_get_prandom_u32();\n}",
+                        "struct pair q = { .b = ctx->ingress_ifindex };\n\treturn pick(q) & 1;"),
+}
+for name, (signature, body, call) in global_cases.items():
+    for linkage in ("global", "static"):
+        if linkage == "static" and name not in ("struct_unchecked_given_stack", "returns_pointer", "struct_checked_given_small_stack",
+                                                "scalar_given_pointer", "ctx_given_stack", "callee_reads_past_struct"):
+            continue
+        prefix = "static " if linkage == "static" else ""
+        add(f"{linkage}_fn_{name}", f"a {linkage} function: {name.replace('_', ' ')}", GLOBAL_MAPS + f"""
+{prefix}__noinline {signature}
+{body}
+
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{{
+	{call}
+}}
+""")
+
+# A global function calling another; one called under a spin lock.
+add("global_fn_calls_global", "a global function passing part of its memory argument to another", GLOBAL_MAPS + """
+__noinline int inner(__u32 *p)
+{
+	if (!p)
+		return 0;
+	return *p + bpf_get_prandom_u32();
+}
+
+__noinline int outer(struct pair *p)
+{
+	if (!p)
+		return 0;
+	return inner(&p->c) + inner((void *)p + 14);
+}
+
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{
+	struct pair q = { .b = ctx->ingress_ifindex };
+	return outer(&q) & 1;
+}
+""")
+add("global_fn_under_spin_lock", "a global function called while holding a bpf_spin_lock", """
+struct locked {
+	struct bpf_spin_lock lock;
+	__u32 value;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct locked);
+} counters SEC(".maps");
+
+__noinline int bump(__u32 v)
+{
+	return v + 1 + (bpf_get_prandom_u32() & 1);
+}
+
+SEC("tc")
+int prog(struct __sk_buff *skb)
+{
+	__u32 key = 0;
+	struct locked *l = bpf_map_lookup_elem(&counters, &key);
+
+	if (!l)
+		return TC_ACT_OK;
+	bpf_spin_lock(&l->lock);
+	l->value = bump(l->value);
+	bpf_spin_unlock(&l->lock);
+	return TC_ACT_OK;
+}
+""")
+add("global_fn_tc_skb_ctx", "a global function taking a TC program's __sk_buff", """
+__noinline int len_class(struct __sk_buff *skb)
+{
+	return skb->len > 100 ? 2 : skb->len > 40;
+}
+
+SEC("tc")
+int prog(struct __sk_buff *skb)
+{
+	return len_class(skb) == 2 ? TC_ACT_SHOT : TC_ACT_OK;
+}
+""")
+
+# A ring buffer record handed to a global function (the caller keeps its reference), and one leaked inside it.
+RINGBUF = """
+struct record {
+	__u64 stamp;
+	__u32 value;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} events SEC(".maps");
+"""
+add("global_fn_fills_ringbuf_record", "a global function filling a ring buffer record its caller submits", RINGBUF + """
+__noinline int fill(struct record *r)
+{
+	if (!r)
+		return 0;
+	r->stamp = bpf_ktime_get_ns();
+	return 1;
+}
+
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{
+	struct record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+
+	if (!r)
+		return XDP_PASS;
+	r->value = ctx->ingress_ifindex;
+	fill(r);
+	bpf_ringbuf_submit(r, 0);
+	return XDP_PASS;
+}
+""")
+add("global_fn_leaks_ringbuf_record", "a global function reserving a ring buffer record it never submits", RINGBUF + """
+__noinline int reserve_only(__u32 value)
+{
+	struct record *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+
+	if (!r)
+		return 0;
+	r->value = value;
+	return 1;
+}
+
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{
+	return reserve_only(ctx->ingress_ifindex) ? XDP_PASS : XDP_DROP;
+}
+""")
+
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
     for old in OUT.glob("*.c"):

@@ -1,0 +1,209 @@
+using System.Globalization;
+
+namespace SharpBpf.Verifier;
+
+/// <summary>
+/// Global functions as Linux 6.18 verifies them (check_func_call, btf_check_func_arg_match, do_check_subprogs): a call
+/// checks the caller's registers against the function's BTF prototype and continues with an unknown scalar in R0,
+/// nothing of the callee flowing back; each function a verified path called is then verified once, on its own,
+/// from the registers its prototype describes, and must return a scalar.
+/// </summary>
+internal sealed partial class Analysis
+{
+    private readonly HashSet<int> _calledGlobals = [];
+    private readonly HashSet<int> _verifiedGlobals = [];
+
+    /// <summary>The prototype of <paramref name="function"/> if BTF declares it global (the entry never is one).</summary>
+    private GlobalFunctionPrototype? GlobalPrototype(int function) =>
+        function != 0 && _input.GlobalFunctions.TryGetValue(_functionStarts[function], out var prototype) ? prototype : null;
+
+    private string FunctionName(int function)
+    {
+        int start = _functionStarts[function];
+        foreach (var candidate in _input.Functions)
+        {
+            if (candidate.StartSlot == start)
+            {
+                return candidate.Name;
+            }
+        }
+
+        return $"func#{function}";
+    }
+
+    private int GlobalCall(int pc, int function, GlobalFunctionPrototype prototype, VerifierState state)
+    {
+        if (state.HoldsSpinLock)
+        {
+            // The kernel's message spans two lines; the second is the one a reader of the log's end sees.
+            throw new Rejection(pc, "use static function instead", "global function calls are not allowed while holding a lock,");
+        }
+
+        string invalid = $"Caller passes invalid args into func#{function} ('{FunctionName(function)}')";
+        if (prototype.Unsupported is { } why)
+        {
+            throw new Rejection(pc, invalid, why);
+        }
+
+        for (var i = 0; i < prototype.Arguments.Length; i++)
+        {
+            try
+            {
+                CheckGlobalArgument(pc, state, i, prototype.Arguments[i]);
+            }
+            catch (Rejection mismatch)
+            {
+                throw new Rejection(pc, invalid, mismatch.Detail is null ? mismatch.Reason : $"{mismatch.Detail}\n{mismatch.Reason}");
+            }
+        }
+
+        Trace($"Func#{function} ('{FunctionName(function)}') is global and assumed valid.");
+        _calledGlobals.Add(function);
+        ClobberCallerSaved(state, RegisterValue.UnknownScalar);
+        return pc + 1;
+    }
+
+    /// <summary>The kernel's btf_check_func_arg_match for one argument register.</summary>
+    private void CheckGlobalArgument(int pc, VerifierState state, int index, GlobalArgument argument)
+    {
+        int register = index + 1;
+        var value = state.Registers[register];
+        if (value.Kind == ValueKind.Unknown || argument.Kind == GlobalArgumentKind.Unmodelled)
+        {
+            return;
+        }
+
+        switch (argument.Kind)
+        {
+            case GlobalArgumentKind.Scalar when !value.IsScalar:
+                throw new Rejection(pc, $"R{register} is not a scalar");
+            case GlobalArgumentKind.Context:
+                CheckFixedOffsetOnly(pc, register, value);
+                if (value.Kind != ValueKind.Context)
+                {
+                    throw new Rejection(pc, $"arg#{index} expects pointer to ctx");
+                }
+
+                break;
+            case GlobalArgumentKind.Memory or GlobalArgumentKind.MemoryOrNull:
+                CheckFixedOffsetOnly(pc, register, value);
+                CheckGlobalMemory(pc, state, register, value, argument.MemorySize);
+                if (argument.Kind == GlobalArgumentKind.Memory && value.Kind.MayBeNull())
+                {
+                    throw new Rejection(pc, $"arg#{index} is expected to be non-NULL");
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>check_func_arg_reg_off: only pointers into memory may carry an offset; the context must be itself.</summary>
+    private static void CheckFixedOffsetOnly(int pc, int register, RegisterValue value)
+    {
+        if (value.Kind == ValueKind.Context && value.Offset != 0)
+        {
+            throw new Rejection(pc, $"dereference of modified ctx ptr R{register} off={value.Offset} disallowed");
+        }
+    }
+
+    /// <summary>
+    /// The kernel's check_mem_reg: NULL passes; otherwise the pointer (as if NULL-checked) must reach
+    /// <paramref name="size"/> readable and writable bytes. Stack bytes the callee may write are forgotten.
+    /// </summary>
+    private void CheckGlobalMemory(int pc, VerifierState state, int register, RegisterValue value, int size)
+    {
+        var checkedValue = value.Kind switch
+        {
+            ValueKind.MapValueOrNull => value with { Kind = ValueKind.MapValue },
+            ValueKind.RingbufMemoryOrNull => value with { Kind = ValueKind.RingbufMemory },
+            ValueKind.MemoryOrNull => value with { Kind = ValueKind.Memory },
+            _ => value,
+        };
+        switch (checkedValue.Kind)
+        {
+            case ValueKind.Scalar when checkedValue.Range == ScalarRange.Zero:
+                return;
+            case ValueKind.Stack:
+                StackAccess(pc, state, register, checkedValue, 0, size, AccessSource.GlobalArgument, stored: null);
+                if (checkedValue.HasConstantOffset)
+                {
+                    var frame = state.Frames[Math.Min(checkedValue.Frame, state.CurrentFrameIndex)];
+                    frame.Clobber((int)(checkedValue.Offset + (long)checkedValue.Range.Value), size);
+                }
+
+                return;
+            case ValueKind.MapValue:
+                CheckMapValueAccess(pc, register, checkedValue, 0, size, AccessSource.Helper);
+                CheckMapValueAccess(pc, register, checkedValue, 0, size, AccessSource.Write);
+                return;
+            case ValueKind.Packet or ValueKind.PacketMeta:
+                CheckPacketAccess(pc, register, checkedValue, 0, size);
+                return;
+            case ValueKind.MapKey:
+                CheckRegion(pc, register, checkedValue, 0, size, checkedValue.Map?.KeySize, "map key, key_size");
+                throw new Rejection(pc, $"R{register} cannot write into map_key");
+            case ValueKind.RingbufMemory or ValueKind.Memory:
+                CheckRegion(pc, register, checkedValue, 0, size, checkedValue.MemorySize, "memory, mem_size");
+                return;
+            case ValueKind.Context when _input.ProgramType == SyscallType:
+                // A syscall program's context is plain memory the caller passed in.
+                return;
+            default:
+                throw new Rejection(pc, $"R{register} type={checkedValue.Kind.KernelName()} expected=fp");
+        }
+    }
+
+    /// <summary>
+    /// do_check_subprogs: every global function a verified path called, in function order, once, until no new one
+    /// was called. Each starts from its prototype's registers with no checkpoint of the earlier walks (the kernel
+    /// frees them), and its instructions count towards the same limit.
+    /// </summary>
+    private void VerifyCalledGlobals()
+    {
+        bool again = true;
+        while (again)
+        {
+            again = false;
+            for (var function = 1; function < _functionStarts.Length; function++)
+            {
+                if (!_calledGlobals.Contains(function) || !_verifiedGlobals.Add(function) || GlobalPrototype(function) is not { } prototype)
+                {
+                    continue;
+                }
+
+                Array.Clear(_explored);
+                Trace($"Validating {FunctionName(function)}() func#{function}...");
+                var root = new FrameState(function, -1, FrameExit.ReturnToCaller);
+                for (var i = 0; i < prototype.Arguments.Length; i++)
+                {
+                    root.Registers[i + 1] = ArgumentValue(prototype.Arguments[i]);
+                }
+
+                root.Registers[10] = RegisterValue.Pointer(ValueKind.Stack, frame: 0);
+                _pending.Push(new PendingPath(_functionStarts[function], -1, new VerifierState(root, inAsyncCallback: false), null, [], new ulong[Checkpoint.FrameLimit]));
+                Drain();
+                Trace($"Func#{function} ('{FunctionName(function)}') is safe for any args that match its prototype");
+                again = true;
+            }
+        }
+    }
+
+    private RegisterValue ArgumentValue(GlobalArgument argument) => argument.Kind switch
+    {
+        GlobalArgumentKind.Scalar => RegisterValue.UnknownScalar,
+        GlobalArgumentKind.Context => RegisterValue.Pointer(ValueKind.Context),
+        GlobalArgumentKind.Memory => new RegisterValue(ValueKind.Memory, ScalarRange.Zero, MemorySize: argument.MemorySize),
+        GlobalArgumentKind.MemoryOrNull => new RegisterValue(ValueKind.MemoryOrNull, ScalarRange.Zero, Id: NewId(), MemorySize: argument.MemorySize),
+        _ => RegisterValue.Unmodelled,
+    };
+
+    /// <summary>Where a global function's own walk ends (check_return_code for a subprogram): R0 must be a scalar.</summary>
+    private static void CheckGlobalReturn(int pc, RegisterValue r0)
+    {
+        if (r0.Kind is not (ValueKind.Scalar or ValueKind.Unknown))
+        {
+            throw new Rejection(pc, string.Create(CultureInfo.InvariantCulture,
+                $"At subprogram exit the register R0 is not a scalar value ({r0.Kind.KernelName()})"));
+        }
+    }
+}
