@@ -178,6 +178,11 @@ internal sealed partial class Analysis
     private void HelperCall(int pc, int id, VerifierState state)
     {
         var info = CheckHelperIsCallable(pc, id, state);
+        if (SocketHelperCall(pc, id, state))
+        {
+            return;
+        }
+
         if (!_input.Helpers.TryGetValue(id, out var signature))
         {
             CheckTailCallLeak(pc, id, state);

@@ -107,6 +107,8 @@ internal sealed partial class Analysis
             case ValueKind.MapValueOrNull:
             case ValueKind.MapPointerOrNull:
             case ValueKind.RingbufMemoryOrNull:
+            case ValueKind.SocketOrNull:
+            case ValueKind.SockCommonOrNull:
             case ValueKind.PacketEnd:
                 throw new Rejection(pc, $"R{register} invalid mem access '{pointer.Kind.KernelName()}'");
             case ValueKind.MapValue:
@@ -137,6 +139,8 @@ internal sealed partial class Analysis
                 return source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
             case ValueKind.Stack:
                 return StackAccess(pc, state, register, pointer, offset, size, source, stored);
+            case ValueKind.Socket or ValueKind.SockCommon:
+                return SocketAccess(pc, register, pointer, offset, size, source);
             case ValueKind.Context:
                 return ContextAccess(pc, register, pointer, offset, size, source);
             case ValueKind.Packet or ValueKind.PacketMeta:
@@ -465,7 +469,7 @@ internal sealed partial class Analysis
 
         if (field is { HoldsPointer: true })
         {
-            return RegisterValue.Unmodelled;
+            return BorrowedSocket();
         }
 
         if (offset == layout.DataOffset)

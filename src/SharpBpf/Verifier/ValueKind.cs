@@ -20,6 +20,14 @@ internal enum ValueKind : byte
     RingbufMemory,
     /// <summary>bpf_ringbuf_reserve's result before its NULL check.</summary>
     RingbufMemoryOrNull,
+    /// <summary>A full socket from bpf_sk_lookup_tcp/udp (PTR_TO_SOCKET), holding a reference.</summary>
+    Socket,
+    /// <summary>A socket lookup's result before its NULL check.</summary>
+    SocketOrNull,
+    /// <summary>A socket's common part (PTR_TO_SOCK_COMMON): bpf_skc_lookup_tcp's, or <c>__sk_buff.sk</c>.</summary>
+    SockCommon,
+    /// <summary>A sock_common before its NULL check.</summary>
+    SockCommonOrNull,
     /// <summary>Something this verifier does not model (a kfunc result, ring buffer memory…): never the cause of a rejection.</summary>
     Unknown,
 }
@@ -44,6 +52,10 @@ internal static class ValueKindNames
         ValueKind.Function => "func",
         ValueKind.RingbufMemory => "ringbuf_mem",
         ValueKind.RingbufMemoryOrNull => "ringbuf_mem_or_null",
+        ValueKind.Socket => "sock",
+        ValueKind.SocketOrNull => "sock_or_null",
+        ValueKind.SockCommon => "sock_common",
+        ValueKind.SockCommonOrNull => "sock_common_or_null",
         _ => "unknown",
     };
 
@@ -54,5 +66,6 @@ internal static class ValueKindNames
 
     /// <summary>A helper result that must be compared with NULL before use (the kernel's PTR_MAYBE_NULL).</summary>
     public static bool MayBeNull(this ValueKind kind) =>
-        kind is ValueKind.MapPointerOrNull or ValueKind.MapValueOrNull or ValueKind.RingbufMemoryOrNull;
+        kind is ValueKind.MapPointerOrNull or ValueKind.MapValueOrNull or ValueKind.RingbufMemoryOrNull
+            or ValueKind.SocketOrNull or ValueKind.SockCommonOrNull;
 }

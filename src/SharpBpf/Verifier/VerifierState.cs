@@ -123,6 +123,8 @@ internal sealed class VerifierState
         {
             ValueKind.MapValueOrNull => ValueKind.MapValue,
             ValueKind.RingbufMemoryOrNull => ValueKind.RingbufMemory,
+            ValueKind.SocketOrNull => ValueKind.Socket,
+            ValueKind.SockCommonOrNull => ValueKind.SockCommon,
             _ => ValueKind.MapPointer,
         };
         return value with { Kind = kind, Id = 0 };
