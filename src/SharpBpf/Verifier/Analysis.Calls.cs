@@ -226,6 +226,7 @@ internal sealed partial class Analysis
             ScheduleCallback(pc, id, callback, state, meta);
         }
 
+        CheckMapFunctionCompatibility(pc, id, meta.Map);
         var result = signature.Returns switch
         {
             HelperReturnKind.Integer => RegisterValue.UnknownScalar,
@@ -320,6 +321,7 @@ internal sealed partial class Analysis
                 CheckReleasedRecord(pc, register, value, meta);
                 break;
             case HelperArgKind.MapKey when meta.Map is not null:
+                CheckKeyOfKeylessMap(pc, value, meta.Map);
                 // Before the memory check, which forgets the stack slots a helper touches.
                 meta.ConstantKey = ConstantArrayKey(state, value, meta.Map);
                 if (meta.ConstantKey is not null)
