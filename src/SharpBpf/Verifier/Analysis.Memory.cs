@@ -22,6 +22,12 @@ internal sealed partial class Analysis
         Proofs.BeginVisit();
         var loaded = Access(pc, state, insn.Src, insn.Offset, size, AccessSource.Read, stored: null);
         Proofs.EndVisit(pc);
+        if (signExtend && state.Registers[insn.Src].Kind == ValueKind.Context && loaded.IsPointer)
+        {
+            // The kernel's is_valid_access refuses a sign-extending load of a field that holds a pointer.
+            throw new Rejection(pc, $"invalid bpf_context access off={insn.Offset} size={size}");
+        }
+
         if (loaded.IsScalar && signExtend && !loaded.Range.IsConstant)
         {
             long half = 1L << (size * 8 - 1);

@@ -55,6 +55,7 @@ internal sealed partial class Analysis
         try
         {
             ProgramStructure.Check(_code, _functionStarts);
+            CheckDirectValueAccess();
             while (_pending.TryPop(out var next))
             {
                 _path.Clear();
