@@ -89,7 +89,7 @@ internal sealed class KernelLoadException : BpfException
             if (lines[i].StartsWith("processed ", StringComparison.Ordinal)) continue;
             if (lines[i].StartsWith("verification time", StringComparison.Ordinal)) continue;
             if (lines[i].StartsWith("stack depth", StringComparison.Ordinal)) continue;
-            return lines[i];
+            return KernelVerifierLog.WithoutGluedStatistics(lines[i]);
         }
         return null;
     }

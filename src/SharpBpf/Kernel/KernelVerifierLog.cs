@@ -18,7 +18,7 @@ internal static partial class KernelVerifierLog
         var lines = log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var reasonAt = Array.FindLastIndex(lines, l => !IsStatistics(l) && !IsStateDump(l) && !IsLibBpf(l));
         if (reasonAt < 0) return (null, null);
-        var reason = lines[reasonAt];
+        var reason = WithoutGluedStatistics(lines[reasonAt]);
         if (NamedInstruction().Match(reason) is { Success: true } named)
         {
             return (reason, int.Parse(named.Groups["index"].Value, CultureInfo.InvariantCulture));
@@ -41,6 +41,16 @@ internal static partial class KernelVerifierLog
         log.Split('\n').Select(l => InstructionLine().Match(l)).Where(m => m.Success).Select(m => (
             int.Parse(m.Groups["index"].Value, CultureInfo.InvariantCulture),
             byte.Parse(m.Groups["opcode"].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture)));
+
+    /// <summary>
+    /// A few kernel messages lack their newline ("expected prog array map for tail call"): the statistics line runs
+    /// on after them and is cut off.
+    /// </summary>
+    internal static string WithoutGluedStatistics(string line)
+    {
+        int glued = line.IndexOf("processed ", StringComparison.Ordinal);
+        return glued > 0 && Processed().IsMatch(line[glued..]) ? line[..glued] : line;
+    }
 
     private static bool IsStatistics(string line) =>
         line.StartsWith("processed ", StringComparison.Ordinal)

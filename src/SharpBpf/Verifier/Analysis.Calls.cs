@@ -194,6 +194,11 @@ internal sealed partial class Analysis
     private void HelperCall(int pc, int id, VerifierState state)
     {
         var info = CheckHelperIsCallable(pc, id, state);
+        if (SocketHelperCall(pc, id, state))
+        {
+            return;
+        }
+
         if (!_input.Helpers.TryGetValue(id, out var signature))
         {
             CheckFuncIpSupported(pc, id, _input.ProgramType);
@@ -240,6 +245,7 @@ internal sealed partial class Analysis
             ScheduleCallback(pc, id, callback, state, meta);
         }
 
+        CheckMapFunctionCompatibility(pc, id, meta.Map);
         var result = signature.Returns switch
         {
             HelperReturnKind.Integer => RegisterValue.UnknownScalar,
@@ -334,6 +340,7 @@ internal sealed partial class Analysis
                 CheckReleasedRecord(pc, register, value, meta);
                 break;
             case HelperArgKind.MapKey when meta.Map is not null:
+                CheckKeyOfKeylessMap(pc, value, meta.Map);
                 // Before the memory check, which forgets the stack slots a helper touches.
                 meta.ConstantKey = ConstantArrayKey(state, value, meta.Map);
                 if (meta.ConstantKey is not null)

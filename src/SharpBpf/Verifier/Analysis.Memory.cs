@@ -24,6 +24,12 @@ internal sealed partial class Analysis
         Proofs.BeginVisit();
         var loaded = Access(pc, state, insn.Src, insn.Offset, size, AccessSource.Read, stored: null);
         Proofs.EndVisit(pc);
+        if (signExtend && state.Registers[insn.Src].Kind == ValueKind.Context && loaded.IsPointer)
+        {
+            // The kernel's is_valid_access refuses a sign-extending load of a field that holds a pointer.
+            throw new Rejection(pc, $"invalid bpf_context access off={insn.Offset} size={size}");
+        }
+
         if (loaded.IsScalar && signExtend && !loaded.Range.IsConstant)
         {
             long half = 1L << (size * 8 - 1);
@@ -110,6 +116,8 @@ internal sealed partial class Analysis
             case ValueKind.MapPointerOrNull:
             case ValueKind.RingbufMemoryOrNull:
             case ValueKind.MemoryOrNull:
+            case ValueKind.SocketOrNull:
+            case ValueKind.SockCommonOrNull:
             case ValueKind.PacketEnd:
                 throw new Rejection(pc, $"R{register} invalid mem access '{pointer.Kind.KernelName()}'");
             case ValueKind.MapValue:
@@ -144,6 +152,8 @@ internal sealed partial class Analysis
                 return source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
             case ValueKind.Stack:
                 return StackAccess(pc, state, register, pointer, offset, size, source, stored);
+            case ValueKind.Socket or ValueKind.SockCommon:
+                return SocketAccess(pc, register, pointer, offset, size, source);
             case ValueKind.Context:
                 return ContextAccess(pc, register, pointer, offset, size, source);
             case ValueKind.Packet or ValueKind.PacketMeta:
@@ -472,7 +482,7 @@ internal sealed partial class Analysis
 
         if (field is { HoldsPointer: true })
         {
-            return RegisterValue.Unmodelled;
+            return BorrowedSocket();
         }
 
         if (offset == layout.DataOffset)

@@ -55,6 +55,7 @@ internal sealed partial class Analysis
         try
         {
             ProgramStructure.Check(_code, _functionStarts);
+            CheckDirectValueAccess();
             Drain();
             VerifyCalledGlobals();
             CheckStackDepth();

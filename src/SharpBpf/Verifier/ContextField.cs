@@ -15,8 +15,8 @@ internal enum ContextFieldAccess : byte
 
 /// <summary>
 /// One field of a program type's context as the kernel's is_valid_access callback judges it: the bytes it spans and
-/// how a load and a store may touch them. <see cref="HoldsPointer"/> marks a field whose load is a pointer this
-/// verifier does not model (<c>__sk_buff.sk</c>).
+/// how a load and a store may touch them. <see cref="HoldsPointer"/> marks a field whose load is a socket pointer the
+/// program does not own (<c>__sk_buff.sk</c>, a sock_common_or_null).
 /// </summary>
 internal readonly record struct ContextField(int Offset, int Size, ContextFieldAccess Read, ContextFieldAccess Write = ContextFieldAccess.None,
     bool HoldsPointer = false)

@@ -27,6 +27,14 @@ internal enum ValueKind : byte
     Memory,
     /// <summary>A global function's pointer argument before its NULL check (PTR_TO_MEM | PTR_MAYBE_NULL).</summary>
     MemoryOrNull,
+    /// <summary>A full socket from bpf_sk_lookup_tcp/udp (PTR_TO_SOCKET), holding a reference.</summary>
+    Socket,
+    /// <summary>A socket lookup's result before its NULL check.</summary>
+    SocketOrNull,
+    /// <summary>A socket's common part (PTR_TO_SOCK_COMMON): bpf_skc_lookup_tcp's, or <c>__sk_buff.sk</c>.</summary>
+    SockCommon,
+    /// <summary>A sock_common before its NULL check.</summary>
+    SockCommonOrNull,
     /// <summary>Something this verifier does not model (a kfunc result, ring buffer memory…): never the cause of a rejection.</summary>
     Unknown,
 }
@@ -53,6 +61,10 @@ internal static class ValueKindNames
         ValueKind.RingbufMemoryOrNull => "ringbuf_mem_or_null",
         ValueKind.Memory => "mem",
         ValueKind.MemoryOrNull => "mem_or_null",
+        ValueKind.Socket => "sock",
+        ValueKind.SocketOrNull => "sock_or_null",
+        ValueKind.SockCommon => "sock_common",
+        ValueKind.SockCommonOrNull => "sock_common_or_null",
         _ => "unknown",
     };
 
@@ -63,5 +75,6 @@ internal static class ValueKindNames
 
     /// <summary>A helper result that must be compared with NULL before use (the kernel's PTR_MAYBE_NULL).</summary>
     public static bool MayBeNull(this ValueKind kind) =>
-        kind is ValueKind.MapPointerOrNull or ValueKind.MapValueOrNull or ValueKind.RingbufMemoryOrNull or ValueKind.MemoryOrNull;
+        kind is ValueKind.MapPointerOrNull or ValueKind.MapValueOrNull or ValueKind.RingbufMemoryOrNull
+            or ValueKind.MemoryOrNull or ValueKind.SocketOrNull or ValueKind.SockCommonOrNull;
 }

@@ -124,6 +124,8 @@ internal sealed class VerifierState
             ValueKind.MapValueOrNull => ValueKind.MapValue,
             ValueKind.RingbufMemoryOrNull => ValueKind.RingbufMemory,
             ValueKind.MemoryOrNull => ValueKind.Memory,
+            ValueKind.SocketOrNull => ValueKind.Socket,
+            ValueKind.SockCommonOrNull => ValueKind.SockCommon,
             _ => ValueKind.MapPointer,
         };
         return value with { Kind = kind, Id = 0 };

@@ -64,21 +64,22 @@ public class AccessProofTests
     [Fact]
     public void One_visit_through_an_unmodelled_pointer_makes_the_slot_unproven_though_another_was_proven()
     {
-        // TC: __sk_buff.sk (at 168) loads a pointer the verifier does not model. The store at slot 6 is reached with
-        // a stack pointer on one path (proven) and with that pointer on the other (allowed, not proven).
+        // TC: bpf_get_current_uid_gid has no signature here, so its result is a value the verifier does not model.
+        // The store at slot 6 is reached with a stack pointer on one path (proven) and with that value on the other
+        // (allowed, not proven).
         var result = Verify("""
-            ldxdw %r2, [%r1+168]
-            ldxw %r3, [%r1+0]
+            ldxw %r6, [%r1+0]
+            call 15
             mov %r4, %r10
             add %r4, -8
-            jeq %r3, 0, +1
-            mov %r4, %r2
+            jeq %r6, 0, +1
+            mov %r4, %r0
             stdw [%r4+0], 0
             mov %r0, 0
             exit
             """, [], [Array24], context: VerifierContexts.For(SharpBpf.Loader.ProgramType.SchedCls));
         Assert.False(ProofAt(result, 6).Proven);
-        Assert.Equal(new AccessProof(true, AccessRegions.Context), ProofAt(result, 1));
+        Assert.Equal(new AccessProof(true, AccessRegions.Context), ProofAt(result, 0));
     }
 
     [Theory]
