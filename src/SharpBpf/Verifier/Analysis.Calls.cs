@@ -37,6 +37,7 @@ internal sealed partial class Analysis
             }
 
             CheckReferenceLeak(pc, state, "BPF_EXIT instruction in main prog");
+            CheckOpenSections(pc, state, "BPF_EXIT instruction in main prog");
         }
 
         // The kernel checks R0 where a program or a callback ends, not where a subprogram returns: clang drops the
@@ -150,6 +151,8 @@ internal sealed partial class Analysis
                 }
 
                 return pc + 1;
+            case CallSource.Kfunc:
+                return KfuncCall(pc, insn, state);
             default:
                 ClobberCallerSaved(state, RegisterValue.Unmodelled);
                 return pc + 1;

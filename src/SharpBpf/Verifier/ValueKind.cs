@@ -20,6 +20,12 @@ internal enum ValueKind : byte
     RingbufMemory,
     /// <summary>bpf_ringbuf_reserve's result before its NULL check.</summary>
     RingbufMemoryOrNull,
+    /// <summary>An open-coded iterator's stack slot (STACK_ITER) while next may still yield: only ever a spill, holding a reference.</summary>
+    IterActive,
+    /// <summary>An iterator's stack slot once next returned NULL on this path.</summary>
+    IterDrained,
+    /// <summary>PTR_TO_MEM | MEM_RDONLY: <see cref="RegisterValue.MemorySize"/> readable bytes (bpf_iter_num_next's int).</summary>
+    ReadOnlyMemory,
     /// <summary>Something this verifier does not model (a kfunc result, ring buffer memory…): never the cause of a rejection.</summary>
     Unknown,
 }
@@ -44,8 +50,12 @@ internal static class ValueKindNames
         ValueKind.Function => "func",
         ValueKind.RingbufMemory => "ringbuf_mem",
         ValueKind.RingbufMemoryOrNull => "ringbuf_mem_or_null",
+        ValueKind.IterActive or ValueKind.IterDrained => "iter_num",
+        ValueKind.ReadOnlyMemory => "rdonly_mem",
         _ => "unknown",
     };
+
+    public static bool IsIterator(this ValueKind kind) => kind is ValueKind.IterActive or ValueKind.IterDrained;
 
     public static bool IsPointer(this ValueKind kind) => kind is not (ValueKind.NotInit or ValueKind.Scalar or ValueKind.Unknown);
 
