@@ -9,6 +9,6 @@ internal sealed record KfuncInfo(int Id, string Name, KfuncPrototype Prototype, 
 {
     public bool Has(KfuncFlags flag) => (Flags & flag) != 0;
 
-    /// <summary>The kernel log's spelling of a call: <c>bpf_iter_num_new#1</c>.</summary>
-    public string KernelName => $"{Name}#{Id}";
+    /// <summary>The kernel log's spelling of a call, with SharpBpf's id: <c>call bpf_iter_num_new#1</c>.</summary>
+    public string CallText => $"call {Name}#{Id}";
 }
