@@ -249,6 +249,7 @@ internal sealed partial class Analysis
         if (id == (int)HelperId.TailCall)
         {
             CheckReferenceLeak(pc, state, "tail_call");
+            CheckOpenSections(pc, state, "tail_call");
         }
     }
 
