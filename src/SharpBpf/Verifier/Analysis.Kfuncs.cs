@@ -191,15 +191,19 @@ internal sealed partial class Analysis
         return null;
     }
 
-    /// <summary>An iterator's stack slot is not data: reading any of its bytes is refused (check_stack_read_fixed_off).</summary>
-    private static void CheckNotIterator(int pc, FrameState frame, long at, int size)
+    /// <summary>
+    /// An iterator's stack slot is not data: reading any of its bytes is refused, by a load (check_stack_read_fixed_off)
+    /// or as a helper's memory argument (check_stack_range_initialized, which names the register).
+    /// </summary>
+    private static void CheckNotIterator(int pc, FrameState frame, long at, int size, int? helperArgument)
     {
         foreach (var (spilledAt, spilled) in frame.Spills)
         {
             if (spilled.Value.Kind.IsIterator() && spilledAt < at + size && at < spilledAt + spilled.Size)
             {
+                string register = helperArgument is { } r ? $"R{r} " : "";
                 throw new Rejection(pc, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"invalid read from stack off {at}+{Math.Max(0, spilledAt - at)} size {size}"));
+                    $"invalid read from stack {register}off {at}+{Math.Max(0, spilledAt - at)} size {size}"));
             }
         }
     }

@@ -316,7 +316,7 @@ internal sealed partial class Analysis
 
         if (source != AccessSource.Write)
         {
-            CheckNotIterator(pc, frame, at, size);
+            CheckNotIterator(pc, frame, at, size, source == AccessSource.Helper ? register : null);
         }
 
         if (source == AccessSource.Read)
