@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using SharpBpf.Execution;
 using SharpBpf.Helpers;
+using SharpBpf.Helpers.Kfuncs;
 using SharpBpf.Isa;
 
 namespace SharpBpf.Interpreter;
@@ -448,8 +449,13 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
                     goto CallHelper;
                 }
                 case Op.CallKfunc:
-                    FaultThrow.Fault(FaultKind.UnknownKfunc, Pc(ip), ip->Imm);
-                    break;
+                    helper = KfuncTable.FunctionOf((long)ip->Imm);
+                    if (helper is null)
+                    {
+                        FaultThrow.Fault(FaultKind.UnknownKfunc, Pc(ip), ip->Imm);
+                    }
+
+                    goto CallHelper;
                 case Op.Exit:
                     goto ReturnFromFunction;
 

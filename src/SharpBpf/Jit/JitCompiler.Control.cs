@@ -38,7 +38,7 @@ internal sealed partial class JitCompiler
                         _il.Emit(IL.OpCodes.Br, Leader(pc + 1 + insn.Immediate));
                         break;
                     case CallSource.Kfunc:
-                        EmitThrowFault(FaultKind.UnknownKfunc, pc, (uint)insn.Immediate);
+                        EmitKfuncCall(pc, insn);
                         break;
                     default:
                         EmitHelperCall(pc, insn);

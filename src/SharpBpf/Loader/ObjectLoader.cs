@@ -23,8 +23,9 @@ namespace SharpBpf.Loader;
 /// </para>
 /// <para>
 /// <c>.kconfig</c> externs get libbpf's <c>.kconfig</c> map (values are filled in when the object loads); an
-/// unresolved <c>__weak</c> <c>__ksym</c> reads 0. Deliberately does not: read kernel BTF (CO-RE targets are the
-/// local types), resolve strong <c>__ksym</c> variables or kfuncs (refused with libbpf's words), <c>struct_ops</c>,
+/// unresolved <c>__weak</c> <c>__ksym</c> reads 0; kfunc calls are recorded by name (<see cref="ProgramSpec.KfuncReferences"/>)
+/// for the runtime to resolve against the kfuncs it implements. Deliberately does not: read kernel BTF (CO-RE targets
+/// are the local types), resolve strong <c>__ksym</c> variables (refused with libbpf's words), <c>struct_ops</c>,
 /// or static linking of several objects; create anything live.
 /// </para>
 /// </summary>

@@ -16,8 +16,9 @@ public sealed class ProgramSpec
     internal ProgramSpec(string name, string sectionName, string elfSectionName, bool isOptional, SectionConvention? convention,
         ImmutableArray<Instruction> instructions, ImmutableArray<ProgramFunction> functions, ImmutableArray<MapReference> mapReferences,
         ImmutableArray<FunctionPointerReference> functionPointers, ImmutableArray<BtfFuncInfo> funcInfo, ImmutableArray<BtfLineInfo> lineInfo,
-        int sectionOffset, string? license)
+        int sectionOffset, string? license, ImmutableArray<KfuncReference> kfuncReferences = default)
     {
+        KfuncReferences = kfuncReferences.IsDefault ? [] : kfuncReferences;
         Name = name;
         SectionName = sectionName;
         ElfSectionName = elfSectionName;
@@ -72,6 +73,9 @@ public sealed class ProgramSpec
     internal ImmutableArray<MapReference> MapReferences { get; }
 
     internal ImmutableArray<FunctionPointerReference> FunctionPointers { get; }
+
+    /// <summary>Calls of kfuncs and loads of their addresses, in slot order, for a runtime to resolve by name.</summary>
+    public ImmutableArray<KfuncReference> KfuncReferences { get; }
 
     /// <summary>BTF func info remapped to the linked program: <see cref="BtfFuncInfo.InstructionOffset"/> is 8 × slot.</summary>
     internal ImmutableArray<BtfFuncInfo> FuncInfo { get; }

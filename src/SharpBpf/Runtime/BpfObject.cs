@@ -32,6 +32,11 @@ public sealed class BpfObject : IDisposable
         Timers = new TimerService(Clock) { RealTimeSchedulingPriority = options.TimerSchedulingPriority };
         _traceSink = options.TraceSink;
         var kconfig = KconfigResolver.Resolve(spec, options);
+        foreach (var program in spec.Programs)
+        {
+            KfuncLinker.Check(spec, program);
+        }
+
         try
         {
             // Kept as they are made, so a failure on the fifth map still frees the first four.

@@ -12,7 +12,7 @@ internal static class MapBinder
 {
     public static Instruction[] Bind(ProgramSpec spec, IReadOnlyList<BpfMap> maps)
     {
-        var program = spec.Instructions.ToArray();
+        var program = KfuncLinker.Apply(spec, spec.Instructions.ToArray());
         foreach (var reference in spec.MapReferences)
         {
             var map = maps[reference.MapIndex];

@@ -23,6 +23,11 @@ public static class ObjectVerifier
     {
         ArgumentNullException.ThrowIfNull(collection);
         ArgumentNullException.ThrowIfNull(program);
+        if (KfuncLinker.Problem(collection, program) is { } refused)
+        {
+            return new VerificationResult(program.Name, false, refused.Reason, refused.Slot, refused.Reason + "\n");
+        }
+
         try
         {
             MapCompatibilityRules.Check(program, collection);
@@ -66,7 +71,7 @@ public static class ObjectVerifier
         return new VerifierInput
         {
             ProgramName = program.Name,
-            Instructions = program.Instructions,
+            Instructions = [.. KfuncLinker.Apply(program, program.Instructions.ToArray())],
             Functions = [.. program.Functions.Select(f => new VerifierFunction(f.Name, f.StartSlot, IsStatic(collection.Btf, program, f.StartSlot)))],
             MapReferences = program.MapReferences.ToFrozenDictionary(
                 r => r.Slot, r => new VerifierMapReference(maps[r.MapIndex], r.Kind == MapReferenceKind.Value, (int)r.Offset)),

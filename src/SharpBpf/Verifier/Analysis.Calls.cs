@@ -37,6 +37,7 @@ internal sealed partial class Analysis
             }
 
             CheckReferenceLeak(pc, state, "BPF_EXIT instruction in main prog");
+            CheckOpenSections(pc, state, "BPF_EXIT instruction in main prog");
         }
 
         // The kernel checks R0 where a program or a callback ends, not where a subprogram returns: clang drops the
@@ -161,6 +162,8 @@ internal sealed partial class Analysis
                 }
 
                 return pc + 1;
+            case CallSource.Kfunc:
+                return KfuncCall(pc, insn, state);
             default:
                 ClobberCallerSaved(state, RegisterValue.Unmodelled);
                 return pc + 1;
@@ -271,6 +274,7 @@ internal sealed partial class Analysis
         if (id == (int)HelperId.TailCall)
         {
             CheckReferenceLeak(pc, state, "tail_call");
+            CheckOpenSections(pc, state, "tail_call");
         }
     }
 

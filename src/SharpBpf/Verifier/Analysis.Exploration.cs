@@ -166,7 +166,7 @@ internal sealed partial class Analysis
             else if (old.Branches > 0)
             {
                 bool anotherEntry = (old.State.InAsyncCallback && old.State.AsyncEntries != state.AsyncEntries)
-                    || old.State.CallbackRuns != state.CallbackRuns;
+                    || old.State.CallbackRuns != state.CallbackRuns || old.State.IterationDepth != state.IterationDepth;
                 if (!anotherEntry && StateEquivalence.MaybeLooping(old.State, state) && _equivalence.Equal(old, state, pc, Equivalence.Exact))
                 {
                     throw new Rejection(pc, $"infinite loop detected at insn {pc}");

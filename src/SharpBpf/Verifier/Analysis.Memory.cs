@@ -150,6 +150,14 @@ internal sealed partial class Analysis
                 // Checked, never proven: the region behind a global function's argument is the caller's, of any kind.
                 CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size");
                 return source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
+            case ValueKind.ReadOnlyMemory:
+                if (source == AccessSource.Write)
+                {
+                    throw new Rejection(pc, $"R{register} cannot write into rdonly_mem");
+                }
+
+                CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size");
+                return ScalarOfSize(size);
             case ValueKind.Stack:
                 return StackAccess(pc, state, register, pointer, offset, size, source, stored);
             case ValueKind.Socket or ValueKind.SockCommon:
@@ -321,6 +329,11 @@ internal sealed partial class Analysis
         if (source != AccessSource.Write)
         {
             NoteStackAccess(frameIndex, slot, size, write: false, spillOrFill: source == AccessSource.Read && frame.Spills.ContainsKey(slot));
+        }
+
+        if (source != AccessSource.Write)
+        {
+            CheckNotIterator(pc, frame, at, size, source == AccessSource.Helper ? register : null);
         }
 
         if (source == AccessSource.Read)

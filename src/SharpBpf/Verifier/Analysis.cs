@@ -250,6 +250,12 @@ internal sealed partial class Analysis
                     {
                         Mark(points, pc);
                     }
+                    else if (IsIteratorNext(insn))
+                    {
+                        // Like a callback-running call: where the loop's states converge (is_iter_next_insn).
+                        Mark(points, pc);
+                        Mark(forced, pc);
+                    }
                     else if (insn.Src == (byte)CallSource.Helper && IsSyncCallbackHelper(insn.Immediate))
                     {
                         Mark(points, pc);

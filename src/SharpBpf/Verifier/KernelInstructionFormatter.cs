@@ -145,7 +145,9 @@ internal static class KernelInstructionFormatter
                 return insn.Src switch
                 {
                     (byte)CallSource.Local => string.Create(inv, $"call pc{insn.Immediate:+0;-0}"),
-                    (byte)CallSource.Kfunc => "call kernel-function",
+                    // The kernel prints the kfunc's name and its vmlinux BTF id; SharpBpf's id is its own (KfuncTable).
+                    (byte)CallSource.Kfunc when Helpers.Kfuncs.KfuncTable.TryGet(insn.Immediate, out var kfunc) => kfunc.CallText,
+                    (byte)CallSource.Kfunc => string.Create(inv, $"call #{insn.Immediate}"),
                     _ when (insn.Opcode & 0x08) != 0 => string.Create(inv, $"callx r{insn.Dst}"),
                     _ => string.Create(inv, $"call {HelperName(insn.Immediate)}#{insn.Immediate}"),
                 };

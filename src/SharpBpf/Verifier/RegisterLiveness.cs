@@ -107,7 +107,9 @@ internal static class RegisterLiveness
             case JumpOperation.Call:
                 ushort arguments = insn.Src == (byte)CallSource.Helper && helpers.TryGetValue(insn.Immediate, out var signature)
                     ? (ushort)(((1 << (signature.Arguments.Length + 1)) - 1) & AllArguments)
-                    : AllArguments;
+                    : insn.Src == (byte)CallSource.Kfunc && Helpers.Kfuncs.KfuncTable.TryGet(insn.Immediate, out var kfunc)
+                        ? (ushort)(((1 << (kfunc.Prototype.Parameters.Length + 1)) - 1) & AllArguments)
+                        : AllArguments;
                 return (arguments, CallerSaved, next);
             case JumpOperation.Ja:
                 return (0, 0, Within(code, pc + 1 + (is32 ? insn.Immediate : insn.Offset)));

@@ -28,7 +28,8 @@ internal sealed class StateEquivalence(ushort[] liveBefore)
     {
         var before = old.State;
         if (before.Frames.Count != current.Frames.Count || before.InAsyncCallback != current.InAsyncCallback
-            || before.HoldsSpinLock != current.HoldsSpinLock)
+            || before.HoldsSpinLock != current.HoldsSpinLock || before.InRcuReadSection != current.InRcuReadSection
+            || before.PreemptDisabled != current.PreemptDisabled)
         {
             return false;
         }

@@ -35,6 +35,12 @@ internal enum ValueKind : byte
     SockCommon,
     /// <summary>A sock_common before its NULL check.</summary>
     SockCommonOrNull,
+    /// <summary>An open-coded iterator's stack slot (STACK_ITER) while next may still yield: only ever a spill, holding a reference.</summary>
+    IterActive,
+    /// <summary>An iterator's stack slot once next returned NULL on this path.</summary>
+    IterDrained,
+    /// <summary>PTR_TO_MEM | MEM_RDONLY: <see cref="RegisterValue.MemorySize"/> readable bytes (bpf_iter_num_next's int).</summary>
+    ReadOnlyMemory,
     /// <summary>Something this verifier does not model (a kfunc result, ring buffer memory…): never the cause of a rejection.</summary>
     Unknown,
 }
@@ -65,8 +71,12 @@ internal static class ValueKindNames
         ValueKind.SocketOrNull => "sock_or_null",
         ValueKind.SockCommon => "sock_common",
         ValueKind.SockCommonOrNull => "sock_common_or_null",
+        ValueKind.IterActive or ValueKind.IterDrained => "iter_num",
+        ValueKind.ReadOnlyMemory => "rdonly_mem",
         _ => "unknown",
     };
+
+    public static bool IsIterator(this ValueKind kind) => kind is ValueKind.IterActive or ValueKind.IterDrained;
 
     public static bool IsPointer(this ValueKind kind) => kind is not (ValueKind.NotInit or ValueKind.Scalar or ValueKind.Unknown);
 

@@ -20,6 +20,9 @@ internal sealed class VerifierState
         AsyncEntries = other.AsyncEntries;
         CallbackRuns = other.CallbackRuns;
         HoldsSpinLock = other.HoldsSpinLock;
+        InRcuReadSection = other.InRcuReadSection;
+        PreemptDisabled = other.PreemptDisabled;
+        IterationDepth = other.IterationDepth;
         References = other.References;
     }
 
@@ -42,6 +45,18 @@ internal sealed class VerifierState
 
     /// <summary>Between bpf_spin_lock and bpf_spin_unlock (the kernel's active lock).</summary>
     public bool HoldsSpinLock { get; set; }
+
+    /// <summary>Between bpf_rcu_read_lock and bpf_rcu_read_unlock (the kernel's active_rcu_lock).</summary>
+    public bool InRcuReadSection { get; set; }
+
+    /// <summary>bpf_preempt_disable calls not yet matched by bpf_preempt_enable (the kernel's active_preempt_locks).</summary>
+    public int PreemptDisabled { get; set; }
+
+    /// <summary>
+    /// Iterations of open-coded iterator loops this path entered (the kernel's iter depth): the same state one
+    /// iteration deeper is the loop's next round, not an infinite loop. Never compared for pruning.
+    /// </summary>
+    public int IterationDepth { get; set; }
 
     /// <summary>
     /// References the path holds and must release before the program ends (the kernel's acquired refs, kept per

@@ -104,9 +104,12 @@ public class VerifierDifferentialTests
     /// Each neighbour arms a timer whose callback touches what the rule allows; after 50 ms (real in Linux, virtual
     /// here) the maps must be byte-identical and the program must have returned 0 (every helper succeeded) in both.
     /// </summary>
-    /// <summary>The timer rules' neighbours (the helper-call and reference neighbours, ok_call_* and ok_ref_*, arm no timer).</summary>
+    /// <summary>
+    /// The timer rules' neighbours (the helper-call, reference and kfunc neighbours, ok_call_*, ok_ref_* and ok_kfunc_*,
+    /// arm no timer; the kfunc ones run against Linux in KfuncDifferentialTests).
+    /// </summary>
     public static TheoryData<string> TimerNeighbours =>
-        [.. KernelVerdicts.Accepted.Where(name => !name.StartsWith("ok_call_", StringComparison.Ordinal) && !name.StartsWith("ok_ref_", StringComparison.Ordinal))];
+        [.. KernelVerdicts.Accepted.Where(name => !new[] { "ok_call_", "ok_ref_", "ok_kfunc_" }.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal)))];
 
     [KernelTheory]
     [MemberData(nameof(TimerNeighbours))]

@@ -37,6 +37,7 @@ public class OpcodeParityTests
         var imm = Field(row.Immediate, row.Form switch
         {
             InstructionForm.CallHelper => 5,
+            InstructionForm.CallKfunc => 1234, // an id SharpBpf has no kfunc for: the defined fault
             InstructionForm.CallLocal => 1,
             InstructionForm.LoadPacketAbs or InstructionForm.LoadPacketInd => seed % 6,
             InstructionForm.Jump or InstructionForm.JumpLong or InstructionForm.CondJumpImm or InstructionForm.CondJumpReg => 0,

@@ -9,8 +9,8 @@ namespace SharpBpf.Loader.Internal;
 /// The object's extern symbols, as libbpf's <c>bpf_object__collect_externs</c> sorts them out from their BTF: a VAR in
 /// DATASEC <c>.kconfig</c> gets a slot of the <c>.kconfig</c> map (added after the global-data maps, as libbpf adds
 /// it); a VAR in <c>.ksyms</c> is a kernel symbol, which SharpBpf has none of: a <c>__weak</c> one reads as 0 (libbpf's
-/// rule for an unresolved weak ksym), a strong one is refused; a FUNC in <c>.ksyms</c> is a kfunc, refused with
-/// libbpf's words (SharpBpf implements no kfuncs yet).
+/// rule for an unresolved weak ksym), a strong one is refused; a FUNC in <c>.ksyms</c> is a kfunc, which the runtime
+/// resolves by name against the kfuncs it implements (Offset holds the FUNC's BTF id).
 /// </summary>
 internal static class ExternCollector
 {
@@ -33,8 +33,8 @@ internal static class ExternCollector
             string section = DataSectionOf(btf, type.Id) ?? "";
             if (type is BtfFunction)
             {
-                // libbpf looks a kfunc up in the kernel's BTF; SharpBpf's "kernel" has no kfuncs to find it in.
-                context.Externs[symbol.Name] = new ExternBinding(ExternBindingKind.Kfunc, 0, isWeak);
+                // libbpf looks a kfunc up in the kernel's BTF; SharpBpf's runtime looks it up in its own kfunc table.
+                context.Externs[symbol.Name] = new ExternBinding(ExternBindingKind.Kfunc, 0, isWeak, type.Id);
                 continue;
             }
 
@@ -45,7 +45,8 @@ internal static class ExternCollector
             }
             else if (section == ".ksyms")
             {
-                context.Externs[symbol.Name] = new ExternBinding(ExternBindingKind.KernelSymbol, 0, isWeak);
+                bool typeless = btf.SkipQualifiersAndTypedefs(variable.TypeId) is BtfVoid;
+                context.Externs[symbol.Name] = new ExternBinding(ExternBindingKind.KernelSymbol, 0, isWeak, IsTypeless: typeless);
             }
             // Any other section: libbpf refuses the object ("unrecognized extern section"); SharpBpf refuses code that uses it.
         }
@@ -145,5 +146,9 @@ internal enum ExternBindingKind
     Kfunc,
 }
 
-/// <summary>What an extern symbol became: a slot of the .kconfig map (<see cref="MapIndex"/>, <see cref="Offset"/>), a kernel symbol or a kfunc.</summary>
-internal readonly record struct ExternBinding(ExternBindingKind Kind, int MapIndex, bool IsWeak, uint Offset = 0);
+/// <summary>
+/// What an extern symbol became: a slot of the .kconfig map (<see cref="MapIndex"/>, <see cref="Offset"/>), a kernel
+/// symbol (<see cref="IsTypeless"/>: declared <c>void</c>, which libbpf looks up in kallsyms) or a kfunc (<see cref="Offset"/>:
+/// its BTF FUNC id).
+/// </summary>
+internal readonly record struct ExternBinding(ExternBindingKind Kind, int MapIndex, bool IsWeak, uint Offset = 0, bool IsTypeless = false);

@@ -118,6 +118,8 @@ internal enum CodeRelocationKind
     Data,
     /// <summary>An unresolved <c>__weak</c> kernel symbol: the lddw loads 0.</summary>
     Zero,
+    /// <summary>A kfunc call or an lddw of a kfunc's address (RELO_EXTERN_CALL / RELO_EXTERN_LD64), resolved by the runtime.</summary>
+    Kfunc,
 }
 
 /// <summary>A relocation of one instruction. <see cref="TargetSlot"/> is the .text slot for calls and function addresses.</summary>

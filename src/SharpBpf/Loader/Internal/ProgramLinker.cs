@@ -39,7 +39,8 @@ internal static class ProgramLinker
         return new ProgramSpec(main.Name, sectionName, elfSectionName, optional, convention,
             [.. linker.Instructions], [.. linker.Functions.OrderBy(f => f.StartSlot)], [.. linker.MapReferences.OrderBy(r => r.Slot)],
             [.. linker.FunctionPointers.OrderBy(r => r.Slot)], [.. linker.FuncInfo.OrderBy(f => f.InstructionOffset)],
-            [.. linker.LineInfo.OrderBy(l => l.InstructionOffset)], main.StartSlot * Instruction.Size, license);
+            [.. linker.LineInfo.OrderBy(l => l.InstructionOffset)], main.StartSlot * Instruction.Size, license,
+            [.. linker.KfuncReferences.OrderBy(r => r.Slot)]);
     }
 
     private sealed class Linker(LoadContext context)
@@ -52,6 +53,7 @@ internal static class ProgramLinker
         public List<FunctionPointerReference> FunctionPointers { get; } = [];
         public List<BtfFuncInfo> FuncInfo { get; } = [];
         public List<BtfLineInfo> LineInfo { get; } = [];
+        public List<KfuncReference> KfuncReferences { get; } = [];
 
         /// <summary>
         /// Places <paramref name="main"/> and, depth first, everything it reaches. An explicit stack instead of
@@ -76,6 +78,10 @@ internal static class ProgramLinker
                 {
                     Instructions[slot] = instruction.WithSrc(0).WithImmediate(0);
                     Instructions[slot + 1] = Instructions[slot + 1].WithImmediate(0);
+                }
+                else if (hasRelocation && relocation.Kind is CodeRelocationKind.Kfunc)
+                {
+                    RecordKfunc(relocation, slot, instruction);
                 }
                 else if (hasRelocation && relocation.Kind is CodeRelocationKind.Map or CodeRelocationKind.Data)
                 {
@@ -112,6 +118,23 @@ internal static class ProgramLinker
                 function.StartSlot * Instruction.Size));
             CopyBtfExt(function, start);
             return start;
+        }
+
+        /// <summary>libbpf's RELO_EXTERN_CALL / RELO_EXTERN_LD64 of a kfunc, left for the runtime to resolve by name.</summary>
+        private void RecordKfunc(CodeRelocation relocation, int slot, Instruction instruction)
+        {
+            var binding = context.Externs[relocation.SymbolName];
+            if (instruction.IsLoadImm64)
+            {
+                Instructions[slot] = instruction.WithSrc(0).WithImmediate(0);
+                Instructions[slot + 1] = Instructions[slot + 1].WithImmediate(0);
+            }
+            else
+            {
+                Instructions[slot] = instruction.WithSrc((byte)CallSource.Kfunc).WithImmediate(0);
+            }
+
+            KfuncReferences.Add(new KfuncReference(slot, relocation.SymbolName, binding.IsWeak, binding.Offset, instruction.IsLoadImm64));
         }
 
         private static bool IsSubprogramCall(Instruction instruction) =>

@@ -113,8 +113,9 @@ internal static class RelocationCollector
 
     /// <summary>
     /// libbpf's RELO_EXTERN_LD64 and RELO_EXTERN_CALL: a .kconfig extern becomes its slot of the .kconfig map, an
-    /// unresolved weak kernel symbol the constant 0. A strong kernel symbol or a kfunc would need the kernel's BTF
-    /// or kallsyms, which SharpBpf does not have: refused with libbpf's words for a symbol it cannot find.
+    /// unresolved weak kernel symbol the constant 0, a kfunc a reference the runtime resolves by name. A strong kernel
+    /// symbol would need the kernel's BTF or kallsyms, which SharpBpf does not have: refused with libbpf's words for a
+    /// symbol it cannot find (a typeless one is looked up in kallsyms: "not resolved"; a typed one in the kernel's BTF).
     /// </summary>
     private static void RecordExtern(LoadContext context, CodeSection code, int slot, Instruction instruction, ExternBinding binding,
         ElfSection section, long at, string symbolName)
@@ -123,10 +124,13 @@ internal static class RelocationCollector
         switch (binding.Kind)
         {
             case ExternBindingKind.Kfunc:
-                context.Fail($"extern (func ksym) '{symbolName}': not found in kernel or module BTFs (SharpBpf implements no kfuncs)", section, at, symbolName);
+                code.Relocations[slot] = new CodeRelocation(CodeRelocationKind.Kfunc, -1, 0, symbolName, -1);
                 break;
             case ExternBindingKind.KernelSymbol when binding.IsWeak && !isCall:
                 code.Relocations[slot] = new CodeRelocation(CodeRelocationKind.Zero, -1, 0, symbolName, -1);
+                break;
+            case ExternBindingKind.KernelSymbol when binding.IsTypeless:
+                context.Fail($"extern '{symbolName}' (strong): not resolved (SharpBpf has no kernel symbols)", section, at, symbolName);
                 break;
             case ExternBindingKind.KernelSymbol:
                 context.Fail($"extern (var ksym) '{symbolName}': not found in kernel BTF (SharpBpf has no kernel symbols)", section, at, symbolName);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rebuilds the verifier test objects with clang-19 (objects are committed; tests do not need clang).
 # Each object holds one program that breaks one verifier rule: r* the timer spec, call_* the helper-call and structure
-# rules of issue 9, ref_* reference tracking of ring buffer records and (ref_sock_*) sockets (ok_* are accepted neighbours).
+# rules of issue 9, ref_* reference tracking of ring buffer records and (ref_sock_*) sockets, kfunc_* the kfuncs
+# SharpBpf implements (ok_* are accepted neighbours).
 set -euo pipefail
 cd "$(dirname "$0")"
 command -v clang-19 >/dev/null || { echo "clang-19 is needed (apt-get install clang-19)" >&2; exit 1; }
