@@ -12,4 +12,4 @@ namespace SharpBpf.Loader;
 /// <param name="IsWeak">Declared <c>__weak</c>: unresolved, it is 0 instead of an error.</param>
 /// <param name="BtfTypeId">The extern's BTF FUNC in <see cref="CollectionSpec.Btf"/> (its prototype is checked).</param>
 /// <param name="IsAddress">An lddw of the address rather than a call.</param>
-public readonly record struct KfuncReference(int Slot, string Name, bool IsWeak, uint BtfTypeId, bool IsAddress);
+internal readonly record struct KfuncReference(int Slot, string Name, bool IsWeak, uint BtfTypeId, bool IsAddress);

@@ -75,7 +75,7 @@ public sealed class ProgramSpec
     internal ImmutableArray<FunctionPointerReference> FunctionPointers { get; }
 
     /// <summary>Calls of kfuncs and loads of their addresses, in slot order, for a runtime to resolve by name.</summary>
-    public ImmutableArray<KfuncReference> KfuncReferences { get; }
+    internal ImmutableArray<KfuncReference> KfuncReferences { get; }
 
     /// <summary>BTF func info remapped to the linked program: <see cref="BtfFuncInfo.InstructionOffset"/> is 8 × slot.</summary>
     internal ImmutableArray<BtfFuncInfo> FuncInfo { get; }

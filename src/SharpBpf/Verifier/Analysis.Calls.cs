@@ -333,7 +333,7 @@ internal sealed partial class Analysis
                 CheckTimerArgument(pc, register, value, meta);
                 break;
             case HelperArgKind.SpinLock:
-                CheckSpinLockArgument(pc, register, value);
+                CheckMapFieldPointer(pc, register, value, SpecialFieldKind.SpinLock);
                 break;
             case HelperArgKind.ConstAllocSizeOrZero:
                 meta.AllocationSize = ConstantAllocationSize(pc, state, register);
@@ -405,56 +405,50 @@ internal sealed partial class Analysis
         }
     }
 
-    /// <summary>ARG_PTR_TO_TIMER: a map value pointer, at a constant offset, exactly at the map's bpf_timer (R37–R40).</summary>
+    /// <summary>ARG_PTR_TO_TIMER: the map's bpf_timer (R37–R40); the call then knows the timer's map.</summary>
     private static void CheckTimerArgument(int pc, int register, RegisterValue value, CallMeta meta)
     {
-        RequireKind(pc, register, value, ValueKind.MapValue, "map_value");
-        var map = value.Map!;
-        if (!value.HasConstantOffset)
-        {
-            throw new Rejection(pc, $"R{register} doesn't have constant offset. bpf_timer has to be at the constant offset");
-        }
-
-        if (!map.HasBtf)
-        {
-            throw new Rejection(pc, $"map '{map.Name}' has to have BTF in order to use bpf_timer");
-        }
-
-        if (map.OffsetOf(SpecialFieldKind.Timer) is not { } timerOffset)
-        {
-            throw new Rejection(pc, $"map '{map.Name}' has no valid bpf_timer");
-        }
-
-        long at = value.Offset + (long)value.Range.Value;
-        if (at != timerOffset)
-        {
-            throw new Rejection(pc, $"off {at} doesn't point to 'struct bpf_timer' that is at {timerOffset}");
-        }
-
-        meta.Map = map;
+        CheckMapFieldPointer(pc, register, value, SpecialFieldKind.Timer);
+        meta.Map = value.Map;
         meta.MapUid = value.MapUid;
         meta.MapFromTimer = true;
     }
 
-    /// <summary>ARG_PTR_TO_SPIN_LOCK: a map value pointer, at a constant offset, exactly at the map's bpf_spin_lock.</summary>
-    private static void CheckSpinLockArgument(int pc, int register, RegisterValue value)
+    /// <summary>
+    /// A helper argument that must point exactly at one special field of a map value (the kernel's
+    /// check_map_field_pointer, which bpf_timer and bpf_spin_lock arguments share): a map value pointer at a constant
+    /// offset, into a map with BTF that has that field, at the field's offset. The checks and words are in its order.
+    /// </summary>
+    private static void CheckMapFieldPointer(int pc, int register, RegisterValue value, SpecialFieldKind field)
     {
         RequireKind(pc, register, value, ValueKind.MapValue, "map_value");
         var map = value.Map!;
+        var structName = field switch
+        {
+            SpecialFieldKind.Timer => "bpf_timer",
+            SpecialFieldKind.SpinLock => "bpf_spin_lock",
+            SpecialFieldKind.Workqueue => "bpf_wq",
+            _ => throw new ArgumentOutOfRangeException(nameof(field), field, "not a helper argument field"),
+        };
         if (!value.HasConstantOffset)
         {
-            throw new Rejection(pc, $"R{register} doesn't have constant offset. bpf_spin_lock has to be at the constant offset");
+            throw new Rejection(pc, $"R{register} doesn't have constant offset. {structName} has to be at the constant offset");
         }
 
-        if (map.OffsetOf(SpecialFieldKind.SpinLock) is not { } at)
+        if (!map.HasBtf)
         {
-            throw new Rejection(pc, $"map '{map.Name}' has no valid bpf_spin_lock");
+            throw new Rejection(pc, $"map '{map.Name}' has to have BTF in order to use {structName}");
         }
 
-        long pointer = value.Offset + (long)value.Range.Value;
-        if (pointer != at)
+        if (map.OffsetOf(field) is not { } fieldOffset)
         {
-            throw new Rejection(pc, $"off {pointer} doesn't point to 'struct bpf_spin_lock' that is at {at}");
+            throw new Rejection(pc, $"map '{map.Name}' has no valid {structName}");
+        }
+
+        long at = value.Offset + (long)value.Range.Value;
+        if (at != fieldOffset)
+        {
+            throw new Rejection(pc, $"off {at} doesn't point to 'struct {structName}' that is at {fieldOffset}");
         }
     }
 
