@@ -112,6 +112,23 @@ public class RealWorldDifferentialTests
         worlds.AssertSameMaps();
     }
 
+    [KernelTheory]
+    [MemberData(nameof(Engines))]
+    public void Socket_lookups_find_no_socket_in_a_test_run_as_in_linux(EngineKind engine)
+    {
+        using var worlds = new RealWorldWorlds("sk_lookup.o", engine);
+        foreach (var source in new byte[] { 1, 2, 77, 200 })
+        {
+            // To 10.0.0.1, a port no socket of a test machine is expected to own.
+            var packet = Udp(10, 0, 0, source);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(36), 47999);
+            Assert.Equal($"retval 2, data_out {Convert.ToHexStringLower(packet)}", worlds.Run("xdp_is_ours", packet));
+            Assert.StartsWith("retval 0,", worlds.Run("tc_is_ours", packet), StringComparison.Ordinal);
+        }
+
+        worlds.AssertSameMaps();
+    }
+
     private static byte[] WithByte15(byte[] packet, byte value)
     {
         packet[15] = value;

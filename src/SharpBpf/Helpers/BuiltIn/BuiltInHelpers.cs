@@ -31,7 +31,8 @@ internal static class BuiltInHelpers
         ArgumentNullException.ThrowIfNull(environment);
         foreach (var (id, function) in Functions(environment))
         {
-            registry.Register(id, Signatures[id], function);
+            // The socket helpers have no signature: the verifier judges them itself (Analysis.Sockets.cs).
+            registry.Register((int)id, HelperNames.Of(id), function, Signatures.GetValueOrDefault(id));
         }
     }
 
@@ -148,5 +149,9 @@ internal static class BuiltInHelpers
         (HelperId.RedirectNeigh, RouteHelpers.RedirectNeighbour),
         (HelperId.RedirectPeer, RouteHelpers.RedirectPeer),
         (HelperId.XdpGetBuffLen, RouteHelpers.XdpGetBuffLen),
+        (HelperId.SkLookupTcp, SocketHelpers.LookupFindsNothing),
+        (HelperId.SkLookupUdp, SocketHelpers.LookupFindsNothing),
+        (HelperId.SkcLookupTcp, SocketHelpers.LookupFindsNothing),
+        (HelperId.SkRelease, SocketHelpers.Release),
     ];
 }
