@@ -40,7 +40,7 @@ internal static class ShowCommand
         [.. spec.Programs.Select(p => new ShowProgram(p.Name, p.SectionName, p.TypeName, p.Instructions.Length))],
         [.. spec.Maps.Select(m => new ShowMap(m.Name, m.Type.ToKernelName(), (int)m.KeySize, (int)m.ValueSize, m.MaxEntries,
             (long)m.Flags, m.KeyTypeName, m.ValueTypeName,
-            [.. m.SpecialFields.Fields.Select(f => new ShowSpecialField(KindName(f.Kind), (int)f.Offset))]))]);
+            [.. m.SpecialFields.Fields.Select(f => new ShowSpecialField(KindName(f.Kind), f.Offset))]))]);
 
     /// <summary>The kernel's struct names: what a BPF developer wrote in the value type.</summary>
     public static string KindName(SpecialFieldKind kind) => kind switch

@@ -2,24 +2,39 @@ using System.Collections.Immutable;
 
 namespace SharpBpf.Btf;
 
-/// <summary>The kernel's special map-value fields (<c>enum btf_field_type</c>), found by struct name or pointer type tag.</summary>
-internal enum SpecialFieldKind
+/// <summary>
+/// The kernel's special map-value fields (<c>enum btf_field_type</c>), found in a value's BTF by struct name or
+/// pointer type tag: kernel-managed bytes that programs reach only through helpers and that read as zero from the host.
+/// </summary>
+public enum SpecialFieldKind
 {
+    /// <summary><c>struct bpf_spin_lock</c> (4 bytes).</summary>
     SpinLock,
+    /// <summary><c>struct bpf_res_spin_lock</c> (4 bytes), the resilient lock of the kfuncs.</summary>
     ResSpinLock,
+    /// <summary><c>struct bpf_timer</c> (16 bytes).</summary>
     Timer,
+    /// <summary><c>struct bpf_wq</c> (16 bytes).</summary>
     Workqueue,
+    /// <summary><c>struct bpf_task_work</c>.</summary>
     TaskWork,
+    /// <summary><c>struct bpf_list_head</c> (16 bytes).</summary>
     ListHead,
+    /// <summary><c>struct bpf_list_node</c> (24 bytes; in allocated objects, not map values).</summary>
     ListNode,
+    /// <summary><c>struct bpf_rb_root</c> (16 bytes).</summary>
     RbRoot,
+    /// <summary><c>struct bpf_rb_node</c> (32 bytes; in allocated objects, not map values).</summary>
     RbNode,
+    /// <summary><c>struct bpf_refcount</c> (4 bytes).</summary>
     Refcount,
-    /// <summary><c>__kptr_untrusted</c> pointer.</summary>
+    /// <summary>A <c>__kptr_untrusted</c> pointer (8 bytes).</summary>
     KptrUntrusted,
-    /// <summary><c>__kptr</c> (referenced) pointer.</summary>
+    /// <summary>A <c>__kptr</c> (referenced) pointer (8 bytes).</summary>
     Kptr,
+    /// <summary>A <c>__percpu_kptr</c> pointer (8 bytes).</summary>
     PercpuKptr,
+    /// <summary>A <c>__uptr</c> user pointer (8 bytes).</summary>
     Uptr,
 }
 
@@ -63,8 +78,20 @@ internal static class SpecialFieldKinds
     };
 }
 
-/// <summary>One special field: its kind, byte offset from the start of the map value, and size.</summary>
-internal readonly record struct SpecialField(SpecialFieldKind Kind, uint Offset, uint Size);
+/// <summary>
+/// One special field of a map value: its kind, byte offset from the start of the value, and size. The loader finds
+/// them in the value's BTF (<c>SpecialFieldLocator</c>); maps and the verifier take them as plain data. Its bytes read
+/// as zero from the host and are never written by value copies.
+/// </summary>
+public readonly record struct SpecialField(SpecialFieldKind Kind, int Offset, int Size)
+{
+    /// <summary>A <c>bpf_timer</c> at byte <paramref name="offset"/> of the value.</summary>
+    public static SpecialField Timer(int offset) => new(SpecialFieldKind.Timer, offset, 16);
+    /// <summary>A <c>bpf_spin_lock</c> at byte <paramref name="offset"/> of the value.</summary>
+    public static SpecialField SpinLock(int offset) => new(SpecialFieldKind.SpinLock, offset, 4);
+    /// <summary>A <c>bpf_wq</c> at byte <paramref name="offset"/> of the value.</summary>
+    public static SpecialField Workqueue(int offset) => new(SpecialFieldKind.Workqueue, offset, 16);
+}
 
 /// <summary>
 /// What the kernel records for a map value type (<c>struct btf_record</c>). When <see cref="Problem"/> is set the
@@ -82,16 +109,16 @@ internal sealed record SpecialFieldLayout(ImmutableArray<SpecialField> Fields, s
     public bool Has(SpecialFieldKind kind) => Fields.Any(f => f.Kind == kind);
 
     /// <summary>Offset of the (last, as the kernel caches it) field of this kind, or null.</summary>
-    public uint? OffsetOf(SpecialFieldKind kind)
+    public int? OffsetOf(SpecialFieldKind kind)
     {
-        uint? offset = null;
+        int? offset = null;
         foreach (var field in Fields)
             if (field.Kind == kind)
                 offset = field.Offset;
         return offset;
     }
 
-    public uint? TimerOffset => OffsetOf(SpecialFieldKind.Timer);
+    public int? TimerOffset => OffsetOf(SpecialFieldKind.Timer);
 
-    public uint? SpinLockOffset => OffsetOf(SpecialFieldKind.SpinLock);
+    public int? SpinLockOffset => OffsetOf(SpecialFieldKind.SpinLock);
 }

@@ -349,7 +349,7 @@ internal static class SpecialFieldLocator
                 if (all.Count > 1)
                     _notes.Add($"{all.Count} {FieldName(kind)} fields at different nesting levels ({string.Join(", ", all.Select(f => f.Offset))}); the kernel records all of them (with a kernel warning) and uses the last one");
             }
-            var fields = _found.Select(f => new SpecialField(f.Kind, f.Offset, SizeOf(f.Kind))).OrderBy(f => f.Offset).ToImmutableArray();
+            var fields = _found.Select(f => new SpecialField(f.Kind, (int)f.Offset, (int)SizeOf(f.Kind))).OrderBy(f => f.Offset).ToImmutableArray();
             return new SpecialFieldLayout(fields, null, 0, [.. _notes]);
         }
     }

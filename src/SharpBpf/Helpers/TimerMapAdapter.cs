@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SharpBpf.Btf;
 using SharpBpf.Maps;
 using SharpBpf.Timers;
 using System.Runtime.CompilerServices;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using SharpBpf.Btf;
 
 namespace SharpBpf.Maps;
 

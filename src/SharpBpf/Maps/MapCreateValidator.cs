@@ -1,3 +1,4 @@
+using SharpBpf.Btf;
 namespace SharpBpf.Maps;
 
 /// <summary>
@@ -175,7 +176,7 @@ internal static partial class MapCreateValidator
         {
             var allowed = field.Kind switch
             {
-                SpecialFieldKind.SpinLock => def.Type is MapType.Hash or MapType.Array or MapType.CgroupStorage or
+                SpecialFieldKind.SpinLock or SpecialFieldKind.ResSpinLock => def.Type is MapType.Hash or MapType.Array or MapType.CgroupStorage or
                     MapType.SkStorage or MapType.InodeStorage or MapType.TaskStorage or MapType.CgrpStorage,
                 SpecialFieldKind.Timer or SpecialFieldKind.Workqueue => def.Type is MapType.Hash or MapType.LruHash or MapType.Array,
                 SpecialFieldKind.TaskWork => def.Type is MapType.Hash or MapType.LruHash or MapType.Array,

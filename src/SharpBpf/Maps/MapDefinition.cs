@@ -1,3 +1,4 @@
+using SharpBpf.Btf;
 namespace SharpBpf.Maps;
 
 /// <summary>

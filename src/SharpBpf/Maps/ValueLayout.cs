@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SharpBpf.Btf;
 
 namespace SharpBpf.Maps;
 

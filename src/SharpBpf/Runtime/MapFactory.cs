@@ -2,7 +2,6 @@ using SharpBpf.Execution;
 using SharpBpf.Helpers;
 using SharpBpf.Loader;
 using SharpBpf.Maps;
-using BtfKind = SharpBpf.Btf.SpecialFieldKind;
 
 namespace SharpBpf.Runtime;
 
@@ -16,23 +15,11 @@ internal static class MapFactory
         new(spec.Name, spec.Type, spec.KeySize, spec.ValueSize, spec.MaxEntries, spec.Flags)
         {
             InnerMap = spec.InnerMap is { } inner ? Definition(inner) : null,
-            SpecialFields = [.. spec.SpecialFields.Fields.Select(f => new SpecialField(Kind(f.Kind), (int)f.Offset, (int)f.Size))],
+            SpecialFields = [.. spec.SpecialFields.Fields],
             HasValueBtf = spec.HasBtf,
             HasKeyBtf = spec.KeyTypeId != 0,
             MapExtra = spec.MapExtra,
         };
-
-    private static SpecialFieldKind Kind(BtfKind kind) => kind switch
-    {
-        BtfKind.Timer => SpecialFieldKind.Timer,
-        BtfKind.SpinLock or BtfKind.ResSpinLock => SpecialFieldKind.SpinLock,
-        BtfKind.Workqueue => SpecialFieldKind.Workqueue,
-        BtfKind.TaskWork => SpecialFieldKind.TaskWork,
-        BtfKind.ListHead or BtfKind.ListNode => SpecialFieldKind.ListHead,
-        BtfKind.RbRoot or BtfKind.RbNode => SpecialFieldKind.RbRoot,
-        BtfKind.Refcount => SpecialFieldKind.Refcount,
-        _ => SpecialFieldKind.Kptr,
-    };
 
     /// <summary>The single value of every global-data map, which programs address directly (lddw map_value).</summary>
     public static IReadOnlyList<MemoryRegion> GlobalDataRegions(CollectionSpec spec, IReadOnlyList<BpfMap> maps)

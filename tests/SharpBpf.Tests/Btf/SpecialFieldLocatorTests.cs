@@ -43,8 +43,8 @@ public class SpecialFieldLocatorTests
     {
         var layout = Locate(Types, "lock_val");
         Assert.Equal([new SpecialField(SpecialFieldKind.SpinLock, 0, 4), new SpecialField(SpecialFieldKind.Timer, 8, 16)], layout.Fields.ToArray());
-        Assert.Equal(0u, layout.SpinLockOffset);
-        Assert.Equal(8u, layout.TimerOffset);
+        Assert.Equal(0, layout.SpinLockOffset);
+        Assert.Equal(8, layout.TimerOffset);
     }
 
     [Fact]
@@ -79,23 +79,23 @@ public class SpecialFieldLocatorTests
     [Fact]
     public void AlignmentIsCheckedWithinTheInnermostStructOnly()
     {
-        Assert.Equal(4u, Locate(Timers, "packed_inner").TimerOffset);
+        Assert.Equal(4, Locate(Timers, "packed_inner").TimerOffset);
     }
 
     [Fact]
     public void OneTimerPerStructLevelAndTheKernelKeepsTheLast()
     {
         var layout = Locate(Timers, "nested_two");
-        Assert.Equal([0u, 24u], layout.Fields.Select(f => f.Offset));
-        Assert.Equal(24u, layout.TimerOffset);
+        Assert.Equal([0, 24], layout.Fields.Select(f => f.Offset));
+        Assert.Equal(24, layout.TimerOffset);
         Assert.Contains(layout.Notes, n => n.Contains("different nesting levels"));
     }
 
     [Fact]
-    public void ArrayOfOneTimerIsATimer() => Assert.Equal(0u, Locate(Timers, "one_timer_array").TimerOffset);
+    public void ArrayOfOneTimerIsATimer() => Assert.Equal(0, Locate(Timers, "one_timer_array").TimerOffset);
 
     [Fact]
-    public void TimerInsideAUnion() => Assert.Equal(8u, Locate(Timers, "with_union").TimerOffset);
+    public void TimerInsideAUnion() => Assert.Equal(8, Locate(Timers, "with_union").TimerOffset);
 
     [Fact]
     public void StructNamedBpfTimerOfAnotherSizeIsIgnored()
@@ -134,7 +134,7 @@ public class SpecialFieldLocatorTests
         var aliased = b.Struct("aliased", 16, ("t", timerAlias, 0));
         var valueAlias = b.Add(BtfKind.Typedef, "direct_t", 0, direct);
         var spec = BtfSpec.Parse(b.Build());
-        Assert.Equal(0u, SpecialFieldLocator.Locate(spec, valueAlias).TimerOffset);
+        Assert.Equal(0, SpecialFieldLocator.Locate(spec, valueAlias).TimerOffset);
         Assert.Empty(SpecialFieldLocator.Locate(spec, aliased).Fields);
     }
 

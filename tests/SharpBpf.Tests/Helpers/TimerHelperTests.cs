@@ -1,3 +1,4 @@
+using SharpBpf.Btf;
 using SharpBpf.Execution;
 using SharpBpf.Helpers;
 using SharpBpf.Helpers.BuiltIn;

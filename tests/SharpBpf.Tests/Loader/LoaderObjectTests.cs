@@ -252,7 +252,7 @@ public sealed class LoaderObjectTests
         Assert.Equal(MapType.LruHash, flows.Type);
         Assert.Equal("struct flow", flows.ValueTypeName);
         Assert.True(flows.SpecialFields.IsValid);
-        Assert.Equal(0u, flows.SpecialFields.TimerOffset);
+        Assert.Equal(0, flows.SpecialFields.TimerOffset);
         Assert.Equal(new SharpBpf.Btf.SpecialField(SharpBpf.Btf.SpecialFieldKind.Timer, 0, 16), Assert.Single(flows.SpecialFields.Fields));
         Assert.Empty(spec.FindMap("stats")!.SpecialFields.Fields);
 

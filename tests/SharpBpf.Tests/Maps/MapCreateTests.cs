@@ -1,3 +1,4 @@
+using SharpBpf.Btf;
 using SharpBpf.Maps;
 
 namespace SharpBpf.Tests.Maps;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SharpBpf.Btf;
 using SharpBpf.Maps;
 
 namespace SharpBpf.Tests.Maps;

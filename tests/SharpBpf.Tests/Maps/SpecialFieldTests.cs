@@ -1,3 +1,4 @@
+using SharpBpf.Btf;
 using SharpBpf.Maps;
 using static SharpBpf.Tests.Maps.MapTestKit;
 
