@@ -56,6 +56,9 @@ public sealed class BpfObjectOptions
     /// </summary>
     public NetworkHost Network { get; init; } = NetworkHost.Default;
 
-    /// <summary>Host helpers to register over (or besides) the built-ins, by id.</summary>
+    /// <summary>
+    /// Host helpers to register over (or besides) the built-ins, by id. Internal until helpers have a public contract
+    /// without raw addresses (<see cref="HelperCallContext"/> works in native addresses); tests and the CLI use it.
+    /// </summary>
     internal IReadOnlyList<HelperDescriptor> ExtraHelpers { get; init; } = [];
 }
