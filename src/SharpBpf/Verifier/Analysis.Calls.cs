@@ -185,6 +185,7 @@ internal sealed partial class Analysis
             return;
         }
 
+        RecordCallMap(pc, state.Registers[1]);
         var meta = new CallMeta { PacketAccess = info?.PacketAccess ?? true };
         var arguments = signature.Arguments;
         for (var i = 0; i < arguments.Length; i++)
