@@ -185,7 +185,8 @@ public sealed class BpfObject : IDisposable
             ? options with
             {
                 ProvenAccesses = new ProvenAccesses(verdict.ProvenSlots, program.Instructions.Length, (uint)program.Type,
-                    verdict.KnownCallMaps.ToDictionary(site => site.Key, site => maps.Single(map => map.Name == site.Value))),
+                    verdict.KnownCallMaps.ToDictionary(site => site.Key, site => maps.Single(map => map.Name == site.Value)),
+                    verdict.StackBytesBound),
             }
             : options;
 

@@ -138,6 +138,7 @@ internal sealed partial class Analysis
             throw new Rejection(pc, "function calls are not allowed while holding a lock");
         }
 
+        RecordCall(pc, insn, state);
         switch ((CallSource)insn.Src)
         {
             case CallSource.Local:
@@ -185,7 +186,6 @@ internal sealed partial class Analysis
             return;
         }
 
-        RecordCallMap(pc, state.Registers[1]);
         var meta = new CallMeta { PacketAccess = info?.PacketAccess ?? true };
         var arguments = signature.Arguments;
         for (var i = 0; i < arguments.Length; i++)

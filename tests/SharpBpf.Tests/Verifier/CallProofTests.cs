@@ -6,9 +6,9 @@ namespace SharpBpf.Tests.Verifier;
 
 /// <summary>
 /// What the verifier records per helper call about r1 (VerificationResult.KnownCallMaps): the object's map r1 held on
-/// every visit, and nothing for a site one path reached with another map or with an inner map.
+/// every visit, and nothing for a site one path reached with another map or with an inner map; and the stack bound.
 /// </summary>
-public class KnownCallMapTests
+public class CallProofTests
 {
     private static readonly VerifierMap Values = new("values", MapType.Array, 4, 8, [], MaxEntries: 4);
     private static readonly VerifierMap Others = new("others", MapType.Array, 4, 8, [], MaxEntries: 4);
@@ -66,5 +66,42 @@ public class KnownCallMapTests
         Assert.True(result.Accepted, result.Log);
         Assert.Equal("outer", result.KnownCallMaps[5]);
         Assert.False(result.KnownCallMaps.ContainsKey(10));
+    }
+    [Fact]
+    public void The_stack_bound_is_the_deepest_access_of_any_function_helper_arguments_included()
+    {
+        var result = Verify("""
+            stdw [%r10-24], 0
+            mov %r1, 0
+            mov %r2, %r10
+            add %r2, -40
+            call 7
+            stw [%r10-40], 0
+            mov %r2, %r10
+            add %r2, -40
+            lddw %r1, map_fd 0
+            call 1
+            mov %r0, 0
+            exit
+            """, [], [Values]);
+        Assert.True(result.Accepted, result.Log);
+        Assert.Equal(40, result.StackBytesBound);
+    }
+
+    [Fact]
+    public void A_helper_given_a_value_the_verifier_does_not_model_loses_the_stack_bound()
+    {
+        var result = Verify("""
+            ldxdw %r6, [%r1+8]
+            stdw [%r10-8], 0
+            mov %r1, %r6
+            mov %r2, %r10
+            add %r2, -8
+            call 1
+            mov %r0, 0
+            exit
+            """, [], [Values], context: ContextLayout.Opaque(16));
+        Assert.True(result.Accepted, result.Log);
+        Assert.Null(result.StackBytesBound);
     }
 }
