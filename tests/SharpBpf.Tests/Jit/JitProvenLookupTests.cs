@@ -261,4 +261,32 @@ public class JitProvenLookupTests
         Assert.Equal(interpreterFault.Kind, jitFault.Kind);
         Assert.Contains("is not a map", jitFault.Message);
     }
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(6)] // past the possible CPUs: the copy of CPU 6 mod 4, as BpfMap.CurrentCpu picks it
+    public void Per_cpu_lookups_in_one_run_all_find_the_run_cpus_copy(int cpu)
+    {
+        using var map = BpfMap.Create(new MapDefinition("percpu", MapType.PercpuArray, 4, 8, 4), new MapCreateOptions { PossibleCpus = 4 });
+        var value = new byte[map.HostValueSize];
+        for (var copy = 0; copy < 4; copy++)
+        {
+            BitConverter.GetBytes(10UL * (ulong)copy + 1).CopyTo(value, 8 * copy);
+        }
+
+        map.Update(BitConverter.GetBytes(2u), value);
+        // r6 = *lookup(map, 2); r0 = r6 + *lookup(map, 2) (the second lookup takes the CPU the first one read).
+        var lookup = new object[] { MovReg(2, 10), Add(2, -4), Lddw(1, (ulong)map.Handle), CallHelper(Lookup), I(Opcodes.JneImm, 0, 0, 1, 0), Exit(), I(Opcodes.LdxDw, 0, 0, 0) };
+        var program = P([I(Opcodes.StW, 10, 0, -4, 2), .. lookup, MovReg(6, 0), .. lookup, AddReg(0, 6), Exit()]);
+        var options = Options(ExecutionMode.ProvenUnchecked, BuiltInHelpers.CreateRegistry())
+            with { ProvenAccesses = new ProvenAccesses([0, 8, 17], program.Length, contextType: 0) };
+        var expected = 2 * (10UL * (ulong)(cpu % 4) + 1);
+        foreach (var engine in new IExecutionEngine[] { new JitEngine(), EngineParity.SplitJit, InterpreterEngine.Instance })
+        {
+            var prepared = engine.Prepare(program, options);
+            using var scope = EpochManager.Shared.EnterRun(cpu);
+            Assert.Equal(expected, prepared.Run(new RunContext()));
+        }
+    }
 }
