@@ -27,8 +27,8 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     private byte* _stackBlock;
     private bool _active;
 
-    /// <summary>Frames (from frame 0 down) a run may have written: what the next run must zero, and no more.</summary>
-    private int _dirtyFrames;
+    /// <summary>Bytes (from the top of frame 0 down) a run may have written: what the next run must zero, and no more.</summary>
+    private int _dirtyBytes;
 
     internal ExecutionState(PreparedProgram program, long budget, object? hostState, int regionCapacity)
     {
@@ -40,7 +40,7 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         StackTop = (ulong)_stackBlock + StackLayout.TotalSize;
         Remaining = budget;
         _active = true;
-        _dirtyFrames = FramesWrittenBy(program, 0, 1);
+        _dirtyBytes = BytesWrittenBy(program, 0, 0);
     }
 
     /// <summary>
@@ -85,28 +85,32 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ClearDirtyStack()
     {
-        var bytes = (uint)(_dirtyFrames * StackLayout.FrameSize);
+        var bytes = (uint)_dirtyBytes;
         if (bytes != 0)
         {
             NativeMemory.Clear(_stackBlock + StackLayout.TotalSize - bytes, bytes);
         }
 
-        // The run about to start writes its own frame (and every frame, with bpf-to-bpf calls).
-        _dirtyFrames = FramesWrittenBy(_program, 0, 1);
+        // The run about to start writes its own frame (as deep as the verifier bounds it), every frame with bpf-to-bpf calls.
+        _dirtyBytes = BytesWrittenBy(_program, 0, 0);
     }
 
     /// <summary>
-    /// A program with bpf-to-bpf calls may write any of the 8 frames from its base; others only the frames callbacks reach.
+    /// How far below the top of frame 0 a function of <paramref name="program"/> entered at frame <paramref name="depth"/>
+    /// may write: a program with bpf-to-bpf calls any of the 8 frames from its base; another, in the frame it started
+    /// in, its bounded bytes (<see cref="PreparedProgram.StackBytesWritten"/>), and in a callback's frame the whole frame.
     /// </summary>
-    private static int FramesWrittenBy(PreparedProgram program, int baseDepth, int frames) =>
-        program.HasLocalCalls ? Math.Min(baseDepth + StackLayout.MaxCallFrames, StackLayout.MaxStackFrames) : frames;
+    private static int BytesWrittenBy(PreparedProgram program, int baseDepth, int depth) =>
+        program.HasLocalCalls ? Math.Min(baseDepth + StackLayout.MaxCallFrames, StackLayout.MaxStackFrames) * StackLayout.FrameSize
+        : depth == baseDepth ? (baseDepth * StackLayout.FrameSize) + program.StackBytesWritten
+        : (depth + 1) * StackLayout.FrameSize;
 
     private void MarkFramesWritten(PreparedProgram program, int baseDepth, int depth)
     {
-        var frames = FramesWrittenBy(program, baseDepth, depth + 1);
-        if (frames > _dirtyFrames)
+        var bytes = BytesWrittenBy(program, baseDepth, depth);
+        if (bytes > _dirtyBytes)
         {
-            _dirtyFrames = frames;
+            _dirtyBytes = bytes;
         }
     }
 

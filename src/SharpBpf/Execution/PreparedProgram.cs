@@ -43,6 +43,7 @@ internal abstract unsafe class PreparedProgram
             }
         }
 
+        StackBytesWritten = StackBytesBoundOf(program, Proofs);
         _helpers = (options.Helpers?.Snapshot() ?? [])
             .ToFrozenDictionary(h => (long)h.Id, h => h.Function);
     }
@@ -99,6 +100,32 @@ internal abstract unsafe class PreparedProgram
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Bytes below r10 that any function of this program can write in the frame it runs in: the verifier's stack depth
+    /// (rounded up to 16) when it bounds every stack access and every store was proven (an unproven store may go
+    /// anywhere its run-time check allows), else the whole frame. A run of a function at the frame the program started
+    /// in (its main function, a timer callback) writes no deeper, so only those bytes need zeroing after it.
+    /// </summary>
+    public int StackBytesWritten { get; }
+
+    private static int StackBytesBoundOf(ReadOnlySpan<Instruction> program, ProvenAccesses? proofs)
+    {
+        if (proofs?.StackBytesBound is not { } bound || bound > StackLayout.FrameSize)
+        {
+            return StackLayout.FrameSize;
+        }
+
+        for (var pc = 0; pc < program.Length; pc++)
+        {
+            if (program[pc].Class is InstructionClass.St or InstructionClass.Stx && !proofs.IsProven(pc))
+            {
+                return StackLayout.FrameSize;
+            }
+        }
+
+        return (bound + 15) & ~15;
     }
 
     /// <summary>True when the program makes bpf-to-bpf calls (local or callx): then a run may write any stack frame.</summary>

@@ -1,4 +1,6 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
+using SharpBpf.Maps;
 
 namespace SharpBpf.Execution;
 
@@ -7,14 +9,20 @@ namespace SharpBpf.Execution;
 /// engine with <see cref="ExecutionMode.ProvenUnchecked"/>. The proofs assume the program starts with r1 = a context
 /// of the type it was verified for, so they also name that type (<see cref="ContextType"/>): a tail call may enter a
 /// proven program only from a program of the same type with the run's own context.
+/// They also bound the stack depth and name, per helper call slot, the map r1 holds there on every path (<see cref="KnownMapAt"/>).
 /// It does not prove anything itself: the verifier built it, the runtime passes it on.
 /// </summary>
 internal sealed class ProvenAccesses
 {
     private readonly ImmutableArray<bool> _proven;
 
-    public ProvenAccesses(IEnumerable<int> provenSlots, int programLength, uint contextType)
+    private readonly FrozenDictionary<int, BpfMap> _knownCallMaps;
+
+    public ProvenAccesses(IEnumerable<int> provenSlots, int programLength, uint contextType, IReadOnlyDictionary<int, BpfMap>? knownCallMaps = null,
+        int? stackBytesBound = null)
     {
+        StackBytesBound = stackBytesBound;
+        _knownCallMaps = (knownCallMaps ?? FrozenDictionary<int, BpfMap>.Empty).ToFrozenDictionary();
         var proven = new bool[programLength];
         foreach (var slot in provenSlots)
         {
@@ -28,7 +36,16 @@ internal sealed class ProvenAccesses
     /// <summary>The program type (the kernel's bpf_prog_type number) whose context the proofs assume in r1.</summary>
     public uint ContextType { get; }
 
+    /// <summary>
+    /// The deepest stack any function of the program reaches below its own r10 through a checked access (the verifier's
+    /// stack depths), or null when unknown. Bytes a store the verifier did not prove writes are not covered.
+    /// </summary>
+    public int? StackBytesBound { get; }
+
     public bool IsProven(int slot) => (uint)slot < (uint)_proven.Length && _proven[slot];
+
+    /// <summary>The map r1 holds at the helper call in <paramref name="slot"/> on every path, or null when not proven.</summary>
+    public BpfMap? KnownMapAt(int slot) => _knownCallMaps.GetValueOrDefault(slot);
 
     public int Count => _proven.Count(p => p);
 }

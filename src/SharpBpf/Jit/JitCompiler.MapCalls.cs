@@ -13,7 +13,8 @@ namespace SharpBpf.Jit;
 /// before the call), as the kernel resolves ld_imm64 to the map at load: lookup, update and delete call the map
 /// directly, and a lookup in a plain ARRAY is inlined as the kernel's map_gen_lookup (bounds check and address
 /// arithmetic). The guess is checked at run time (r1 equals the handle, the map is not disposed), and anything else
-/// takes the ordinary helper call, so how control reached the call does not matter. Results and faults are those of
+/// takes the ordinary helper call, so how control reached the call does not matter. Where the verifier proved r1 is
+/// that map on every path (<see cref="ProvenAccesses.KnownMapAt"/>) only the disposed test remains. Results and faults are those of
 /// <see cref="MapHelpers"/>; so are the regions a lookup exposes, except that an inlined ARRAY lookup in a proven
 /// program registers nothing: the array's storage (or a hash map's preallocated elements) is recognised by every check
 /// instead (see EmitDirectLookup).
@@ -22,10 +23,13 @@ internal sealed partial class JitCompiler
 {
     private readonly List<BpfMap> _inlinedMaps = [];
 
+    /// <summary>The method being emitted's locals caching the run's CPU, by possible-CPU count (see EmitRunCpu).</summary>
+    private readonly Dictionary<int, IL.LocalBuilder> _runCpu = [];
+    private IlEmitter? _runCpuMethod;
+
     private static readonly MethodInfo CheckAccessMethod = typeof(ExecutionState).GetMethod(nameof(ExecutionState.CheckAccess))!;
     private static readonly MethodInfo ExposeMethod = typeof(JitRuntime).GetMethod(nameof(JitRuntime.ExposeMapValue))!;
     private static readonly MethodInfo CurrentCpuMethod = typeof(JitRuntime).GetMethod(nameof(JitRuntime.CurrentCpu))!;
-    private static readonly MethodInfo IsDisposedGetter = typeof(BpfMap).GetProperty(nameof(BpfMap.IsDisposed))!.GetGetMethod()!;
 
     /// <summary>Emits the direct form of a map helper call at <paramref name="pc"/>, with the general call as fallback; false when it does not apply.</summary>
     private bool TryEmitDirectMapCall(int pc, Instruction insn, HelperFunction helper)
@@ -39,8 +43,7 @@ internal sealed partial class JitCompiler
                 HelperId.MapUpdateElem => nameof(MapHelpers.Update),
                 _ => nameof(MapHelpers.Delete),
             }
-            || ConstantR1Before(pc) is not { } handle
-            || BpfMap.FromHandle((nint)handle) is not { } map)
+            || KnownOrGuessedMap(pc) is not ({ } map, var known))
         {
             return false;
         }
@@ -59,14 +62,24 @@ internal sealed partial class JitCompiler
         var mapIndex = _inlinedMaps.Count;
         _inlinedMaps.Add(map);
 
-        LoadRegister(1);
-        _il.Emit(IL.OpCodes.Ldc_I8, (long)handle);
-        _il.Emit(IL.OpCodes.Bne_Un, general);
-        LoadInlinedMap(mapIndex);
-        _il.Emit(IL.OpCodes.Stloc, _map);
-        _il.Emit(IL.OpCodes.Ldloc, _map);
-        _il.Emit(IL.OpCodes.Callvirt, IsDisposedGetter);
+        if (!known)
+        {
+            LoadRegister(1);
+            _il.Emit(IL.OpCodes.Ldc_I8, (long)map.Handle);
+            _il.Emit(IL.OpCodes.Bne_Un, general);
+        }
+
+        // The map object outlives this code (InlinedMaps holds it), and so does its pinned disposed flag: one load.
+        _il.Emit(IL.OpCodes.Ldc_I8, (long)map.DisposedFlagAddress);
+        _il.Emit(IL.OpCodes.Conv_I);
+        _il.Emit(IL.OpCodes.Volatile);
+        _il.Emit(IL.OpCodes.Ldind_I4);
         _il.Emit(IL.OpCodes.Brtrue, general);
+        if (!(id == HelperId.MapLookupElem && map is ArrayMap))
+        {
+            LoadInlinedMap(mapIndex);
+            _il.Emit(IL.OpCodes.Stloc, _map);
+        }
 
         // The helper's pointer checks, in its order: key, then value (update).
         EmitCheckHelperMemory(pc, 2, map.KeySize, MemoryAccess.Read);
@@ -123,8 +136,7 @@ internal sealed partial class JitCompiler
             _il.Emit(IL.OpCodes.Add);
             if (array.IsPerCpu)
             {
-                _il.Emit(IL.OpCodes.Ldc_I4, array.PossibleCpus);
-                _il.Emit(IL.OpCodes.Call, CurrentCpuMethod);
+                EmitRunCpu(array.PossibleCpus);
                 _il.Emit(IL.OpCodes.Conv_I8);
                 _il.Emit(IL.OpCodes.Ldc_I8, (long)array.PerCpuStride);
                 _il.Emit(IL.OpCodes.Mul);
@@ -172,6 +184,38 @@ internal sealed partial class JitCompiler
         {
             EmitExpose(map);
         }
+    }
+
+    /// <summary>
+    /// Pushes the run's CPU index for a per-CPU map of <paramref name="possibleCpus"/> copies. The thread-static read
+    /// happens once per method call: a local holds the index plus one (0, as locals start, means not read yet). A run
+    /// stays on its CPU; a nested run (a timer callback from a helper) restores the ambient CPU when it ends.
+    /// </summary>
+    private void EmitRunCpu(int possibleCpus)
+    {
+        if (!ReferenceEquals(_runCpuMethod, _il))
+        {
+            _runCpuMethod = _il;
+            _runCpu.Clear();
+        }
+
+        if (!_runCpu.TryGetValue(possibleCpus, out var local))
+        {
+            _runCpu[possibleCpus] = local = _il.DeclareLocal(typeof(int), $"cpu_plus_one_{possibleCpus}");
+        }
+
+        var known = _il.DefineLabel("cpu_known");
+        _il.Emit(IL.OpCodes.Ldloc, local);
+        _il.Emit(IL.OpCodes.Brtrue, known);
+        _il.Emit(IL.OpCodes.Ldc_I4, possibleCpus);
+        _il.Emit(IL.OpCodes.Call, CurrentCpuMethod);
+        _il.Emit(IL.OpCodes.Ldc_I4_1);
+        _il.Emit(IL.OpCodes.Add);
+        _il.Emit(IL.OpCodes.Stloc, local);
+        _il.MarkLabel(known);
+        _il.Emit(IL.OpCodes.Ldloc, local);
+        _il.Emit(IL.OpCodes.Ldc_I4_1);
+        _il.Emit(IL.OpCodes.Sub);
     }
 
     /// <summary>The found value (r0, may be 0) becomes a region of the run, as the helper's Expose does.</summary>
@@ -279,6 +323,20 @@ internal sealed partial class JitCompiler
         _il.Emit(IL.OpCodes.Ldfld, typeof(JitProgram).GetField(nameof(JitProgram.InlinedMaps), BindingFlags.Instance | BindingFlags.NonPublic)!);
         _il.Emit(IL.OpCodes.Ldc_I4, index);
         _il.Emit(IL.OpCodes.Ldelem_Ref);
+    }
+
+    /// <summary>
+    /// The map r1 holds at the call at <paramref name="pc"/>: proven by the verifier on every path (known: no run-time
+    /// comparison), or guessed from a nearby <c>lddw</c> (compared with r1 at run time).
+    /// </summary>
+    private (BpfMap? Map, bool Known) KnownOrGuessedMap(int pc)
+    {
+        if (_owner.Proofs?.KnownMapAt(pc) is { } proven)
+        {
+            return (proven, true);
+        }
+
+        return (ConstantR1Before(pc) is { } handle ? BpfMap.FromHandle((nint)handle) : null, false);
     }
 
     /// <summary>

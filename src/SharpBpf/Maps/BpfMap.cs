@@ -22,7 +22,8 @@ public abstract unsafe class BpfMap : IDisposable
     private static readonly Lock ByIdGate = new();
     private static int _lastId;
     private int _userReferences = 1;
-    private int _disposed;
+    // Pinned, so compiled programs test it with one load from a constant address (DisposedFlagAddress).
+    private readonly int[] _disposed = GC.AllocateArray<int>(1, pinned: true);
     private IMapElementObserver? _observer;
 
     private protected BpfMap(MapDefinition definition, MapCreateOptions options)
@@ -135,7 +136,10 @@ public abstract unsafe class BpfMap : IDisposable
     public int PerCpuStride => (int)MapCreateValidator.Round8(Definition.ValueSize);
 
     /// <summary>True once the map is disposed; its operations then throw <see cref="ObjectDisposedException"/>.</summary>
-    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+    public bool IsDisposed => Volatile.Read(ref _disposed[0]) != 0;
+
+    /// <summary>Where the disposed flag (an int, non-zero once disposed) lives for as long as the map object does.</summary>
+    internal nint DisposedFlagAddress => (nint)Unsafe.AsPointer(ref _disposed[0]);
 
     /// <summary>
     /// True when [<paramref name="address"/>, +<paramref name="size"/>) lies inside the value bytes of one element (or
@@ -269,7 +273,7 @@ public abstract unsafe class BpfMap : IDisposable
     /// <summary>Cancels the timers in the map's values and frees its memory once no run in flight can still use it.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        if (Interlocked.Exchange(ref _disposed[0], 1) != 0) return;
         ElementObserver?.OnMapDisposing(this);
         Publish(Id, null);
         FreeMemory();

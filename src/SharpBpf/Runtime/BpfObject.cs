@@ -66,7 +66,7 @@ public sealed class BpfObject : IDisposable
                     throw unimplemented.ToException();
                 }
 
-                var prepared = engine.Prepare(MapBinder.Bind(p, maps), WithProofs(engineOptions, p, verdict));
+                var prepared = engine.Prepare(MapBinder.Bind(p, maps), WithProofs(engineOptions, p, verdict, maps));
                 return _byPrepared[prepared] = new BpfProgram(this, p, prepared);
             }), p => p.Name, "program");
             MapFactory.ApplyInitialValues(spec, maps, Programs);
@@ -185,9 +185,14 @@ public sealed class BpfObject : IDisposable
     /// In proven-unchecked mode the engine gets the accesses the verifier proved; linking rewrites only lddw
     /// immediates, so the verified slots are the prepared program's slots.
     /// </summary>
-    private static EngineOptions WithProofs(EngineOptions options, ProgramSpec program, Verifier.VerificationResult verdict) =>
+    private static EngineOptions WithProofs(EngineOptions options, ProgramSpec program, Verifier.VerificationResult verdict, IReadOnlyList<BpfMap> maps) =>
         options.Mode == ExecutionMode.ProvenUnchecked
-            ? options with { ProvenAccesses = new ProvenAccesses(verdict.ProvenSlots, program.Instructions.Length, (uint)program.Type) }
+            ? options with
+            {
+                ProvenAccesses = new ProvenAccesses(verdict.ProvenSlots, program.Instructions.Length, (uint)program.Type,
+                    verdict.KnownCallMaps.ToDictionary(site => site.Key, site => maps.Single(map => map.Name == site.Value)),
+                    verdict.StackBytesBound),
+            }
             : options;
 
     // Where the runtime cannot generate code (NativeAOT), the interpreter runs what the JIT would have.

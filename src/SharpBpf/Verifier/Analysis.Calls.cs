@@ -150,6 +150,7 @@ internal sealed partial class Analysis
             throw new Rejection(pc, "function calls are not allowed while holding a lock");
         }
 
+        RecordCall(pc, insn, state);
         switch ((CallSource)insn.Src)
         {
             case CallSource.Local:

@@ -15,6 +15,15 @@ public sealed record VerificationResult(string Program, bool Accepted, string? E
     /// </summary>
     internal ImmutableArray<AccessProof> AccessProofs { get; init; } = [];
 
+    /// <summary>Per helper call slot, the name of the object's map that r1 held on every path (empty for a rejected program).</summary>
+    internal ImmutableDictionary<int, string> KnownCallMaps { get; init; } = ImmutableDictionary<int, string>.Empty;
+
+    /// <summary>
+    /// The deepest stack, in bytes below its r10, that any function reaches through an access the verifier checked;
+    /// null when some call took arguments it did not check (or the program was rejected).
+    /// </summary>
+    internal int? StackBytesBound { get; init; }
+
     /// <summary>Slots whose memory access was proven in bounds on every path.</summary>
     internal IEnumerable<int> ProvenSlots => AccessProofs.Select((proof, slot) => (proof, slot)).Where(p => p.proof.Proven).Select(p => p.slot);
 

@@ -91,5 +91,55 @@ public class RunSeriesTests
         }
     }
 
+    /// <summary>*(r10-8) = 42, *(r10-16) = 43 with both stores proven and the verifier's bound of 16 bytes (or none).</summary>
+    private static PreparedProgram ProvenShallowWriter(IExecutionEngine engine, int? bound, bool storesProven = true)
+    {
+        var program = P(
+            I(Opcodes.StDw, 10, 0, -8, 42),
+            I(Opcodes.StDw, 10, 0, -16, 43),
+            Mov(0, 0),
+            Exit());
+        var proofs = new ProvenAccesses(storesProven ? [0, 1] : [0], program.Length, contextType: 0, stackBytesBound: bound);
+        return engine.Prepare(program, Options(ExecutionMode.ProvenUnchecked) with { ProvenAccesses = proofs });
+    }
+
+    /// <summary>r0 = *(r10-8) + *(r10-16) + *(r10-512) as the run found them; then *(r10-512) = 7.</summary>
+    private static Instruction[] ReadFrameThenDirtyItsBottom() => P(
+        I(Opcodes.LdxDw, 0, 10, -8),
+        I(Opcodes.LdxDw, 1, 10, -16),
+        AddReg(0, 1),
+        I(Opcodes.LdxDw, 1, 10, -512),
+        AddReg(0, 1),
+        I(Opcodes.StDw, 10, 0, -512, 7),
+        Exit());
+
+    [Theory]
+    [InlineData(16, true, 16)]
+    [InlineData(20, true, 32)]
+    [InlineData(16, false, 512)]
+    [InlineData(null, true, 512)]
+    public void A_proven_program_writes_only_its_verified_stack_depth_when_every_store_is_proven(int? bound, bool storesProven, int written)
+    {
+        Assert.Equal(written, ProvenShallowWriter(new JitEngine(), bound, storesProven).StackBytesWritten);
+        Assert.Equal(written, ProvenShallowWriter(InterpreterEngine.Instance, bound, storesProven).StackBytesWritten);
+    }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Runs_of_a_program_with_a_bounded_stack_and_of_others_on_one_thread_all_start_with_a_zero_stack(string engine)
+    {
+        var shallow = ProvenShallowWriter(Engine(engine), 16);
+        var deep = Engine(engine).Prepare(ReadFrameThenDirtyItsBottom(), Options());
+        Assert.Equal(0UL, shallow.Run(new RunContext()));
+        Assert.Equal(0UL, deep.Run(new RunContext())); // the shallow run's bytes were cleared
+        Assert.Equal(0UL, shallow.Run(new RunContext()));
+        Assert.Equal(0UL, shallow.Run(new RunContext())); // clears the deep run's byte at r10-512 first
+        Assert.Equal(0UL, deep.Run(new RunContext()));
+        Assert.Equal(0UL, deep.Run(new RunContext()));
+        using var series = shallow.StartSeries(new RunContext());
+        Assert.Equal([0UL, 0UL], new[] { series.Next(), series.Next() });
+        Assert.Equal(0UL, deep.Run(new RunContext()));
+    }
+
     private static ulong FunctionPointerTo(int slot) => SharpBpf.Helpers.FunctionPointer.Encode(slot);
 }

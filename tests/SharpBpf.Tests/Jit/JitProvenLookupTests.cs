@@ -209,4 +209,84 @@ public class JitProvenLookupTests
         Assert.Equal((null, FaultKind.OutOfBoundsRead), Run(new JitEngine(), program, proofs));
         Assert.Equal((null, FaultKind.OutOfBoundsRead), Run(EngineParity.SplitJit, program, proofs));
     }
+    /// <summary>
+    /// r6 = the map, loaded before a branch (no lddw next to the call, so the JIT has nothing to guess from); key 2;
+    /// r0 = lookup(r6, &amp;key) read as a u64, 7777 when missing. The verifier's proof names the map at the call.
+    /// </summary>
+    private static (Instruction[] Program, ProvenAccesses Proofs) LookupThroughR6(BpfMap map)
+    {
+        var program = P(
+            Lddw(6, (ulong)map.Handle),
+            I(Opcodes.StW, 10, 0, -4, 2),
+            I(Opcodes.JeqImm, 6, 0, 0, 0),
+            MovReg(2, 10),
+            Add(2, -4),
+            MovReg(1, 6),
+            CallHelper(Lookup),
+            I(Opcodes.JneImm, 0, 0, 2, 0),
+            Mov(0, 7777),
+            Exit(),
+            I(Opcodes.LdxDw, 0, 0, 0),
+            Exit());
+        return (program, new ProvenAccesses([2, 11], program.Length, contextType: 0, new Dictionary<int, BpfMap> { [7] = map }));
+    }
+
+    [Theory]
+    [InlineData(MapType.Array)]
+    [InlineData(MapType.PercpuArray)]
+    [InlineData(MapType.Hash)]
+    public void A_lookup_whose_map_the_verifier_proved_is_direct_and_finds_the_value(MapType type)
+    {
+        using var map = Array(type: type);
+        var (program, proofs) = LookupThroughR6(map);
+        Assert.Equal((102UL, (FaultKind?)null), Run(new JitEngine(), program, proofs));
+        Assert.Equal((102UL, (FaultKind?)null), Run(EngineParity.SplitJit, program, proofs));
+        Assert.Equal((102UL, (FaultKind?)null), Run(InterpreterEngine.Instance, program, proofs));
+    }
+
+    [Fact]
+    public void A_proven_map_disposed_after_compiling_takes_the_helper_and_faults_as_it_does()
+    {
+        var map = Array();
+        var (program, proofs) = LookupThroughR6(map);
+        var jit = Run(new JitEngine(), program, proofs);
+        Assert.Equal((102UL, (FaultKind?)null), jit);
+        var options = Options(ExecutionMode.ProvenUnchecked, BuiltInHelpers.CreateRegistry()) with { ProvenAccesses = proofs };
+        var prepared = new JitEngine().Prepare(program, options);
+        var interpreted = InterpreterEngine.Instance.Prepare(program, options);
+        map.Dispose();
+        using var scope = EpochManager.Shared.EnterRun();
+        var jitFault = Assert.Throws<ProgramFaultException>(() => prepared.Run(new RunContext()));
+        var interpreterFault = Assert.Throws<ProgramFaultException>(() => interpreted.Run(new RunContext()));
+        Assert.Equal(interpreterFault.Kind, jitFault.Kind);
+        Assert.Contains("is not a map", jitFault.Message);
+    }
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(6)] // past the possible CPUs: the copy of CPU 6 mod 4, as BpfMap.CurrentCpu picks it
+    public void Per_cpu_lookups_in_one_run_all_find_the_run_cpus_copy(int cpu)
+    {
+        using var map = BpfMap.Create(new MapDefinition("percpu", MapType.PercpuArray, 4, 8, 4), new MapCreateOptions { PossibleCpus = 4 });
+        var value = new byte[map.HostValueSize];
+        for (var copy = 0; copy < 4; copy++)
+        {
+            BitConverter.GetBytes(10UL * (ulong)copy + 1).CopyTo(value, 8 * copy);
+        }
+
+        map.Update(BitConverter.GetBytes(2u), value);
+        // r6 = *lookup(map, 2); r0 = r6 + *lookup(map, 2) (the second lookup takes the CPU the first one read).
+        var lookup = new object[] { MovReg(2, 10), Add(2, -4), Lddw(1, (ulong)map.Handle), CallHelper(Lookup), I(Opcodes.JneImm, 0, 0, 1, 0), Exit(), I(Opcodes.LdxDw, 0, 0, 0) };
+        var program = P([I(Opcodes.StW, 10, 0, -4, 2), .. lookup, MovReg(6, 0), .. lookup, AddReg(0, 6), Exit()]);
+        var options = Options(ExecutionMode.ProvenUnchecked, BuiltInHelpers.CreateRegistry())
+            with { ProvenAccesses = new ProvenAccesses([0, 8, 17], program.Length, contextType: 0) };
+        var expected = 2 * (10UL * (ulong)(cpu % 4) + 1);
+        foreach (var engine in new IExecutionEngine[] { new JitEngine(), EngineParity.SplitJit, InterpreterEngine.Instance })
+        {
+            var prepared = engine.Prepare(program, options);
+            using var scope = EpochManager.Shared.EnterRun(cpu);
+            Assert.Equal(expected, prepared.Run(new RunContext()));
+        }
+    }
 }

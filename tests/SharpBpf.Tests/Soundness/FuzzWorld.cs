@@ -22,6 +22,8 @@ internal enum FuzzVerdict
     Sound,
     /// <summary>Accepted, and a run in checked mode faulted on a load, store or atomic the verifier proved.</summary>
     ProvenAccessFaulted,
+    /// <summary>Accepted, and a proven run left non-zero bytes in frame 0 below the stack bound the next run clears.</summary>
+    StackLeftDirty,
 }
 
 /// <summary>A program the fuzz judged, with what a failure needs to be reproduced.</summary>
@@ -48,6 +50,19 @@ internal sealed unsafe class FuzzWorld : IDisposable
     private readonly IReadOnlyList<MapSpec>? _mapSpecs;
     private readonly HelperRegistry _helpers;
     private readonly FrozenDictionary<int, HelperSignature> _signatures = ObjectVerifier.SignaturesOf(null);
+
+    /// <summary>r0 = the OR of frame 0's 64 words, as a run after another finds them (checked: it clears a whole frame after itself).</summary>
+    private static readonly PreparedProgram StackProbe = InterpreterEngine.Instance.Prepare(
+        [
+            new Instruction(Opcodes.Mov64Imm, 0, 0, 0, 0),
+            .. Enumerable.Range(1, 64).SelectMany(k => new[]
+            {
+                new Instruction(Opcodes.LdxDw, 1, 10, (short)(-8 * k), 0),
+                new Instruction(Opcodes.Or64Reg, 0, 1, 0, 0),
+            }),
+            new Instruction(Opcodes.Exit, 0, 0, 0, 0),
+        ],
+        new EngineOptions { Mode = ExecutionMode.Checked, InstructionBudget = 1_000 });
     private readonly ProgramType _type;
     private readonly List<MemoryRegion> _globalData = [];
     private readonly FuzzPacket? _packet;
@@ -177,7 +192,7 @@ internal sealed unsafe class FuzzWorld : IDisposable
             provenProgram = InterpreterEngine.Instance.Prepare(linked, options with
             {
                 Mode = ExecutionMode.ProvenUnchecked,
-                ProvenAccesses = new ProvenAccesses(provenSlots, linked.Length, (uint)_type),
+                ProvenAccesses = new ProvenAccesses(provenSlots, linked.Length, (uint)_type, stackBytesBound: verdict.StackBytesBound),
             });
         }
         catch (InvalidInstructionException)
@@ -205,6 +220,13 @@ internal sealed unsafe class FuzzWorld : IDisposable
             }
 
             RunOnce(provenProgram, inputSeed);
+            // The probe's run clears only what the proven run declared it may write (StackBytesWritten): anything
+            // the proven run wrote below that is still there for the probe to see.
+            if (StackProbe.Run(new RunContext()) != 0)
+            {
+                return new FuzzOutcome(FuzzVerdict.StackLeftDirty, i + 1, faults, provenSlots.Length,
+                    $"frame 0 not zero after a proven run declaring {provenProgram.StackBytesWritten} bytes, input seed {inputSeed}");
+            }
         }
 
         return new FuzzOutcome(FuzzVerdict.Sound, inputs, faults, provenSlots.Length);
