@@ -278,6 +278,13 @@ internal sealed partial class Analysis
         long off = pointer.Offset + offset;
         if (!pointer.HasConstantOffset)
         {
+            // The kernel's check_generic_ptr_alignment, strict for the stack: every possible address must be aligned.
+            if (source != AccessSource.Helper && !(pointer.Range.KnownBits + Tnum.Constant((ulong)off)).IsAligned((ulong)size))
+            {
+                throw new Rejection(pc, string.Create(CultureInfo.InvariantCulture,
+                    $"misaligned stack access off {pointer.Range.KnownBits}+{pointer.Offset}+{offset} size {size}"));
+            }
+
             return VariableStackAccess(pc, state, frame, register, pointer, off, size, source, verb, liveFrame);
         }
 
@@ -378,7 +385,7 @@ internal sealed partial class Analysis
         if (low < -FrameState.StackSize || high > 0)
         {
             throw new Rejection(pc, string.Create(CultureInfo.InvariantCulture,
-                $"invalid variable-offset {verb} stack R{register} var_off={TnumText(range)} off={off} size={size}"));
+                $"invalid variable-offset {verb} stack R{register} var_off={range.KnownBits} off={off} size={size}"));
         }
 
         if (liveFrame)
@@ -395,19 +402,6 @@ internal sealed partial class Analysis
         }
 
         return ScalarOfSize(size);
-    }
-
-    /// <summary>
-    /// The kernel's tnum text "(value; mask)" for a variable offset, derived from its unsigned bounds as tnum_range
-    /// does; the kernel's own tnum, built from the operations, can be tighter (known low bits).
-    /// </summary>
-    private static string TnumText(ScalarRange range)
-    {
-        ulong differing = range.UMin ^ range.UMax;
-        int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount(differing);
-        ulong mask = bits >= 64 ? ulong.MaxValue : (1UL << bits) - 1;
-        ulong value = bits >= 64 ? 0 : range.UMin & ~mask;
-        return string.Create(CultureInfo.InvariantCulture, $"(0x{value:x}; 0x{mask:x})");
     }
 
     private static ScalarRange Narrow(ScalarRange range, int size)
