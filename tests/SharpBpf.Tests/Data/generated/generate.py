@@ -308,6 +308,36 @@ int prog(struct xdp_md *ctx)
 }}
 """)
 
+# 11. Atomics are always strictly aligned (check_atomic asks check_mem_access for strict alignment once): an atomic
+# add into a map value or the stack at a constant or variable offset that is, or is not, a multiple of its size.
+for where in ("value", "stack"):
+    for form, offset in (("c0", "0"), ("c4", "4"), ("c2", "2"), ("m38", "(v & 0x38)"), ("m3c", "(v & 0x3c)"), ("m3e", "(v & 0x3e)")):
+        for size, ctype in ((4, "__u32"), (8, "__u64")):
+            base = "(char *)value" if where == "value" else "(char *)buf"
+            setup = ("__u32 key = 0;\n\t__u8 *value = bpf_map_lookup_elem(&table, &key);\n\n\tif (!value)\n\t\treturn XDP_PASS;"
+                     if where == "value" else "__u64 buf[9];\n\n\tfor (int k = 0; k < 9; k++)\n\t\tbuf[k] = v + k;")
+            result = "XDP_PASS" if where == "value" else "buf[1] + buf[8] > 9 ? XDP_PASS : XDP_DROP"
+            add(f"bits_atomic_{where}_{form}_s{size}", f"an atomic add of {size} bytes into a {where} at offset {offset}", f"""
+struct {{
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u8[72]);
+}} table SEC(".maps");
+
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{{
+	__u32 v = ctx->rx_queue_index;
+	__u32 off = {offset};
+	{setup}
+
+	asm volatile("" : "+r"(off));
+	__sync_fetch_and_add(({ctype} *)({base} + off), v);
+	return {result};
+}}
+""")
+
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
     for old in OUT.glob("*.c"):
