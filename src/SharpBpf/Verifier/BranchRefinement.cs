@@ -23,7 +23,7 @@ internal static class BranchRefinement
                     return (result, !result);
                 }
 
-                return (true, true);
+                return DecideByLowHalves(op, signedOp, left, right);
             }
         }
 
@@ -44,6 +44,23 @@ internal static class BranchRefinement
         }
 
         return (canTake, canFall);
+    }
+
+    /// <summary>
+    /// A JMP32 on a register wider than 32 bits compares the low halves, known only through the known bits: a side is
+    /// impossible when it is for every pair of low halves they allow; neither register is refined.
+    /// </summary>
+    private static (bool Take, bool Fall) DecideByLowHalves(JumpOperation op, bool signedOp, ScalarRange left, ScalarRange right)
+    {
+        var low = (Left: left.Truncated32(), Right: right.Truncated32());
+        if (signedOp && (low.Left.UMax > int.MaxValue || low.Right.UMax > int.MaxValue))
+        {
+            return (true, true);
+        }
+
+        var (takeLeft, takeRight) = Constrain(op, low.Left, low.Right);
+        var (fallLeft, fallRight) = Constrain(Negate(op), low.Left, low.Right);
+        return (!takeLeft.IsEmpty && !takeRight.IsEmpty, !fallLeft.IsEmpty && !fallRight.IsEmpty);
     }
 
     private static void Apply(VerifierState state, int register, ScalarRange range)

@@ -250,6 +250,20 @@ public class ScalarDomainPropertyTests
         Assert.Equal((taken, !taken), (canTake, canFall));
     }
 
+    [Theory]
+    [InlineData((int)JumpOperation.Jeq, 5UL, true)]   // the low half is known to be 5, whatever the high half is
+    [InlineData((int)JumpOperation.Jeq, 6UL, false)]
+    [InlineData((int)JumpOperation.Jgt, 4UL, true)]
+    [InlineData((int)JumpOperation.Jset, 2UL, false)]
+    public void Jmp32_on_a_wide_register_is_decided_by_its_known_low_half(int operation, ulong right, bool taken)
+    {
+        var op = (JumpOperation)operation;
+        var left = ScalarRange.Of(new Tnum(5, 0xffff_ffff_0000_0000));
+        var (canTake, canFall) = BranchRefinement.Refine(op, true, left, ScalarRange.Constant(right), 1, 2,
+            State(left, ScalarRange.Constant(right)), State(left, ScalarRange.Constant(right)));
+        Assert.Equal((taken, !taken), (canTake, canFall));
+    }
+
     private static VerifierState State(ScalarRange left, ScalarRange right)
     {
         var frame = new FrameState(0, -1, FrameExit.ReturnToCaller);
