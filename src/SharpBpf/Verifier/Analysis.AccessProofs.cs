@@ -13,7 +13,7 @@ internal sealed partial class Analysis
     public System.Collections.Immutable.ImmutableArray<AccessProof> AccessProofs => Proofs.ToProofs();
 
     /// <summary>
-    /// An atomic's address is known to be naturally aligned: a constant offset that is a multiple of the size, from a
+    /// An atomic's address is known to be naturally aligned: an offset whose known bits make it a multiple of the size, from a
     /// base the runtime aligns to 8 bytes — a stack frame, or a value of a map kind whose values start 8-byte aligned
     /// (arrays and hashes lay values out in rounded-up strides of 16-byte-aligned blocks, as the kernel does).
     /// </summary>
@@ -25,6 +25,6 @@ internal sealed partial class Analysis
             ValueKind.MapValue => pointer.Map?.Type is MapType.Array or MapType.PercpuArray or MapType.Hash or MapType.PercpuHash,
             _ => false,
         };
-        return alignedBase && pointer.HasConstantOffset && (pointer.Offset + offset + (long)pointer.Range.Value) % size == 0;
+        return alignedBase && IsAlignedOffset(pointer, offset, size);
     }
 }

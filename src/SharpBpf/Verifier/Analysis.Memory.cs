@@ -80,11 +80,21 @@ internal sealed partial class Analysis
             throw new Rejection(pc, $"BPF_ATOMIC stores into R{insn.Dst} {target.Kind.KernelName()} is not allowed");
         }
 
+        CheckAtomicAlignment(pc, target, insn.Offset, size);
+
         // An atomic reads and writes: both must be proven, and so must its alignment (checked mode faults a
         // misaligned atomic, so an unchecked one may only run where the address is known to be aligned).
         bool aligned = IsKnownAligned(target, insn.Offset, size);
         Proofs.BeginVisit();
         Access(pc, state, insn.Dst, insn.Offset, size, AccessSource.Read, stored: null);
+        if (target.Kind == ValueKind.Stack && !target.HasConstantOffset && ((int)operation & 0x01) == 0)
+        {
+            // check_stack_read refuses a variable offset when the value read goes to no register (an atomic
+            // without BPF_FETCH), with the words of the helper-argument path it shares.
+            throw new Rejection(pc, string.Create(CultureInfo.InvariantCulture,
+                $"variable offset stack pointer cannot be passed into helper function; var_off={target.Range.KnownBits} off={target.Offset + insn.Offset} size={size}"));
+        }
+
         Proofs.EndVisit(pc);
         Proofs.BeginVisit();
         Access(pc, state, insn.Dst, insn.Offset, size, AccessSource.Write, RegisterValue.Scalar(ScalarRange.Bits(size * 8)));
@@ -303,6 +313,12 @@ internal sealed partial class Analysis
         long off = pointer.Offset + offset;
         if (!pointer.HasConstantOffset)
         {
+            // The kernel's check_generic_ptr_alignment, strict for the stack: every possible address must be aligned.
+            if (source != AccessSource.Helper && !IsAlignedOffset(pointer, offset, size))
+            {
+                throw Misaligned(pc, "stack ", pointer, offset, size);
+            }
+
             return VariableStackAccess(pc, state, frame, register, pointer, off, size, source, verb, liveFrame);
         }
 
@@ -310,7 +326,7 @@ internal sealed partial class Analysis
         if (source is AccessSource.Read or AccessSource.Write && at % size != 0)
         {
             // The stack is always strict about alignment: spill tracking relies on whole slots.
-            throw new Rejection(pc, string.Create(CultureInfo.InvariantCulture, $"misaligned stack access off 0+{pointer.Offset}+{offset} size {size}"));
+            throw Misaligned(pc, "stack ", pointer, offset, size);
         }
 
         if (at < -FrameState.StackSize || at + size > 0)
@@ -408,7 +424,7 @@ internal sealed partial class Analysis
         if (low < -FrameState.StackSize || high > 0)
         {
             throw new Rejection(pc, string.Create(CultureInfo.InvariantCulture,
-                $"invalid variable-offset {verb} stack R{register} var_off={TnumText(range)} off={off} size={size}"));
+                $"invalid variable-offset {verb} stack R{register} var_off={range.KnownBits} off={off} size={size}"));
         }
 
         if (liveFrame)
@@ -428,16 +444,31 @@ internal sealed partial class Analysis
     }
 
     /// <summary>
-    /// The kernel's tnum text "(value; mask)" for a variable offset, derived from its unsigned bounds as tnum_range
-    /// does; the kernel's own tnum, built from the operations, can be tighter (known low bits).
+    /// check_atomic asks for strict alignment whatever the pointer (x86-64 is otherwise lax outside the stack): every
+    /// offset the known bits allow must be a multiple of the size. It comes before the pointer kind's own checks.
     /// </summary>
-    private static string TnumText(ScalarRange range)
+    private static void CheckAtomicAlignment(int pc, RegisterValue target, int offset, int size)
     {
-        ulong differing = range.UMin ^ range.UMax;
-        int bits = 64 - System.Numerics.BitOperations.LeadingZeroCount(differing);
-        ulong mask = bits >= 64 ? ulong.MaxValue : (1UL << bits) - 1;
-        ulong value = bits >= 64 ? 0 : range.UMin & ~mask;
-        return string.Create(CultureInfo.InvariantCulture, $"(0x{value:x}; 0x{mask:x})");
+        if (target.Kind == ValueKind.Unknown || IsAlignedOffset(target, offset, size))
+        {
+            return;
+        }
+
+        string kind = target.Kind switch { ValueKind.Stack => "stack ", ValueKind.MapValue => "value ", ValueKind.MapKey => "key ", _ => "" };
+        throw Misaligned(pc, kind, target, offset, size);
+    }
+
+    /// <summary>The pointer's fixed and variable offset plus <paramref name="offset"/> is a multiple of <paramref name="size"/> whatever the variable part is.</summary>
+    private static bool IsAlignedOffset(RegisterValue pointer, int offset, int size) =>
+        (pointer.Range.KnownBits + Tnum.Constant((ulong)(pointer.Offset + offset))).IsAligned((ulong)size);
+
+    /// <summary>The kernel's "misaligned … access off VAR+FIXED+OFF size N"; a constant variable part prints as a number.</summary>
+    private static Rejection Misaligned(int pc, string kind, RegisterValue pointer, int offset, int size)
+    {
+        string variable = pointer.Range.IsConstant
+            ? ((long)pointer.Range.Value).ToString(CultureInfo.InvariantCulture)
+            : pointer.Range.KnownBits.ToString();
+        return new Rejection(pc, string.Create(CultureInfo.InvariantCulture, $"misaligned {kind}access off {variable}+{pointer.Offset}+{offset} size {size}"));
     }
 
     private static ScalarRange Narrow(ScalarRange range, int size)

@@ -38,7 +38,7 @@ internal sealed partial class Analysis
 
         if (!value.Range.IsConstant || value.Range.Value != 0)
         {
-            throw new Rejection(pc, $"variable ringbuf_mem access var_off={TnumText(value.Range)} disallowed");
+            throw new Rejection(pc, $"variable ringbuf_mem access var_off={value.Range.KnownBits} disallowed");
         }
 
         meta.ReleasedReference = value.ReferenceId;

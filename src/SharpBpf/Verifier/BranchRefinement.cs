@@ -23,7 +23,7 @@ internal static class BranchRefinement
                     return (result, !result);
                 }
 
-                return (true, true);
+                return DecideByLowHalves(op, signedOp, left, right);
             }
         }
 
@@ -44,6 +44,23 @@ internal static class BranchRefinement
         }
 
         return (canTake, canFall);
+    }
+
+    /// <summary>
+    /// A JMP32 on a register wider than 32 bits compares the low halves, known only through the known bits: a side is
+    /// impossible when it is for every pair of low halves they allow; neither register is refined.
+    /// </summary>
+    private static (bool Take, bool Fall) DecideByLowHalves(JumpOperation op, bool signedOp, ScalarRange left, ScalarRange right)
+    {
+        var low = (Left: left.Truncated32(), Right: right.Truncated32());
+        if (signedOp && (low.Left.UMax > int.MaxValue || low.Right.UMax > int.MaxValue))
+        {
+            return (true, true);
+        }
+
+        var (takeLeft, takeRight) = Constrain(op, low.Left, low.Right);
+        var (fallLeft, fallRight) = Constrain(Negate(op), low.Left, low.Right);
+        return (!takeLeft.IsEmpty && !takeRight.IsEmpty, !fallLeft.IsEmpty && !fallRight.IsEmpty);
     }
 
     private static void Apply(VerifierState state, int register, ScalarRange range)
@@ -93,8 +110,11 @@ internal static class BranchRefinement
         {
             case JumpOperation.Jeq:
             {
-                var both = new ScalarRange(Math.Max(a.SMin, b.SMin), Math.Min(a.SMax, b.SMax), Math.Max(a.UMin, b.UMin), Math.Min(a.UMax, b.UMax));
-                both = both.IsEmpty ? both : both.Normalized();
+                var both = new ScalarRange(Math.Max(a.SMin, b.SMin), Math.Min(a.SMax, b.SMax), Math.Max(a.UMin, b.UMin), Math.Min(a.UMax, b.UMax))
+                {
+                    KnownBits = a.KnownBits,
+                };
+                both = both.IsEmpty ? Empty : Sync(both.WithBits(b.KnownBits));
                 return (both, both);
             }
             case JumpOperation.Jne:
@@ -143,24 +163,29 @@ internal static class BranchRefinement
                 return (l, r);
             }
             case JumpOperation.Jset:
-                if (a.IsConstant && b.IsConstant)
-                {
-                    return (a.Value & b.Value) != 0 ? (a, b) : (Empty, Empty);
-                }
-
-                return (a, b);
+                return b.IsConstant ? (BitsSet(a, b.Value), b) : a.IsConstant ? (a, BitsSet(b, a.Value)) : (a, b);
             default:
-                // "Jset does not hold": known only for constants.
-                if (a.IsConstant && b.IsConstant)
-                {
-                    return (a.Value & b.Value) == 0 ? (a, b) : (Empty, Empty);
-                }
-
-                return (a, b);
+                // "Jset does not hold": every bit of the constant is clear in the other operand.
+                return b.IsConstant ? (BitsClear(a, b.Value), b) : a.IsConstant ? (a, BitsClear(b, a.Value)) : (a, b);
         }
     }
 
-    private static readonly ScalarRange Empty = new(1, 0, 1, 0);
+    /// <summary>x &amp; mask != 0: impossible when every bit of the mask is known clear; a one-bit mask is then known set.</summary>
+    private static ScalarRange BitsSet(ScalarRange x, ulong mask)
+    {
+        if ((x.KnownBits.Max & mask) == 0)
+        {
+            return Empty;
+        }
+
+        return System.Numerics.BitOperations.IsPow2(mask) ? Sync(x.WithBits(x.KnownBits | Tnum.Constant(mask))) : x;
+    }
+
+    /// <summary>x &amp; mask == 0: impossible when a bit of the mask is known set; otherwise those bits are known clear.</summary>
+    private static ScalarRange BitsClear(ScalarRange x, ulong mask) =>
+        (x.KnownBits.Value & mask) != 0 ? Empty : Sync(x.WithBits(x.KnownBits & Tnum.Constant(~mask)));
+
+    private static readonly ScalarRange Empty = ScalarRange.EmptyRange;
 
     private static ScalarRange Sync(ScalarRange range)
     {

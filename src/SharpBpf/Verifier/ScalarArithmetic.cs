@@ -4,7 +4,9 @@ namespace SharpBpf.Verifier;
 
 /// <summary>
 /// The ALU's effect on what is known of a scalar. Two constants give the exact result (with the ISA's rules for
-/// division by zero and shifts); otherwise the bounds are what can be proven without overflow, else unbounded.
+/// division by zero and shifts); otherwise the bounds are what can be proven without overflow, else unbounded, and
+/// the known bits are the tnum of the operation on the operands' known bits (the kernel computes both, then lets each
+/// tighten the other).
 /// </summary>
 internal static class ScalarArithmetic
 {
@@ -17,11 +19,34 @@ internal static class ScalarArithmetic
 
         if (!is64)
         {
-            return signed && op is AluOperation.Div or AluOperation.Mod
+            var low = (Dst: dst.KnownBits.Cast(4), Src: src.KnownBits.Cast(4));
+            var bounds = signed && op is AluOperation.Div or AluOperation.Mod
                 ? ScalarRange.Bits(32)
                 : Apply32(op, dst.Truncated32(), src.Truncated32());
+            return bounds.WithBits(KnownBits(op, low.Dst, low.Src, src, 32).Cast(4));
         }
 
+        return Bounds64(op, signed, dst, src).WithBits(KnownBits(op, dst.KnownBits, src.KnownBits, src, 64));
+    }
+
+    /// <summary>The tnum of the result (the kernel's tnum_add, tnum_and, …); operations it has none for know nothing.</summary>
+    private static Tnum KnownBits(AluOperation op, Tnum dst, Tnum src, ScalarRange shift, int bits) => op switch
+    {
+        AluOperation.Add => dst + src,
+        AluOperation.Sub => dst - src,
+        AluOperation.Mul => dst * src,
+        AluOperation.And => dst & src,
+        AluOperation.Or => dst | src,
+        AluOperation.Xor => dst ^ src,
+        AluOperation.Mov => src,
+        AluOperation.Lsh when shift.IsConstant => dst.ShiftLeft((int)(shift.Value & (ulong)(bits - 1))),
+        AluOperation.Rsh when shift.IsConstant => dst.ShiftRight((int)(shift.Value & (ulong)(bits - 1))),
+        AluOperation.Arsh when shift.IsConstant => dst.ShiftRightArithmetic((int)(shift.Value & (ulong)(bits - 1)), bits),
+        _ => Tnum.Unknown,
+    };
+
+    private static ScalarRange Bounds64(AluOperation op, bool signed, ScalarRange dst, ScalarRange src)
+    {
         return op switch
         {
             AluOperation.Add => Add(dst, src),

@@ -20,7 +20,7 @@ public class ProcessedInstructionTests(ITestOutputHelper output)
     /// <summary>How far a count may be from the kernel's.</summary>
     private const double Tolerance = 0.10;
 
-    private const string ScalarDomain = "scalars have signed and unsigned 64-bit bounds only (no tnum, no 32-bit bounds, no linked scalar ids), so pruning and decided branches differ from the kernel's";
+    private const string ScalarDomain = "scalars have signed and unsigned 64-bit bounds and known bits (tnums), but no 32-bit bounds and no linked scalar ids, so pruning and decided branches differ from the kernel's";
 
     /// <summary>Programs whose count is further than <see cref="Tolerance"/> from the kernel's, and why: each is a skipped test.</summary>
     private static readonly Dictionary<string, string> KnownGaps = new(StringComparer.Ordinal)

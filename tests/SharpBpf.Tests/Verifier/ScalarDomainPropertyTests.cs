@@ -9,7 +9,8 @@ namespace SharpBpf.Tests.Verifier;
 /// computes on the concrete values (<see cref="ConcreteBpf"/>, plain C# arithmetic sharing no code with the
 /// verifier) always lies inside what the abstract operation says; and a conditional jump never calls a side
 /// impossible that the concrete values take, nor refines a register's bounds past its concrete value — JMP32 on
-/// registers wider than 32 bits included.
+/// registers wider than 32 bits included. "Inside" means all three views: signed bounds, unsigned bounds and known
+/// bits (the tnum): ranges are drawn as intervals, as tnums, and as both at once.
 /// </summary>
 public class ScalarDomainPropertyTests
 {
@@ -37,14 +38,32 @@ public class ScalarDomainPropertyTests
         Gen.Select(Gen.ULong[1, 8], LowHalf, (high, low) => (high << 32) | low),
         Gen.Select(Gen.ULong[uint.MaxValue - 8, uint.MaxValue], LowHalf, (high, low) => (high << 32) | low));
 
-    /// <summary>A range and a member of it: either a constant, an unsigned interval, or a signed interval.</summary>
+    /// <summary>Unknown bits: any, a low run (a value below a power of two), or a run above known low bits (aligned).</summary>
+    private static readonly Gen<ulong> Mask = Gen.OneOf(
+        Gen.ULong,
+        Gen.Int[0, 64].Select(bits => bits == 64 ? ulong.MaxValue : (1UL << bits) - 1),
+        Gen.Select(Gen.Int[1, 40], Gen.Int[1, 6], (bits, low) => ((1UL << bits) - 1) << low));
+
+    /// <summary>A tnum and a member of it.</summary>
+    private static readonly Gen<(Tnum Bits, ulong Member)> TnumWithMember =
+        Gen.Select(Value, Mask, Gen.ULong).Select((value, mask, pick) => (new Tnum(value & ~mask, mask), (value & ~mask) | (pick & mask)));
+
+    /// <summary>A range and a member of it: a constant, an unsigned or signed interval, a tnum, or an interval with known bits.</summary>
     private static readonly Gen<(ScalarRange Range, ulong Member)> RangeWithMember =
-        Gen.Select(Value, Value, Gen.Int[0, 2], Gen.ULong).Select((a, b, shape, pick) =>
+        Gen.Select(Value, Value, Gen.Int[0, 4], Gen.ULong, Mask).Select((a, b, shape, pick, mask) =>
         {
             switch (shape)
             {
                 case 0:
                     return (ScalarRange.Constant(a), a);
+                case 3:
+                    return (ScalarRange.Of(new Tnum(a & ~mask, mask)), (a & ~mask) | (pick & mask));
+                case 4:
+                {
+                    ulong lo = Math.Min(a, b), hi = Math.Max(a, b);
+                    ulong member = hi == lo ? lo : lo + pick % (hi - lo + 1 == 0 ? ulong.MaxValue : hi - lo + 1);
+                    return (ScalarRange.Unsigned(lo, hi).WithBits(new Tnum(member & ~mask, mask)), member);
+                }
                 case 1:
                 {
                     ulong lo = Math.Min(a, b), hi = Math.Max(a, b);
@@ -62,7 +81,79 @@ public class ScalarDomainPropertyTests
         });
 
     private static bool Holds(ScalarRange range, ulong value) =>
-        range.UMin <= value && value <= range.UMax && range.SMin <= (long)value && (long)value <= range.SMax;
+        range.UMin <= value && value <= range.UMax && range.SMin <= (long)value && (long)value <= range.SMax && range.KnownBits.Has(value);
+
+    [Fact]
+    public void Every_tnum_operation_holds_the_concrete_result_of_members()
+    {
+        Gen.Select(TnumWithMember, TnumWithMember, Gen.Int[0, 63])
+            .Sample((left, right, shift) =>
+            {
+                var (a, x) = left;
+                var (b, y) = right;
+                var what = $"{x} in {a}, {y} in {b}";
+                Assert.True((a + b).Has(x + y), $"add: {what}");
+                Assert.True((a - b).Has(x - y), $"sub: {what}");
+                Assert.True((a * b).Has(x * y), $"mul: {what}");
+                Assert.True((a & b).Has(x & y), $"and: {what}");
+                Assert.True((a | b).Has(x | y), $"or: {what}");
+                Assert.True((a ^ b).Has(x ^ y), $"xor: {what}");
+                Assert.True((-a).Has(0 - x), $"neg: {what}");
+                Assert.True(a.ShiftLeft(shift).Has(x << shift), $"lsh {shift}: {what}");
+                Assert.True(a.ShiftRight(shift).Has(x >> shift), $"rsh {shift}: {what}");
+                Assert.True(a.ShiftRightArithmetic(shift, 64).Has((ulong)((long)x >> shift)), $"arsh {shift}: {what}");
+                Assert.True(a.Cast(4).ShiftRightArithmetic(shift & 31, 32).Has((uint)((int)x >> (shift & 31))), $"arsh32 {shift}: {what}");
+                Assert.True(a.Cast(4).Has((uint)x) && a.Cast(2).Has((ushort)x) && a.Cast(1).Has((byte)x), $"cast: {what}");
+                Assert.True(a.Union(b).Has(x) && a.Union(b).Has(y) && a.Union(b).Contains(a), $"union: {what}");
+                Assert.True(a.Intersect(Tnum.Constant(x)).Has(x), $"intersect: {what}");
+                Assert.True(Tnum.Range(Math.Min(x, y), Math.Max(x, y)).Has(x) && Tnum.Range(Math.Min(x, y), Math.Max(x, y)).Has(y), $"range: {what}");
+                Assert.Equal(a.Contains(Tnum.Constant(y)), a.Has(y));
+            }, iter: 200_000);
+    }
+
+    [Fact]
+    public void Normalizing_a_range_keeps_every_member_of_all_its_views()
+    {
+        Gen.Select(RangeWithMember, TnumWithMember)
+            .Sample((range, bits) =>
+            {
+                // A tnum that also holds the member: the combination must hold it in every view.
+                var known = new Tnum(range.Member & ~bits.Bits.Mask, bits.Bits.Mask);
+                var combined = range.Range.WithBits(known);
+                Assert.True(Holds(combined, range.Member), $"{range.Member} in {range.Range} and {known}: outside {combined}");
+                Assert.True(Holds(range.Range.Hull(combined), range.Member), $"hull of {range.Range} and {combined}");
+                Assert.True(Holds(range.Range.Truncated32(), (uint)range.Member), $"{range.Member} in {range.Range} truncated: outside {range.Range.Truncated32()}");
+            }, iter: 200_000);
+    }
+
+    [Theory]
+    [InlineData(0xfcUL, 4UL)]
+    [InlineData(0x1f8UL, 8UL)]
+    public void And_with_a_constant_knows_the_low_bits_are_clear(ulong mask, ulong alignment)
+    {
+        var result = ScalarArithmetic.Apply(AluOperation.And, true, false, ScalarRange.Unbounded, ScalarRange.Constant(mask));
+        Assert.True(result.KnownBits.IsAligned(alignment), result.ToString());
+        Assert.Equal(mask, result.UMax);
+        Assert.Equal($"(0x0; 0x{mask:x})", result.KnownBits.ToString());
+    }
+
+    [Fact]
+    public void Jset_of_one_bit_knows_the_bit_on_each_side()
+    {
+        var any = ScalarRange.Bits(8);
+        var taken = State(any, ScalarRange.Constant(4));
+        var fall = State(any, ScalarRange.Constant(4));
+        var (canTake, canFall) = BranchRefinement.Refine(JumpOperation.Jset, false, any, ScalarRange.Constant(4), 1, 2, taken, fall);
+        Assert.True(canTake && canFall);
+        Assert.Equal(new Tnum(4, 0xfb), taken.Registers[1].Range.KnownBits);
+        Assert.Equal(new Tnum(0, 0xfb), fall.Registers[1].Range.KnownBits);
+
+        // A multiple of 4 never has bit 1 set.
+        var aligned = ScalarRange.Of(new Tnum(0, 0xfc));
+        var (alignedTake, alignedFall) = BranchRefinement.Refine(JumpOperation.Jset, false, aligned, ScalarRange.Constant(2), 1, 2,
+            State(aligned, ScalarRange.Constant(2)), State(aligned, ScalarRange.Constant(2)));
+        Assert.Equal((false, true), (alignedTake, alignedFall));
+    }
 
     [Fact]
     public void Every_alu_result_lies_inside_the_abstract_result()
@@ -156,6 +247,20 @@ public class ScalarDomainPropertyTests
     {
         var (canTake, canFall) = BranchRefinement.Refine(JumpOperation.Jlt, true, ScalarRange.Constant(left), ScalarRange.Constant(right),
             1, 2, State(ScalarRange.Constant(left), ScalarRange.Constant(right)), State(ScalarRange.Constant(left), ScalarRange.Constant(right)));
+        Assert.Equal((taken, !taken), (canTake, canFall));
+    }
+
+    [Theory]
+    [InlineData((int)JumpOperation.Jeq, 5UL, true)]   // the low half is known to be 5, whatever the high half is
+    [InlineData((int)JumpOperation.Jeq, 6UL, false)]
+    [InlineData((int)JumpOperation.Jgt, 4UL, true)]
+    [InlineData((int)JumpOperation.Jset, 2UL, false)]
+    public void Jmp32_on_a_wide_register_is_decided_by_its_known_low_half(int operation, ulong right, bool taken)
+    {
+        var op = (JumpOperation)operation;
+        var left = ScalarRange.Of(new Tnum(5, 0xffff_ffff_0000_0000));
+        var (canTake, canFall) = BranchRefinement.Refine(op, true, left, ScalarRange.Constant(right), 1, 2,
+            State(left, ScalarRange.Constant(right)), State(left, ScalarRange.Constant(right)));
         Assert.Equal((taken, !taken), (canTake, canFall));
     }
 

@@ -471,6 +471,93 @@ int prog(struct xdp_md *ctx)
 }
 """)
 
+# 11. Known bits (the kernel's tnum): variable stack offsets whose low bits a mask, a multiplication or a shift
+# clears (the stack is strict about alignment), and branches that only the known bits decide. The empty asm keeps
+# clang from deciding the branch itself; the verifier still sees the operations.
+for mask in (0x38, 0x3c, 0x3e, 0x3f, 0x30):
+    for size, ctype in ((2, "__u16"), (4, "__u32"), (8, "__u64")):
+        for verb in ("read", "write"):
+            access = (f"*({ctype} *)((char *)buf + i) = v;\n\treturn buf[1] + buf[7] > 9 ? XDP_PASS : XDP_DROP;" if verb == "write"
+                      else f"return *({ctype} *)((char *)buf + i) > 9 ? XDP_PASS : XDP_DROP;")
+            add(f"bits_stack_{verb}_m{mask:x}_s{size}", f"a stack {verb} of {size} bytes at a variable offset & {mask:#x}", f"""
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{{
+	__u64 buf[9];
+	__u32 v = ctx->rx_queue_index;
+	__u32 i = v & {mask:#x};
+
+	for (int k = 0; k < 9; k++)
+		buf[k] = v + k;
+	{access}
+}}
+""")
+
+for form, scaled in (("mul8", "(v & 7) * 8"), ("mul6", "(v & 7) * 6"), ("shl3", "(v & 7) << 3"), ("shl2", "(v & 7) << 2"),
+                     ("add8", "((v & 3) << 3) + 8"), ("add4", "((v & 3) << 3) + 4"), ("or", "((v & 3) << 4) | 8")):
+    add(f"bits_stack_index_{form}", f"a u64 stack slot at offset {scaled}", f"""
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{{
+	__u64 buf[9];
+	__u32 v = ctx->rx_queue_index;
+	__u32 i = {scaled};
+
+	asm volatile("" : "+r"(i));
+	for (int k = 0; k < 9; k++)
+		buf[k] = v + k;
+	return *(__u64 *)((char *)buf + i) > 9 ? XDP_PASS : XDP_DROP;
+}}
+""")
+
+for form, known, test in (("jset_clear", "(v & 0xf0) | 4", "x & 2"), ("jset_set", "(v & 0xf0) | 4", "!(x & 4)"),
+                          ("jset_open", "(v & 0xf0) | 4", "x & 0x10"), ("eq_odd", "v & 0xf0", "x == 0x21"),
+                          ("eq_member", "v & 0xf0", "x == 0x20"), ("ne_low", "(v << 2) | 1", "x != 1 && x != 5 && (x & 3) != 1"),
+                          ("gt_or", "v | 0x100", "x < 0x100"), ("xor_low", "(v & 0xf0) ^ 3", "(x & 3) == 0")):
+    add(f"bits_branch_{form}", f"an invalid access behind '{test}' where x = {known}", f"""
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{{
+	__u32 v = ctx->rx_queue_index;
+	__u64 x = {known};
+
+	asm volatile("" : "+r"(x));
+	if ({test})
+		return *(int *)(long)v;
+	return XDP_PASS;
+}}
+""")
+
+# 12. Atomics are always strictly aligned (check_atomic asks check_mem_access for strict alignment once): an atomic
+# add into a map value or the stack at a constant or variable offset that is, or is not, a multiple of its size.
+for where in ("value", "stack"):
+    for form, offset in (("c0", "0"), ("c4", "4"), ("c2", "2"), ("m38", "(v & 0x38)"), ("m3c", "(v & 0x3c)"), ("m3e", "(v & 0x3e)")):
+        for size, ctype in ((4, "__u32"), (8, "__u64")):
+            base = "(char *)value" if where == "value" else "(char *)buf"
+            setup = ("__u32 key = 0;\n\t__u8 *value = bpf_map_lookup_elem(&table, &key);\n\n\tif (!value)\n\t\treturn XDP_PASS;"
+                     if where == "value" else "__u64 buf[9];\n\n\tfor (int k = 0; k < 9; k++)\n\t\tbuf[k] = v + k;")
+            result = "XDP_PASS" if where == "value" else "buf[1] + buf[8] > 9 ? XDP_PASS : XDP_DROP"
+            add(f"bits_atomic_{where}_{form}_s{size}", f"an atomic add of {size} bytes into a {where} at offset {offset}", f"""
+struct {{
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u8[72]);
+}} table SEC(".maps");
+
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{{
+	__u32 v = ctx->rx_queue_index;
+	__u32 off = {offset};
+	{setup}
+
+	asm volatile("" : "+r"(off));
+	__sync_fetch_and_add(({ctype} *)({base} + off), v);
+	return {result};
+}}
+""")
+
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
     for old in OUT.glob("*.c"):
