@@ -354,13 +354,13 @@ internal sealed partial class Analysis
                     MarkPreciseSlot(state, Math.Min(value.Frame, state.CurrentFrameIndex), (int)(value.Offset + (long)value.Range.Value));
                 }
 
-                CheckHelperMemory(pc, state, register, value, meta.Map.KeySize, write: false, mapArgument: true);
+                CheckHelperMemory(pc, state, register, value, meta.Map.KeySize, write: false);
                 break;
             case HelperArgKind.MapValue when meta.Map is not null:
-                CheckHelperMemory(pc, state, register, value, meta.Map.ValueSize, write: false, mapArgument: true);
+                CheckHelperMemory(pc, state, register, value, meta.Map.ValueSize, write: false);
                 break;
             case HelperArgKind.UninitMapValue when meta.Map is not null:
-                CheckHelperMemory(pc, state, register, value, meta.Map.ValueSize, write: true, mapArgument: true);
+                CheckHelperMemory(pc, state, register, value, meta.Map.ValueSize, write: true);
                 break;
             case HelperArgKind.ReadableMemory or HelperArgKind.ReadableMemoryOrNull
                 or HelperArgKind.WritableMemory or HelperArgKind.WritableMemoryOrNull:
@@ -454,15 +454,14 @@ internal sealed partial class Analysis
     }
 
     /// <summary>A helper reads or writes <paramref name="size"/> bytes at the pointer (check_helper_mem_access).</summary>
-    private void CheckHelperMemory(int pc, VerifierState state, int register, RegisterValue value, int size, bool write,
-        bool mapArgument = false)
+    private void CheckHelperMemory(int pc, VerifierState state, int register, RegisterValue value, int size, bool write)
     {
         switch (value.Kind)
         {
             case ValueKind.Context:
                 // check_reg_type: the context is never helper memory. A helper writing it could move xdp_md.data_end
                 // under a packet access the verifier proved against it.
-                throw new Rejection(pc, $"R{register} type=ctx expected={(mapArgument ? MapMemoryTypes : HelperMemoryTypes)}");
+                throw new Rejection(pc, $"R{register} type=ctx expected={HelperMemoryTypes}");
             case ValueKind.Stack:
                 StackAccess(pc, state, register, value, 0, Math.Max(size, 1), AccessSource.Helper, stored: null);
                 if (write && value.HasConstantOffset)
@@ -484,11 +483,11 @@ internal sealed partial class Analysis
         }
     }
 
-    /// <summary>The kernel's compatible register types of ARG_PTR_TO_MEM (mem_types), as check_reg_type lists them.</summary>
+    /// <summary>
+    /// The compatible register types of ARG_PTR_TO_MEM and, in 6.18, of ARG_PTR_TO_MAP_KEY / ARG_PTR_TO_MAP_VALUE too
+    /// (mem_types), as check_reg_type lists them (measured: a map key or value given the context prints this list).
+    /// </summary>
     private const string HelperMemoryTypes = "fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_";
-
-    /// <summary>... and of ARG_PTR_TO_MAP_KEY / ARG_PTR_TO_MAP_VALUE (map_key_value_types).</summary>
-    private const string MapMemoryTypes = "fp, pkt, pkt_meta, map_key, map_value";
 
     /// <summary>
     /// A callback handed to a helper is verified as the kernel does: a timer callback as its own root with

@@ -39,6 +39,18 @@ public class ContextWrittenByHelperTests
     }
 
     [Fact]
+    public void A_map_key_may_not_be_the_context_and_the_refusal_lists_linuxs_types()
+    {
+        // Measured on Linux 6.18.44 (bpf_map_lookup_elem(&hash, ctx) in XDP): map keys and values take mem_types.
+        VerifierMap hash = new("hash", MapType.Hash, 4, 4, [], MaxEntries: 4);
+        var result = Verify("mov %r6, %r1\nlddw %r1, map_fd 0\nmov %r2, %r6\ncall 1\nmov %r0, 0\nexit", [], [hash],
+            context: VerifierContexts.For(SharpBpf.Loader.ProgramType.Xdp));
+        Assert.False(result.Accepted, "a lookup keyed by the context was accepted");
+        Assert.Equal(4, result.InstructionIndex);
+        Assert.Equal("R2 type=ctx expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_", result.Error);
+    }
+
+    [Fact]
     public void A_writable_memory_argument_may_not_be_the_context()
     {
         var result = VerifyXdp("mov %r6, %r1\nmov %r1, %r6\nmov %r2, 8\nmov %r3, 0\ncall 113\n" + ThenReadThePacket);
