@@ -242,12 +242,7 @@ internal sealed partial class JitCompiler
         if (size <= StackLayout.FrameSize)
         {
             LoadRegister(register);
-            _il.Emit(IL.OpCodes.Ldloc, _stackLow);
-            _il.Emit(IL.OpCodes.Sub);
-            _il.Emit(IL.OpCodes.Ldloc, _stackLength);
-            _il.Emit(IL.OpCodes.Ldc_I8, (long)size);
-            _il.Emit(IL.OpCodes.Sub);
-            _il.Emit(IL.OpCodes.Ble_Un, inStack);
+            EmitBranchIfInStackWindow(size, inStack);
         }
 
         _il.LoadArgument(ArgState);

@@ -175,6 +175,20 @@ internal sealed partial class JitCompiler
     }
 
     /// <summary>Checked mode: [address, address+size) inside the live frames, else inside a region (or fault).</summary>
+    /// <summary>
+    /// With an address on the IL stack: branches to <paramref name="inStack"/> when [address, +size) lies inside the
+    /// live stack window (one unsigned comparison: address - low &lt;= length - size), consuming the address.
+    /// </summary>
+    private void EmitBranchIfInStackWindow(int size, IL.Label inStack)
+    {
+        _il.Emit(IL.OpCodes.Ldloc, _stackLow);
+        _il.Emit(IL.OpCodes.Sub);
+        _il.Emit(IL.OpCodes.Ldloc, _stackLength);
+        _il.Emit(IL.OpCodes.Ldc_I8, (long)size);
+        _il.Emit(IL.OpCodes.Sub);
+        _il.Emit(IL.OpCodes.Ble_Un, inStack);
+    }
+
     private void EmitCheck(int pc, int size, MemoryAccess access)
     {
         if (!_owner.NeedsCheck(pc))
@@ -184,12 +198,7 @@ internal sealed partial class JitCompiler
 
         var inStack = _il.DefineLabel($"in_stack_{pc}");
         _il.Emit(IL.OpCodes.Ldloc, _address);
-        _il.Emit(IL.OpCodes.Ldloc, _stackLow);
-        _il.Emit(IL.OpCodes.Sub);
-        _il.Emit(IL.OpCodes.Ldloc, _stackLength);
-        _il.Emit(IL.OpCodes.Ldc_I8, (long)size);
-        _il.Emit(IL.OpCodes.Sub);
-        _il.Emit(IL.OpCodes.Ble_Un, inStack);
+        EmitBranchIfInStackWindow(size, inStack);
         _il.LoadArgument(ArgState);
         _il.Emit(IL.OpCodes.Ldloc, _address);
         _il.Emit(IL.OpCodes.Ldc_I8, (long)size);

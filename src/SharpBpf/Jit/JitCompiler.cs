@@ -322,17 +322,9 @@ internal sealed partial class JitCompiler
         _il.Emit(IL.OpCodes.Ldc_I4_M1);
         _il.Emit(IL.OpCodes.Ret);
         _il.MarkLabel(start);
-        for (var i = 0; i < _r.Length; i++)
+        foreach (var (field, local) in ChangingState())
         {
-            LoadFromRegisterFile(JitRegisterFile.RegisterFields[i], _r[i]);
-        }
-
-        LoadFromRegisterFile(JitRegisterFile.Field(nameof(JitRegisterFile.Remaining)), _remaining);
-        LoadFromRegisterFile(JitRegisterFile.Field(nameof(JitRegisterFile.Depth)), _depth);
-        if (_checked)
-        {
-            LoadFromRegisterFile(JitRegisterFile.Field(nameof(JitRegisterFile.StackLow)), _stackLow);
-            LoadFromRegisterFile(JitRegisterFile.Field(nameof(JitRegisterFile.StackLength)), _stackLength);
+            LoadFromRegisterFile(field, local);
         }
 
         if (_hasCalls)
@@ -350,21 +342,33 @@ internal sealed partial class JitCompiler
     private void EmitLeave()
     {
         _il.MarkLabel(_leave);
-        for (var i = 0; i < _r.Length; i++)
+        foreach (var (field, local) in ChangingState())
         {
-            StoreToRegisterFile(JitRegisterFile.RegisterFields[i], _r[i]);
-        }
-
-        StoreToRegisterFile(JitRegisterFile.Field(nameof(JitRegisterFile.Remaining)), _remaining);
-        StoreToRegisterFile(JitRegisterFile.Field(nameof(JitRegisterFile.Depth)), _depth);
-        if (_checked)
-        {
-            StoreToRegisterFile(JitRegisterFile.Field(nameof(JitRegisterFile.StackLow)), _stackLow);
-            StoreToRegisterFile(JitRegisterFile.Field(nameof(JitRegisterFile.StackLength)), _stackLength);
+            StoreToRegisterFile(field, local);
         }
 
         _il.Emit(IL.OpCodes.Ldloc, _target);
         _il.Emit(IL.OpCodes.Ret);
+    }
+
+    /// <summary>
+    /// The locals a run changes and a chunk therefore loads on entry and stores on leaving, each with its register-file
+    /// field (the frame table and depth limit only need loading).
+    /// </summary>
+    private IEnumerable<(FieldInfo Field, IL.LocalBuilder Local)> ChangingState()
+    {
+        for (var i = 0; i < _r.Length; i++)
+        {
+            yield return (JitRegisterFile.RegisterFields[i], _r[i]);
+        }
+
+        yield return (JitRegisterFile.Field(nameof(JitRegisterFile.Remaining)), _remaining);
+        yield return (JitRegisterFile.Field(nameof(JitRegisterFile.Depth)), _depth);
+        if (_checked)
+        {
+            yield return (JitRegisterFile.Field(nameof(JitRegisterFile.StackLow)), _stackLow);
+            yield return (JitRegisterFile.Field(nameof(JitRegisterFile.StackLength)), _stackLength);
+        }
     }
 
     private void LoadFromRegisterFile(FieldInfo field, IL.LocalBuilder local)
