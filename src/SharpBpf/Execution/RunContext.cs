@@ -48,6 +48,9 @@ internal sealed class RunContext
         return this;
     }
 
+    /// <summary>Replaces region <paramref name="index"/> (in the order added): a context reused for another input.</summary>
+    internal void ReplaceRegion(int index, in MemoryRegion region) => _regions[index] = region;
+
     public RunContext WithArguments(ulong r1 = 0, ulong r2 = 0, ulong r3 = 0, ulong r4 = 0, ulong r5 = 0)
     {
         (R1, R2, R3, R4, R5) = (r1, r2, r3, r4, r5);

@@ -51,6 +51,7 @@ internal sealed unsafe class PacketHelpers(HelperEnvironment environment)
 
         packet.DataMeta += offset;
         packet.Data = data;
+        ExposePacket(context, packet);
         return 0;
     }
 
@@ -75,6 +76,7 @@ internal sealed unsafe class PacketHelpers(HelperEnvironment environment)
         }
 
         packet.DataMeta = meta;
+        ExposePacket(context, packet);
         return 0;
     }
 
@@ -95,8 +97,17 @@ internal sealed unsafe class PacketHelpers(HelperEnvironment environment)
         }
 
         packet.DataEnd = dataEnd;
+        ExposePacket(context, packet);
         return 0;
     }
+
+    /// <summary>
+    /// The packet's new span <c>[data_meta, data_end)</c> becomes a region of the run: a runtime that registers the
+    /// packet alone (a <c>PacketRunner</c>, which clears only what runs could touch) needs it for checked accesses
+    /// to bytes an adjustment exposed; where the whole frame is a region it changes nothing.
+    /// </summary>
+    private static void ExposePacket(HelperCallContext context, IPacketContext packet) =>
+        context.AddRegion(packet.DataMeta, packet.DataEnd - packet.DataMeta, MemoryAccess.ReadWrite);
 
     /// <summary>(xdp_md, offset, buf, len): -EFAULT past 0xffff, -EINVAL beyond the packet.</summary>
     public ulong XdpLoadBytes(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
