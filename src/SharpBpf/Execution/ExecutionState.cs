@@ -370,18 +370,30 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     public override bool TryTailCall(object? target)
     {
         ThrowIfEnded();
-        if (_tailCalls >= MaxTailCalls)
+        if (!CountTailCall())
         {
             return false;
         }
 
-        _tailCalls++;
         if (target is not PreparedProgram program || program.Mode != _program.Mode)
         {
             return false;
         }
 
         PendingTailCall = program;
+        return true;
+    }
+
+    /// <summary>Counts one tail call as the kernel does; false, without counting, past <see cref="HelperCallContext.MaxTailCalls"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool CountTailCall()
+    {
+        if (_tailCalls >= MaxTailCalls)
+        {
+            return false;
+        }
+
+        _tailCalls++;
         return true;
     }
 

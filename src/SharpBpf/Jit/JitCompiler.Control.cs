@@ -114,7 +114,7 @@ internal sealed partial class JitCompiler
             return;
         }
 
-        if (TryEmitDirectMapCall(pc, insn, helper))
+        if (TryEmitDirectMapCall(pc, insn, helper) || TryEmitDirectTailCall(pc, insn, helper))
         {
             return;
         }

@@ -331,21 +331,22 @@ internal sealed partial class JitCompiler
             return (proven, true);
         }
 
-        return (ConstantR1Before(pc) is { } handle ? BpfMap.FromHandle((nint)handle) : null, false);
+        return (ConstantBefore(pc, 1) is { } handle ? BpfMap.FromHandle((nint)handle) : null, false);
     }
 
     /// <summary>
-    /// The constant the nearest earlier <c>lddw r1</c> in straight-line code before <paramref name="pc"/> loads, or
-    /// null. Only a guess (control may arrive from elsewhere): the emitted code compares r1 with it.
+    /// The constant the nearest earlier <c>lddw</c> of <paramref name="register"/> in straight-line code before
+    /// <paramref name="pc"/> loads, or null. Only a guess (control may arrive from elsewhere): the emitted code
+    /// compares the register with it.
     /// </summary>
-    private ulong? ConstantR1Before(int pc)
+    private ulong? ConstantBefore(int pc, byte register)
     {
         for (var k = pc - 1; k >= 0 && k >= pc - 16; k--)
         {
             if (k > 0 && _program[k - 1].IsLoadImm64)
             {
                 var first = _program[k - 1];
-                if (first.Dst != 1) { k--; continue; }
+                if (first.Dst != register) { k--; continue; }
                 return first.Src == (byte)LoadImm64Source.Immediate
                     ? (uint)first.Immediate | ((ulong)(uint)_program[k].Immediate << 32)
                     : null;
@@ -357,8 +358,8 @@ internal sealed partial class JitCompiler
                 return null;
             }
 
-            var writesR1 = insn.Dst == 1 && insn.Class is InstructionClass.Alu or InstructionClass.Alu64 or InstructionClass.Ldx or InstructionClass.Ld;
-            if (writesR1 || (insn.Class == InstructionClass.Stx && insn.Src == 1 && (insn.Opcode & 0xe0) == 0xc0))
+            var writesRegister = insn.Dst == register && insn.Class is InstructionClass.Alu or InstructionClass.Alu64 or InstructionClass.Ldx or InstructionClass.Ld;
+            if (writesRegister || (insn.Class == InstructionClass.Stx && insn.Src == register && (insn.Opcode & 0xe0) == 0xc0))
             {
                 return null;
             }

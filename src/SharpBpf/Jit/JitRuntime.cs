@@ -16,6 +16,50 @@ internal static unsafe class JitRuntime
     public static Exception Fault(FaultKind kind, int instructionIndex, ulong address, int size) =>
         new ProgramFaultException(kind, instructionIndex, address, size);
 
+    /// <summary>
+    /// bpf_tail_call called directly by compiled code whose r2 is <paramref name="programs"/>: TailCallHelper's checks in
+    /// its order (index, count, slot, a runnable target), then the target runs in place of the caller
+    /// (<see cref="ExecutionState.RunTailCall"/>) without the helper's pending-call round trip. False, with
+    /// <paramref name="r0"/> = -ENOENT, when the call falls through.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool TailCall(ExecutionState state, HelperFunction helper, BpfMap programs, ulong r1, ulong r3, int depth, out ulong r0)
+    {
+        var array = Unsafe.As<ProgramArrayMap>(programs);
+        var index = (uint)r3;
+        if (index < (uint)array.MaxEntries && state.CountTailCall() && array.GetTailCallTarget(index) is { } slot)
+        {
+            // The slot's resolution is cached beside it (one per slot, replaced when the slot or the resolver changes).
+            var target = array.ResolvedAt(index) is ResolvedTailCall cached && ReferenceEquals(cached.Slot, slot) && ReferenceEquals(cached.Helper, helper)
+                ? cached.Target
+                : Resolve(array, index, slot, helper);
+            if (target is not null && target.Mode == state.CurrentProgram.Mode)
+            {
+                r0 = state.RunTailCall(target, depth, r1);
+                return true;
+            }
+        }
+
+        r0 = Helpers.BuiltIn.HelperErrors.Enoent;
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static PreparedProgram? Resolve(ProgramArrayMap array, uint index, object slot, HelperFunction helper)
+    {
+        var target = Unsafe.As<Helpers.BuiltIn.TailCallHelper>(helper.Target!).Resolve(slot) as PreparedProgram;
+        array.CacheResolved(index, new ResolvedTailCall(slot, helper, target));
+        return target;
+    }
+
+    /// <summary>A program-array slot's object, the helper (hence resolver) that resolved it, and the program it runs.</summary>
+    private sealed class ResolvedTailCall(object slot, HelperFunction helper, PreparedProgram? target)
+    {
+        public readonly object Slot = slot;
+        public readonly HelperFunction Helper = helper;
+        public readonly PreparedProgram? Target = target;
+    }
+
     /// <summary>A map value a directly called lookup found becomes a region of the run (MapHelpers.Expose's rule).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ExposeMapValue(ExecutionState state, ulong value, int size, MemoryAccess access)

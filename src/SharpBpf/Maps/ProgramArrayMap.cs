@@ -12,10 +12,21 @@ internal sealed class ProgramArrayMap : BpfMap
 {
     private readonly object?[] _programs;
 
+    // Per slot, what an engine last resolved the slot's object to (ResolvedTailCall), so a tail call reads one
+    // reference and compares it instead of resolving again; replaced only when the slot changes.
+    private readonly object?[] _resolved;
+
     internal ProgramArrayMap(MapDefinition definition, MapCreateOptions options) : base(definition, options)
     {
         _programs = new object?[definition.MaxEntries];
+        _resolved = new object?[definition.MaxEntries];
     }
+
+    /// <summary>The engine's cached resolution of slot <paramref name="index"/> (opaque here), or null; the index is in range.</summary>
+    internal object? ResolvedAt(uint index) => Volatile.Read(ref _resolved[index]);
+
+    /// <summary>Caches an engine's resolution of slot <paramref name="index"/>; the index is in range.</summary>
+    internal void CacheResolved(uint index, object resolved) => Volatile.Write(ref _resolved[index], resolved);
 
     /// <summary>Turns a host-supplied program id into the program object (null: unknown id, -EBADF).</summary>
     public Func<uint, object?>? ProgramResolver { get; set; }
@@ -85,7 +96,11 @@ internal sealed class ProgramArrayMap : BpfMap
 
     public override Errno GetNextKey(ReadOnlySpan<byte> key, Span<byte> nextKey) => ArrayKeys.GetNext(this, key, nextKey);
 
-    protected override void FreeMemory() => Array.Clear(_programs);
+    protected override void FreeMemory()
+    {
+        Array.Clear(_programs);
+        Array.Clear(_resolved);
+    }
 }
 
 /// <summary>get_next_key of every array-shaped map: NULL or out of range → 0, last → -ENOENT.</summary>

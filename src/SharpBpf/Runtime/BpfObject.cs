@@ -158,6 +158,9 @@ public sealed class BpfObject : IDisposable
     }
 
     /// <summary>The loaded program behind an engine's prepared program (what a PROG_ARRAY slot or a running helper holds).</summary>
+    // Every bpf_tail_call resolves its target here: compiled optimized up front, as the run path is (a pinned CPU
+    // would run tier-0 code for seconds).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal BpfProgram? ProgramFor(object? prepared) =>
         prepared is PreparedProgram key && _byPrepared.TryGetValue(key, out var program) ? program : prepared as BpfProgram;
 
@@ -168,7 +171,7 @@ public sealed class BpfObject : IDisposable
             Clock = Clock,
             Network = options.Network,
             TraceSink = new TraceCollector(this),
-            TailCallResolver = slot => ProgramFor(slot)?.Prepared,
+            TailCallResolver = [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] (slot) => ProgramFor(slot)?.Prepared,
             Timers = TimerBindings.ForMaps(Timers, (running, slot) =>
                 (ProgramFor(running) ?? throw new InvalidOperationException("a timer callback from a program of another object")).TimerCallbackAt(slot)),
         };

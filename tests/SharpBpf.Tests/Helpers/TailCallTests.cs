@@ -26,21 +26,28 @@ public class TailCallTests
         return BitConverter.ToUInt64(value);
     }
 
-    private static PreparedProgram Install(ProgramArrayMap programs, uint index, Instruction[] program, ExecutionMode mode = ExecutionMode.Checked)
+    // Both engines: the JIT calls bpf_tail_call directly when r2 is a program array loaded just before the call.
+    private static PreparedProgram Prepare(bool jit, Instruction[] program, HelperRegistry registry, ExecutionMode mode = ExecutionMode.Checked) =>
+        jit ? Jit.EngineParity.Jit.Prepare(program, new EngineOptions { Mode = mode, Helpers = registry, InstructionBudget = 10_000_000 })
+        : HelperKit.Prepare(program, registry, mode);
+
+    private static PreparedProgram Install(bool jit, ProgramArrayMap programs, uint index, Instruction[] program, ExecutionMode mode = ExecutionMode.Checked)
     {
-        var prepared = Prepare(program, Registry, mode);
+        var prepared = Prepare(jit, program, Registry, mode);
         Assert.Equal(Errno.None, programs.SetProgram(index, prepared));
         return prepared;
     }
 
     [Theory]
-    [InlineData(ExecutionMode.Checked)]
-    [InlineData(ExecutionMode.Unchecked)]
-    public void A_program_tail_calling_itself_runs_34_times(ExecutionMode mode)
+    [InlineData(ExecutionMode.Checked, false)]
+    [InlineData(ExecutionMode.Unchecked, false)]
+    [InlineData(ExecutionMode.Checked, true)]
+    [InlineData(ExecutionMode.Unchecked, true)]
+    public void A_program_tail_calling_itself_runs_34_times(ExecutionMode mode, bool jit)
     {
         using var counter = CreateMap(MapType.Array, 4, 8, 1);
         using var programs = (ProgramArrayMap)CreateMap(MapType.ProgArray, 4, 4, 4);
-        var self = Install(programs, 0, P(MovReg(6, 1), Count(counter), TailCall(programs, 0), MovReg(7, 0), Mov(0, 1), Exit()), mode);
+        var self = Install(jit, programs, 0, P(MovReg(6, 1), Count(counter), TailCall(programs, 0), MovReg(7, 0), Mov(0, 1), Exit()), mode);
         using (EpochManager.Shared.EnterRun())
         {
             Assert.Equal(1UL, self.Run(new RunContext()));
@@ -49,15 +56,17 @@ public class TailCallTests
         Assert.Equal(34UL, ReadCounter(counter));
     }
 
-    [Fact]
-    public void The_limit_counts_tail_calls_made_from_subprograms_and_the_target_returns_to_the_subprogram_caller()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_limit_counts_tail_calls_made_from_subprograms_and_the_target_returns_to_the_subprogram_caller(bool jit)
     {
         using var counter = CreateMap(MapType.Array, 4, 8, 1);
         using var programs = (ProgramArrayMap)CreateMap(MapType.ProgArray, 4, 4, 4);
         // B: count; tail call B; r0 = 5; exit.  main: r6 = ctx; call sub; r0 += 1000; exit.  sub: count; tail call B; r0 = 9; exit
-        Install(programs, 1, P(Count(counter), TailCall(programs, 1), Mov(0, 5), Exit()));
+        Install(jit, programs, 1, P(Count(counter), TailCall(programs, 1), Mov(0, 5), Exit()));
         var sub = P(Count(counter), TailCall(programs, 1), Mov(0, 9), Exit());
-        var main = Prepare(P(MovReg(6, 1), CallLocal(2), Add(0, 1000), Exit(), sub), Registry);
+        var main = Prepare(jit, P(MovReg(6, 1), CallLocal(2), Add(0, 1000), Exit(), sub), Registry);
         using (EpochManager.Shared.EnterRun())
         {
             // sub's body, then B 33 times; the last B's tail call fails, it returns 5 to main's call site.
@@ -67,23 +76,27 @@ public class TailCallTests
         Assert.Equal(34UL, ReadCounter(counter));
     }
 
-    [Fact]
-    public void The_target_gets_the_context_and_its_result_ends_the_run()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_target_gets_the_context_and_its_result_ends_the_run(bool jit)
     {
         using var programs = (ProgramArrayMap)CreateMap(MapType.ProgArray, 4, 4, 4);
-        Install(programs, 2, P(MovReg(0, 1), Add(0, 1), Exit()));
-        var caller = Prepare(P(MovReg(6, 1), Mov(1, 0), TailCall(programs, 2), Mov(0, -1), Exit()), Registry);
+        Install(jit, programs, 2, P(MovReg(0, 1), Add(0, 1), Exit()));
+        var caller = Prepare(jit, P(MovReg(6, 1), Mov(1, 0), TailCall(programs, 2), Mov(0, -1), Exit()), Registry);
         using (EpochManager.Shared.EnterRun())
         {
             Assert.Equal(12346UL, caller.Run(new RunContext { R1 = 12345 }));
         }
     }
 
-    [Fact]
-    public void A_failed_tail_call_falls_through_with_an_error_in_r0()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_failed_tail_call_falls_through_with_an_error_in_r0(bool jit)
     {
         using var programs = (ProgramArrayMap)CreateMap(MapType.ProgArray, 4, 4, 4);
-        var caller = Prepare(P(MovReg(6, 1),
+        var caller = Prepare(jit, P(MovReg(6, 1),
             TailCall(programs, 1), MovReg(8, 0),
             TailCall(programs, 9), AddReg(0, 8), Exit()), Registry);
         using (EpochManager.Shared.EnterRun())
@@ -92,11 +105,13 @@ public class TailCallTests
         }
     }
 
-    [Fact]
-    public void Tail_calls_to_empty_slots_count_toward_the_limit_but_out_of_range_ones_do_not()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Tail_calls_to_empty_slots_count_toward_the_limit_but_out_of_range_ones_do_not(bool jit)
     {
         using var programs = (ProgramArrayMap)CreateMap(MapType.ProgArray, 4, 4, 4);
-        Install(programs, 0, P(Mov(0, 77), Exit()));
+        Install(jit, programs, 0, P(Mov(0, 77), Exit()));
         // r7 = attempts left; each round tail-calls an out-of-range index (never counted) then the empty slot 1 (counted)
         static Instruction[] Caller(ProgramArrayMap programs, int emptyCalls) => P(
             MovReg(6, 1), Mov(7, emptyCalls),
@@ -106,8 +121,29 @@ public class TailCallTests
             TailCall(programs, 0), Mov(0, -1), Exit());
         using (EpochManager.Shared.EnterRun())
         {
-            Assert.Equal(77UL, Prepare(Caller(programs, 32), Registry).Run(new RunContext()));
-            Assert.Equal(ulong.MaxValue, Prepare(Caller(programs, 33), Registry).Run(new RunContext()));
+            Assert.Equal(77UL, Prepare(jit, Caller(programs, 32), Registry).Run(new RunContext()));
+            Assert.Equal(ulong.MaxValue, Prepare(jit, Caller(programs, 33), Registry).Run(new RunContext()));
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_slot_changed_between_runs_runs_its_new_program(bool jit)
+    {
+        // The JIT caches a slot's resolved program beside the slot: replacing or deleting the slot must show.
+        using var programs = (ProgramArrayMap)CreateMap(MapType.ProgArray, 4, 4, 4);
+        var caller = Prepare(jit, P(MovReg(6, 1), TailCall(programs, 0), Mov(0, 7), Exit()), Registry);
+        using (EpochManager.Shared.EnterRun())
+        {
+            Install(jit, programs, 0, P(Mov(0, 1), Exit()));
+            Assert.Equal(1UL, caller.Run(new RunContext()));
+            Install(jit, programs, 0, P(Mov(0, 2), Exit()));
+            Assert.Equal(2UL, caller.Run(new RunContext()));
+            Assert.Equal(Errno.None, programs.Delete(BitConverter.GetBytes(0)));
+            Assert.Equal(7UL, caller.Run(new RunContext()));
+            Install(jit, programs, 0, P(Mov(0, 3), Exit()), ExecutionMode.Unchecked);
+            Assert.Equal(7UL, caller.Run(new RunContext()));
         }
     }
 }

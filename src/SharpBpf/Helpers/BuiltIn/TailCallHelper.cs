@@ -28,7 +28,11 @@ internal sealed class TailCallHelper(HelperEnvironment environment)
         }
 
         var slot = programs.GetTailCallTarget(index);
-        var target = slot is null ? null : environment.TailCallResolver(slot);
+        var target = slot is null ? null : Resolve(slot);
         return context.TryTailCall(target) ? 0 : HelperErrors.Enoent;
     }
+
+    /// <summary>The engine's program a program-array slot holds (the environment's resolver).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public object? Resolve(object slot) => environment.TailCallResolver(slot);
 }
