@@ -31,6 +31,8 @@ public sealed class PacketRunner : IDisposable
         _packet = PacketContext.ForXdp(new byte[ContextLayouts.EthernetHeaderSize], [], program.Name);
         _run = program.NewRunContext(new RunHost(program, _packet));
         _run.R1 = (ulong)_packet.ContextPointer;
+        // After the object's global data: the context, then the packet.
+        _packetRegionIndex = _run.Regions.Count + 1;
         _run.AddRegion(_packet.ContextPointer, _packet.ContextSize, MemoryAccess.ReadWrite, RegionKind.Context);
         _run.AddRegion(_packet.Data, _packet.DataEnd - _packet.Data, MemoryAccess.ReadWrite, RegionKind.Packet);
     }
@@ -38,7 +40,7 @@ public sealed class PacketRunner : IDisposable
     // The Packet region is the packet alone, not the frame: a checked access outside [data_meta, data_end) faults (the
     // verifier allows none), and the adjust helpers make a region of the span they move to (PacketHelpers), so no run
     // writes outside PacketContext.Touched and the next reset clears only that.
-    private const int PacketRegionIndex = 1;
+    private readonly int _packetRegionIndex;
 
     /// <summary>Runs the program on <paramref name="packet"/> (an Ethernet frame) and returns its 32-bit return value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -47,7 +49,7 @@ public sealed class PacketRunner : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         _packet.ResetXdp(packet, _program.Name);
         var length = (ulong)(_packet.DataEnd - _packet.Data);
-        _run.ReplaceRegion(PacketRegionIndex, new MemoryRegion((ulong)_packet.Data, length, MemoryAccess.ReadWrite, RegionKind.Packet));
+        _run.ReplaceRegion(_packetRegionIndex, new MemoryRegion((ulong)_packet.Data, length, MemoryAccess.ReadWrite, RegionKind.Packet));
         _run.Packet = new MemoryRegion((ulong)_packet.Data, length, MemoryAccess.Read, RegionKind.Packet);
         using var scope = EpochManager.Shared.EnterRun();
         return (uint)_program.Prepared.Run(_run);

@@ -47,6 +47,9 @@ public unsafe class PacketRunnerTests
         }
 
         Assert.Equal(XdpPass, program.Run(Packet(100, 0x42)).ReturnValue);
+        var runs = new byte[8];
+        Assert.Equal(SharpBpf.Maps.Errno.None, obj.Maps.Single(m => m.Name.EndsWith(".bss", StringComparison.Ordinal)).Lookup(new byte[4], runs));
+        Assert.Equal((ulong)lengths.Length + 1, BitConverter.ToUInt64(runs));
     }
 
     [Fact]

@@ -7,6 +7,9 @@
 
 #define STAMP 0xababababababababULL
 
+// Global data: a runner's regions start with the object's, before the context and the packet.
+__u64 runs;
+
 static __always_inline __u64 read_and_stamp(__u64 *words, int count)
 {
 	__u64 seen = 0;
@@ -21,6 +24,7 @@ SEC("xdp")
 int leftovers(struct xdp_md *ctx)
 {
 	__u64 seen = 0;
+	runs++;
 	if (bpf_xdp_adjust_head(ctx, -64))
 		return XDP_ABORTED;
 	void *data = (void *)(long)ctx->data;
