@@ -7,7 +7,7 @@ internal sealed partial class Analysis
 {
     private AccessProofRecorder? _proofs;
 
-    private AccessProofRecorder Proofs => _proofs ??= new AccessProofRecorder(_code.Length);
+    private AccessProofRecorder Proofs => _proofs ??= new AccessProofRecorder(_code.Length, WhyUnproven);
 
     /// <summary>Per slot, what every visit of a load, store or atomic proved; meaningful once <see cref="Run"/> accepted.</summary>
     public System.Collections.Immutable.ImmutableArray<AccessProof> AccessProofs => Proofs.ToProofs();
@@ -27,4 +27,20 @@ internal sealed partial class Analysis
         };
         return alignedBase && IsAlignedOffset(pointer, offset, size);
     }
+
+    /// <summary>What an access through <paramref name="pointer"/> lacked when no bounds check proved it.</summary>
+    private UnprovenReason WhyUnproven(RegisterValue pointer) => pointer.Kind switch
+    {
+        ValueKind.Context when _input.Context is { DataOffset: null, DataEndOffset: null, Fields.IsDefaultOrEmpty: true } => UnprovenReason.ContextNotModelled,
+        ValueKind.Context => UnprovenReason.ContextOutsideStruct,
+        ValueKind.Socket or ValueKind.SockCommon => UnprovenReason.SocketField,
+        ValueKind.Unknown => UnprovenReason.UnknownPointer,
+        ValueKind.Memory => UnprovenReason.CallerMemory,
+        ValueKind.ReadOnlyMemory => UnprovenReason.ReadOnlyMemory,
+        ValueKind.MapValue when pointer.Map is null => UnprovenReason.MapValueOfUnknownMap,
+        ValueKind.MapKey when pointer.Map is null => UnprovenReason.RegionOfUnknownSize,
+        // A stack access inside 512 bytes of a live frame is always proven; otherwise it was refused.
+        ValueKind.Stack => UnprovenReason.DeadFrame,
+        _ => UnprovenReason.Other,
+    };
 }

@@ -21,9 +21,10 @@ internal sealed partial class Analysis
         CheckWritable(pc, insn.Dst);
         int size = AccessBytes(insn.Opcode);
         bool signExtend = (insn.Opcode & 0xe0) == (byte)AccessMode.MemSx;
+        var pointer = state.Registers[insn.Src];
         Proofs.BeginVisit();
         var loaded = Access(pc, state, insn.Src, insn.Offset, size, AccessSource.Read, stored: null);
-        Proofs.EndVisit(pc);
+        Proofs.EndVisit(pc, pointer);
         if (signExtend && state.Registers[insn.Src].Kind == ValueKind.Context && loaded.IsPointer)
         {
             // The kernel's is_valid_access refuses a sign-extending load of a field that holds a pointer.
@@ -64,7 +65,7 @@ internal sealed partial class Analysis
         {
             Proofs.BeginVisit();
             Access(pc, state, insn.Dst, insn.Offset, size, AccessSource.Write, stored);
-            Proofs.EndVisit(pc);
+            Proofs.EndVisit(pc, state.Registers[insn.Dst]);
             return pc + 1;
         }
 
@@ -95,10 +96,10 @@ internal sealed partial class Analysis
                 $"variable offset stack pointer cannot be passed into helper function; var_off={target.Range.KnownBits} off={target.Offset + insn.Offset} size={size}"));
         }
 
-        Proofs.EndVisit(pc);
+        Proofs.EndVisit(pc, target);
         Proofs.BeginVisit();
         Access(pc, state, insn.Dst, insn.Offset, size, AccessSource.Write, RegisterValue.Scalar(ScalarRange.Bits(size * 8)));
-        Proofs.EndVisit(pc, alsoProven: aligned);
+        Proofs.EndVisit(pc, target, alsoProven: aligned);
         var old = RegisterValue.Scalar(ScalarRange.Bits(size * 8));
         if (operation == AtomicOperation.CmpXchg)
         {
