@@ -158,8 +158,12 @@ internal sealed partial class Analysis
 
                 return source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
             case ValueKind.Memory:
-                // Checked, never proven: the region behind a global function's argument is the caller's, of any kind.
-                CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size");
+                // The region behind a global function's argument is the caller's: proven only if every call site's was.
+                if (CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size"))
+                {
+                    Proofs.InBounds(AccessRegions.CallerMemory);
+                }
+
                 return source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
             case ValueKind.ReadOnlyMemory:
                 if (source == AccessSource.Write)
@@ -167,7 +171,12 @@ internal sealed partial class Analysis
                     throw new Rejection(pc, $"R{register} cannot write into rdonly_mem");
                 }
 
-                CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size");
+                // The only read-only memory is bpf_iter_num_next's current value: stack bytes of the iterator's frame.
+                if (CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size") && pointer.Frame <= state.CurrentFrameIndex)
+                {
+                    Proofs.InBounds(AccessRegions.Stack);
+                }
+
                 return ScalarOfSize(size);
             case ValueKind.Stack:
                 return StackAccess(pc, state, register, pointer, offset, size, source, stored);
