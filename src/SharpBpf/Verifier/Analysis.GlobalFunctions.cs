@@ -93,6 +93,13 @@ internal sealed partial class Analysis
             case GlobalArgumentKind.Memory or GlobalArgumentKind.MemoryOrNull:
                 CheckFixedOffsetOnly(pc, register, value);
                 CheckGlobalMemory(pc, state, register, value, argument.MemorySize);
+                if (argument.Kind == GlobalArgumentKind.Memory && value is { IsScalar: true, Range.IsConstant: true, Range.Value: 0 })
+                {
+                    // check_mem_reg lets a literal NULL through even where the callee assumes non-NULL memory (Linux
+                    // 6.18 accepts it): the callee's accesses then run checked.
+                    CallerMemoryNotProven();
+                }
+
                 if (argument.Kind == GlobalArgumentKind.Memory && value.Kind.MayBeNull())
                 {
                     throw new Rejection(pc, $"arg#{index} is expected to be non-NULL");

@@ -91,6 +91,7 @@ internal sealed unsafe class FuzzWorld : IDisposable
             BpfMap.Create(new MapDefinition("array", MapType.Array, 4, GeneratedWorld.ArrayValueSize, GeneratedWorld.ArrayEntries)),
             BpfMap.Create(new MapDefinition("hash", MapType.Hash, 4, GeneratedWorld.HashValueSize, GeneratedWorld.HashEntries)),
             BpfMap.Create(new MapDefinition("global", MapType.Array, 4, GeneratedWorld.GlobalValueSize, 1)),
+            BpfMap.Create(new MapDefinition("lru", MapType.LruHash, 4, GeneratedWorld.LruValueSize, GeneratedWorld.LruEntries)),
         };
         var world = new FuzzWorld(maps, null, ProgramType.Xdp);
         var global = (ArrayMap)maps[2];
@@ -112,6 +113,7 @@ internal sealed unsafe class FuzzWorld : IDisposable
         new("array", MapType.Array, 4, (int)GeneratedWorld.ArrayValueSize, [], MaxEntries: (int)GeneratedWorld.ArrayEntries),
         new("hash", MapType.Hash, 4, (int)GeneratedWorld.HashValueSize, [], MaxEntries: (int)GeneratedWorld.HashEntries),
         new("global", MapType.Array, 4, (int)GeneratedWorld.GlobalValueSize, [], MaxEntries: 1),
+        new("lru", MapType.LruHash, 4, (int)GeneratedWorld.LruValueSize, [], MaxEntries: (int)GeneratedWorld.LruEntries),
     ];
 
     /// <summary>The verifier's view of a generated program: lddw src=1 imm=N names map N, src=2 imm=N map N's value.</summary>
@@ -132,11 +134,13 @@ internal sealed unsafe class FuzzWorld : IDisposable
             }
         }
 
+        var globals = GlobalFunctionsOf(code);
         return new VerifierInput
         {
             ProgramName = "fuzz",
             Instructions = [.. code],
-            Functions = [new VerifierFunction("main", 0, false)],
+            Functions = [new VerifierFunction("main", 0, false), .. globals.Keys.Order().Select(start => new VerifierFunction($"global{start}", start, false))],
+            GlobalFunctions = globals,
             MapReferences = references.ToFrozenDictionary(),
             Context = VerifierContexts.For(ProgramType.Xdp),
             Helpers = _signatures,
@@ -144,6 +148,23 @@ internal sealed unsafe class FuzzWorld : IDisposable
             ProgramType = (uint)ProgramType.Xdp,
             IsGplCompatible = true,
         };
+    }
+
+    /// <summary>The generated global functions: every bpf-to-bpf call target, its prototype in its first instruction (<see cref="GeneratedWorld.NullableArgument"/>).</summary>
+    private static FrozenDictionary<int, GlobalFunctionPrototype> GlobalFunctionsOf(Instruction[] code)
+    {
+        var globals = new Dictionary<int, GlobalFunctionPrototype>();
+        for (var pc = 0; pc < code.Length; pc++)
+        {
+            if (code[pc] is { Opcode: Opcodes.Call, Src: 1 } call && pc + call.Immediate + 1 is var start && (uint)start < (uint)code.Length
+                && code[start] is { Opcode: Opcodes.Mov64Imm, Dst: 0 } marker)
+            {
+                var kind = (marker.Immediate & GeneratedWorld.NullableArgument) != 0 ? GlobalArgumentKind.MemoryOrNull : GlobalArgumentKind.Memory;
+                globals[start] = new GlobalFunctionPrototype([new GlobalArgument(kind, marker.Immediate & 0xffff)]);
+            }
+        }
+
+        return globals.ToFrozenDictionary();
     }
 
     /// <summary>A generated program with its map references replaced by live handles and value addresses.</summary>
