@@ -27,7 +27,14 @@ internal enum FuzzVerdict
 }
 
 /// <summary>A program the fuzz judged, with what a failure needs to be reproduced.</summary>
-internal sealed record FuzzOutcome(FuzzVerdict Verdict, int Runs, int CheckedFaults, int ProvenSlots, string? Detail = null);
+internal sealed record FuzzOutcome(FuzzVerdict Verdict, int Runs, int CheckedFaults, int ProvenSlots, string? Detail = null)
+{
+    /// <summary>Proven accesses through a global function's memory argument (a class with its own proof).</summary>
+    public int CallerMemorySlots { get; init; }
+
+    /// <summary>Proven atomics (their alignment is part of the proof).</summary>
+    public int ProvenAtomics { get; init; }
+}
 
 /// <summary>
 /// Live maps, helpers and memory for running fuzzed programs, with regions as tight as the verifier's claims: the
@@ -250,7 +257,11 @@ internal sealed unsafe class FuzzWorld : IDisposable
             }
         }
 
-        return new FuzzOutcome(FuzzVerdict.Sound, inputs, faults, provenSlots.Length);
+        return new FuzzOutcome(FuzzVerdict.Sound, inputs, faults, provenSlots.Length)
+        {
+            CallerMemorySlots = provenSlots.Count(slot => (proofs[slot].Regions & AccessRegions.CallerMemory) != 0),
+            ProvenAtomics = provenSlots.Count(slot => linked[slot].Opcode is Opcodes.AtomicW or Opcodes.AtomicDw),
+        };
     }
 
     private static bool IsAccessFault(FaultKind kind) =>
