@@ -31,6 +31,11 @@ public static class Program
             return PacketStreamMeasurement.Run(args[1..], Console.Out);
         }
 
+        if (args.FirstOrDefault() == "proof-coverage")
+        {
+            return ProofCoverageMeasurement.Run(args[1..], Console.Out);
+        }
+
         if (args.FirstOrDefault() == "verify-time")
         {
             return VerifyTimeMeasurement.Run(args[1..], Console.Out);

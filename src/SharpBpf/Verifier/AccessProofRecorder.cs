@@ -13,14 +13,21 @@ internal sealed class AccessProofRecorder
     private readonly AccessRegions[] _regions;
     private readonly bool[] _visited;
     private readonly bool[] _unprovenVisit;
+    private readonly UnprovenReason[] _reasons;
     private AccessRegions _currentVisit;
     private bool _visitOpen;
 
-    public AccessProofRecorder(int slots)
+    private readonly Func<RegisterValue, UnprovenReason> _whyUnproven;
+
+    /// <param name="slots">The program's length in slots.</param>
+    /// <param name="whyUnproven">Names the reason an access through this pointer was not proven (asked only then).</param>
+    public AccessProofRecorder(int slots, Func<RegisterValue, UnprovenReason> whyUnproven)
     {
+        _whyUnproven = whyUnproven;
         _regions = new AccessRegions[slots];
         _visited = new bool[slots];
         _unprovenVisit = new bool[slots];
+        _reasons = new UnprovenReason[slots];
     }
 
     /// <summary>A load, store or one half of an atomic is about to be checked: nothing is proven for it yet.</summary>
@@ -44,13 +51,19 @@ internal sealed class AccessProofRecorder
 
     /// <summary>
     /// Closes the visit of <paramref name="slot"/>: proven when a bounds check succeeded and
-    /// <paramref name="alsoProven"/> (an atomic's alignment) holds; otherwise the slot stays unproven.
+    /// <paramref name="alsoProven"/> (an atomic's alignment) holds; otherwise the slot stays unproven, and the first
+    /// unproven visit's reason is kept (what <paramref name="pointer"/>, the address register, lacked).
     /// </summary>
-    public void EndVisit(int slot, bool alsoProven = true)
+    public void EndVisit(int slot, RegisterValue pointer, bool alsoProven = true)
     {
         _visited[slot] = true;
         if (_currentVisit == AccessRegions.None || !alsoProven)
         {
+            if (!_unprovenVisit[slot])
+            {
+                _reasons[slot] = _currentVisit == AccessRegions.None ? _whyUnproven(pointer) : UnprovenReason.AtomicAlignment;
+            }
+
             _unprovenVisit[slot] = true;
         }
         else
@@ -67,7 +80,9 @@ internal sealed class AccessProofRecorder
         var proofs = ImmutableArray.CreateBuilder<AccessProof>(_regions.Length);
         for (var slot = 0; slot < _regions.Length; slot++)
         {
-            proofs.Add(_visited[slot] && !_unprovenVisit[slot] ? new AccessProof(true, _regions[slot]) : AccessProof.Unproven);
+            proofs.Add(!_visited[slot] ? AccessProof.Unproven
+                : _unprovenVisit[slot] ? new AccessProof(false, AccessRegions.None, _reasons[slot])
+                : new AccessProof(true, _regions[slot]));
         }
 
         return proofs.MoveToImmutable();

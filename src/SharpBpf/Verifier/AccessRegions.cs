@@ -22,4 +22,9 @@ internal enum AccessRegions : byte
     PacketMeta = 1 << 5,
     /// <summary>A ring buffer record still held (reserved, not yet submitted or discarded), within its reserved size.</summary>
     RingbufRecord = 1 << 6,
+    /// <summary>
+    /// A global function's memory argument, within the size its prototype names — proven only when every call site of
+    /// every global function proved the region it passed (see Analysis.AccessProofs).
+    /// </summary>
+    CallerMemory = 1 << 7,
 }

@@ -70,6 +70,11 @@ internal sealed partial class Analysis
         var value = state.Registers[register];
         if (value.Kind == ValueKind.Unknown || argument.Kind == GlobalArgumentKind.Unmodelled)
         {
+            if (argument.Kind is GlobalArgumentKind.Memory or GlobalArgumentKind.MemoryOrNull)
+            {
+                CallerMemoryNotProven();
+            }
+
             return;
         }
 
@@ -88,6 +93,13 @@ internal sealed partial class Analysis
             case GlobalArgumentKind.Memory or GlobalArgumentKind.MemoryOrNull:
                 CheckFixedOffsetOnly(pc, register, value);
                 CheckGlobalMemory(pc, state, register, value, argument.MemorySize);
+                if (argument.Kind == GlobalArgumentKind.Memory && value is { IsScalar: true, Range.IsConstant: true, Range.Value: 0 })
+                {
+                    // check_mem_reg lets a literal NULL through even where the callee assumes non-NULL memory (Linux
+                    // 6.18 accepts it): the callee's accesses then run checked.
+                    CallerMemoryNotProven();
+                }
+
                 if (argument.Kind == GlobalArgumentKind.Memory && value.Kind.MayBeNull())
                 {
                     throw new Rejection(pc, $"arg#{index} is expected to be non-NULL");
@@ -124,6 +136,11 @@ internal sealed partial class Analysis
             case ValueKind.Scalar when checkedValue.Range == ScalarRange.Zero:
                 return;
             case ValueKind.Stack:
+                if (checkedValue.Frame > state.CurrentFrameIndex)
+                {
+                    CallerMemoryNotProven();
+                }
+
                 StackAccess(pc, state, register, checkedValue, 0, size, AccessSource.GlobalArgument, stored: null);
                 if (checkedValue.HasConstantOffset)
                 {
@@ -133,10 +150,16 @@ internal sealed partial class Analysis
 
                 return;
             case ValueKind.MapValue:
-                CheckMapValueAccess(pc, register, checkedValue, 0, size, AccessSource.Helper);
-                CheckMapValueAccess(pc, register, checkedValue, 0, size, AccessSource.Write);
+                if (!CheckMapValueAccess(pc, register, checkedValue, 0, size, AccessSource.Helper)
+                    | !CheckMapValueAccess(pc, register, checkedValue, 0, size, AccessSource.Write))
+                {
+                    CallerMemoryNotProven();
+                }
+
                 return;
             case ValueKind.Packet or ValueKind.PacketMeta:
+                // In bounds at the call, but a packet-changing helper in the callee may shrink the packet under it.
+                CallerMemoryNotProven();
                 CheckPacketAccess(pc, register, checkedValue, 0, size);
                 return;
             case ValueKind.MapKey:
@@ -146,7 +169,8 @@ internal sealed partial class Analysis
                 CheckRegion(pc, register, checkedValue, 0, size, checkedValue.MemorySize, "memory, mem_size");
                 return;
             case ValueKind.Context when _input.ProgramType == SyscallType:
-                // A syscall program's context is plain memory the caller passed in.
+                // A syscall program's context is plain memory the caller passed in, of a size nothing here knows.
+                CallerMemoryNotProven();
                 return;
             default:
                 throw new Rejection(pc, $"R{register} type={checkedValue.Kind.KernelName()} expected=fp");

@@ -128,7 +128,8 @@ internal sealed partial class Analysis
 
         var active = state.Clone();
         active.IterationDepth++;
-        ClobberCallerSaved(active, new RegisterValue(ValueKind.ReadOnlyMemory, ScalarRange.Zero, MemorySize: sizeof(int)));
+        // The current value is the iterator's first int, in the frame that holds the iterator (what proves its reads).
+        ClobberCallerSaved(active, new RegisterValue(ValueKind.ReadOnlyMemory, ScalarRange.Zero, Frame: state.Frames.IndexOf(frame), MemorySize: sizeof(int)));
         if (PreviousVisit(pc, state) is { } previous)
         {
             WidenChangedScalars(previous.State, active, evenPrecise: false);

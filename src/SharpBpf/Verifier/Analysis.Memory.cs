@@ -21,9 +21,10 @@ internal sealed partial class Analysis
         CheckWritable(pc, insn.Dst);
         int size = AccessBytes(insn.Opcode);
         bool signExtend = (insn.Opcode & 0xe0) == (byte)AccessMode.MemSx;
+        var pointer = state.Registers[insn.Src];
         Proofs.BeginVisit();
         var loaded = Access(pc, state, insn.Src, insn.Offset, size, AccessSource.Read, stored: null);
-        Proofs.EndVisit(pc);
+        Proofs.EndVisit(pc, pointer);
         if (signExtend && state.Registers[insn.Src].Kind == ValueKind.Context && loaded.IsPointer)
         {
             // The kernel's is_valid_access refuses a sign-extending load of a field that holds a pointer.
@@ -64,7 +65,7 @@ internal sealed partial class Analysis
         {
             Proofs.BeginVisit();
             Access(pc, state, insn.Dst, insn.Offset, size, AccessSource.Write, stored);
-            Proofs.EndVisit(pc);
+            Proofs.EndVisit(pc, state.Registers[insn.Dst]);
             return pc + 1;
         }
 
@@ -95,10 +96,10 @@ internal sealed partial class Analysis
                 $"variable offset stack pointer cannot be passed into helper function; var_off={target.Range.KnownBits} off={target.Offset + insn.Offset} size={size}"));
         }
 
-        Proofs.EndVisit(pc);
+        Proofs.EndVisit(pc, target);
         Proofs.BeginVisit();
         Access(pc, state, insn.Dst, insn.Offset, size, AccessSource.Write, RegisterValue.Scalar(ScalarRange.Bits(size * 8)));
-        Proofs.EndVisit(pc, alsoProven: aligned);
+        Proofs.EndVisit(pc, target, alsoProven: aligned);
         var old = RegisterValue.Scalar(ScalarRange.Bits(size * 8));
         if (operation == AtomicOperation.CmpXchg)
         {
@@ -157,8 +158,12 @@ internal sealed partial class Analysis
 
                 return source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
             case ValueKind.Memory:
-                // Checked, never proven: the region behind a global function's argument is the caller's, of any kind.
-                CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size");
+                // The region behind a global function's argument is the caller's: proven only if every call site's was.
+                if (CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size"))
+                {
+                    Proofs.InBounds(AccessRegions.CallerMemory);
+                }
+
                 return source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
             case ValueKind.ReadOnlyMemory:
                 if (source == AccessSource.Write)
@@ -166,7 +171,12 @@ internal sealed partial class Analysis
                     throw new Rejection(pc, $"R{register} cannot write into rdonly_mem");
                 }
 
-                CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size");
+                // The only read-only memory is bpf_iter_num_next's current value: stack bytes of the iterator's frame.
+                if (CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size") && pointer.Frame <= state.CurrentFrameIndex)
+                {
+                    Proofs.InBounds(AccessRegions.Stack);
+                }
+
                 return ScalarOfSize(size);
             case ValueKind.Stack:
                 return StackAccess(pc, state, register, pointer, offset, size, source, stored);

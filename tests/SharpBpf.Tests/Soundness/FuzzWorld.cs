@@ -27,7 +27,14 @@ internal enum FuzzVerdict
 }
 
 /// <summary>A program the fuzz judged, with what a failure needs to be reproduced.</summary>
-internal sealed record FuzzOutcome(FuzzVerdict Verdict, int Runs, int CheckedFaults, int ProvenSlots, string? Detail = null);
+internal sealed record FuzzOutcome(FuzzVerdict Verdict, int Runs, int CheckedFaults, int ProvenSlots, string? Detail = null)
+{
+    /// <summary>Proven accesses through a global function's memory argument (a class with its own proof).</summary>
+    public int CallerMemorySlots { get; init; }
+
+    /// <summary>Proven atomics (their alignment is part of the proof).</summary>
+    public int ProvenAtomics { get; init; }
+}
 
 /// <summary>
 /// Live maps, helpers and memory for running fuzzed programs, with regions as tight as the verifier's claims: the
@@ -91,6 +98,7 @@ internal sealed unsafe class FuzzWorld : IDisposable
             BpfMap.Create(new MapDefinition("array", MapType.Array, 4, GeneratedWorld.ArrayValueSize, GeneratedWorld.ArrayEntries)),
             BpfMap.Create(new MapDefinition("hash", MapType.Hash, 4, GeneratedWorld.HashValueSize, GeneratedWorld.HashEntries)),
             BpfMap.Create(new MapDefinition("global", MapType.Array, 4, GeneratedWorld.GlobalValueSize, 1)),
+            BpfMap.Create(new MapDefinition("lru", MapType.LruHash, 4, GeneratedWorld.LruValueSize, GeneratedWorld.LruEntries)),
         };
         var world = new FuzzWorld(maps, null, ProgramType.Xdp);
         var global = (ArrayMap)maps[2];
@@ -112,6 +120,7 @@ internal sealed unsafe class FuzzWorld : IDisposable
         new("array", MapType.Array, 4, (int)GeneratedWorld.ArrayValueSize, [], MaxEntries: (int)GeneratedWorld.ArrayEntries),
         new("hash", MapType.Hash, 4, (int)GeneratedWorld.HashValueSize, [], MaxEntries: (int)GeneratedWorld.HashEntries),
         new("global", MapType.Array, 4, (int)GeneratedWorld.GlobalValueSize, [], MaxEntries: 1),
+        new("lru", MapType.LruHash, 4, (int)GeneratedWorld.LruValueSize, [], MaxEntries: (int)GeneratedWorld.LruEntries),
     ];
 
     /// <summary>The verifier's view of a generated program: lddw src=1 imm=N names map N, src=2 imm=N map N's value.</summary>
@@ -132,11 +141,13 @@ internal sealed unsafe class FuzzWorld : IDisposable
             }
         }
 
+        var globals = GlobalFunctionsOf(code);
         return new VerifierInput
         {
             ProgramName = "fuzz",
             Instructions = [.. code],
-            Functions = [new VerifierFunction("main", 0, false)],
+            Functions = [new VerifierFunction("main", 0, false), .. globals.Keys.Order().Select(start => new VerifierFunction($"global{start}", start, false))],
+            GlobalFunctions = globals,
             MapReferences = references.ToFrozenDictionary(),
             Context = VerifierContexts.For(ProgramType.Xdp),
             Helpers = _signatures,
@@ -144,6 +155,23 @@ internal sealed unsafe class FuzzWorld : IDisposable
             ProgramType = (uint)ProgramType.Xdp,
             IsGplCompatible = true,
         };
+    }
+
+    /// <summary>The generated global functions: every bpf-to-bpf call target, its prototype in its first instruction (<see cref="GeneratedWorld.NullableArgument"/>).</summary>
+    private static FrozenDictionary<int, GlobalFunctionPrototype> GlobalFunctionsOf(Instruction[] code)
+    {
+        var globals = new Dictionary<int, GlobalFunctionPrototype>();
+        for (var pc = 0; pc < code.Length; pc++)
+        {
+            if (code[pc] is { Opcode: Opcodes.Call, Src: 1 } call && pc + call.Immediate + 1 is var start && (uint)start < (uint)code.Length
+                && code[start] is { Opcode: Opcodes.Mov64Imm, Dst: 0 } marker)
+            {
+                var kind = (marker.Immediate & GeneratedWorld.NullableArgument) != 0 ? GlobalArgumentKind.MemoryOrNull : GlobalArgumentKind.Memory;
+                globals[start] = new GlobalFunctionPrototype([new GlobalArgument(kind, marker.Immediate & 0xffff)]);
+            }
+        }
+
+        return globals.ToFrozenDictionary();
     }
 
     /// <summary>A generated program with its map references replaced by live handles and value addresses.</summary>
@@ -229,7 +257,11 @@ internal sealed unsafe class FuzzWorld : IDisposable
             }
         }
 
-        return new FuzzOutcome(FuzzVerdict.Sound, inputs, faults, provenSlots.Length);
+        return new FuzzOutcome(FuzzVerdict.Sound, inputs, faults, provenSlots.Length)
+        {
+            CallerMemorySlots = provenSlots.Count(slot => (proofs[slot].Regions & AccessRegions.CallerMemory) != 0),
+            ProvenAtomics = provenSlots.Count(slot => linked[slot].Opcode is Opcodes.AtomicW or Opcodes.AtomicDw),
+        };
     }
 
     private static bool IsAccessFault(FaultKind kind) =>

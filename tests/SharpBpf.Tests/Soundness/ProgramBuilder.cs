@@ -7,6 +7,7 @@ internal sealed class ProgramBuilder
 {
     private readonly List<Instruction> _code = [];
     private readonly List<(int Slot, int Label)> _fixups = [];
+    private readonly List<(int Slot, int Label)> _callFixups = [];
     private readonly List<int> _labels = [];
 
     public int Count => _code.Count;
@@ -29,6 +30,13 @@ internal sealed class ProgramBuilder
         Emit(opcode, dst, src, 0, imm);
     }
 
+    /// <summary>A bpf-to-bpf call (src=1) whose immediate is filled in when <see cref="Build"/> knows the label.</summary>
+    public void Call(int label)
+    {
+        _callFixups.Add((_code.Count, label));
+        Emit(Opcodes.Call, 0, 1, 0, 0);
+    }
+
     public void LoadImm64(int dst, int source, int low, int high)
     {
         Emit(Opcodes.Lddw, dst, source, 0, low);
@@ -41,6 +49,11 @@ internal sealed class ProgramBuilder
         foreach (var (slot, label) in _fixups)
         {
             code[slot] = code[slot].WithOffset((short)(_labels[label] - slot - 1));
+        }
+
+        foreach (var (slot, label) in _callFixups)
+        {
+            code[slot] = new Instruction(code[slot].Opcode, code[slot].Dst, code[slot].Src, code[slot].Offset, _labels[label] - slot - 1);
         }
 
         return code;

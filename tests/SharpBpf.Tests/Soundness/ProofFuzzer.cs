@@ -13,6 +13,8 @@ internal sealed class FuzzCounts
     public long Runs;
     public long CheckedFaults;
     public long ProvenSlots;
+    public long CallerMemorySlots;
+    public long ProvenAtomics;
     public readonly List<string> Failures = [];
 
     public void Add(FuzzCounts other)
@@ -22,12 +24,14 @@ internal sealed class FuzzCounts
         Runs += other.Runs;
         CheckedFaults += other.CheckedFaults;
         ProvenSlots += other.ProvenSlots;
+        CallerMemorySlots += other.CallerMemorySlots;
+        ProvenAtomics += other.ProvenAtomics;
         Failures.AddRange(other.Failures);
     }
 
     public override string ToString() =>
         $"{Programs:N0} programs, {Accepted:N0} accepted, {Runs:N0} checked runs ({CheckedFaults:N0} faulted where nothing was proven), " +
-        $"{ProvenSlots:N0} proven accesses, {Failures.Count} proofs broken";
+        $"{ProvenSlots:N0} proven accesses ({CallerMemorySlots:N0} through global functions' memory arguments, {ProvenAtomics:N0} atomics), {Failures.Count} proofs broken";
 }
 
 /// <summary>
@@ -114,6 +118,8 @@ internal static class ProofFuzzer
         counts.Runs += outcome.Runs;
         counts.CheckedFaults += outcome.CheckedFaults;
         counts.ProvenSlots += outcome.ProvenSlots;
+        counts.CallerMemorySlots += outcome.CallerMemorySlots;
+        counts.ProvenAtomics += outcome.ProvenAtomics;
         if (outcome.Verdict != FuzzVerdict.Sound && counts.Failures.Count < MaxFailuresKept)
         {
             counts.Failures.Add($"{outcome.Verdict}: {outcome.Detail}; {describe()}");

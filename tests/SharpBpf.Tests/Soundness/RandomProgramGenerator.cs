@@ -4,8 +4,8 @@ using static SharpBpf.Tests.Soundness.GeneratedWorld;
 namespace SharpBpf.Tests.Soundness;
 
 /// <summary>
-/// Random XDP programs of the shapes real ones have — stack slots at constant and variable offsets, array and hash
-/// lookups with NULL and bounds checks, packet and metadata reads behind comparisons with data_end, context fields,
+/// Random XDP programs of the shapes real ones have — stack slots at constant and variable offsets, array, hash and
+/// LRU hash lookups with NULL and bounds checks, global functions given stack, map value, packet or NULL memory, packet and metadata reads behind comparisons with data_end, context fields,
 /// bounded loops, map updates, helpers writing memory, atomics, global data, branches and arithmetic — with parameters drawn near the
 /// edges (an offset one past the proven range, a bound one too wide, a misaligned atomic), so the verifier sees
 /// both programs it must accept and neighbours it must refuse.
@@ -15,10 +15,12 @@ internal sealed class RandomProgramGenerator(Random random)
 {
     private static readonly int[] Sizes = [1, 2, 4, 8];
     private ProgramBuilder _b = new();
+    private readonly List<(int Label, int Size, bool Nullable)> _globals = [];
 
     public Instruction[] Next()
     {
         _b = new ProgramBuilder();
+        _globals.Clear();
         _b.Emit(Opcodes.Mov64Reg, 6, 1);
         _b.Emit(Opcodes.Mov64Imm, 7, imm: 0);
         _b.Emit(Opcodes.Mov64Imm, 8, imm: 0);
@@ -31,13 +33,19 @@ internal sealed class RandomProgramGenerator(Random random)
         _b.Emit(Opcodes.Mov64Reg, 0, 7);
         _b.Emit(Opcodes.And64Imm, 0, imm: 3);
         _b.Emit(Opcodes.Exit);
+        foreach (var global in _globals)
+        {
+            GlobalFunctionBody(global.Label, global.Size, global.Nullable);
+        }
+
         return _b.Build();
     }
 
     private void Block(int depth)
     {
-        switch (random.Next(depth == 0 ? 12 : 10))
+        switch (random.Next(depth == 0 ? 13 : 10))
         {
+            case 12: GlobalCall(); break;
             case 9 when depth > 0: HelperWrite(); break;
             case 0: StackConstant(); break;
             case 1: StackVariable(); break;
@@ -148,14 +156,21 @@ internal sealed class RandomProgramGenerator(Random random)
         }
     }
 
+    /// <summary>One of the lookup maps and its value size: an array, a hash or an LRU hash (atomics on its values are proven aligned too).</summary>
+    private (int Map, int ValueSize) LookupMap() => random.Next(3) switch
+    {
+        0 => (ArrayMap, (int)ArrayValueSize),
+        1 => (HashMap, (int)HashValueSize),
+        _ => (LruMap, (int)LruValueSize),
+    };
+
     private void MapLookup()
     {
-        var isArray = random.Next(2) == 0;
-        var valueSize = (int)(isArray ? ArrayValueSize : HashValueSize);
+        var (map, valueSize) = LookupMap();
         _b.Emit(Opcodes.StW, 10, 0, -4, random.Next(0, 10));
         _b.Emit(Opcodes.Mov64Reg, 2, 10);
         _b.Emit(Opcodes.Add64Imm, 2, imm: -4);
-        _b.LoadImm64(1, 1, isArray ? ArrayMap : HashMap, 0);
+        _b.LoadImm64(1, 1, map, 0);
         _b.Emit(Opcodes.Call, imm: 1);
         var skip = _b.NewLabel();
         if (random.Next(12) != 0)
@@ -276,14 +291,14 @@ internal sealed class RandomProgramGenerator(Random random)
 
     private void MapUpdate()
     {
-        var isArray = random.Next(2) == 0;
+        var (map, _) = LookupMap();
         _b.Emit(Opcodes.StW, 10, 0, -4, random.Next(0, 10));
         _b.Emit(Opcodes.StDw, 10, 0, -48, random.Next());
         _b.Emit(Opcodes.Mov64Reg, 2, 10);
         _b.Emit(Opcodes.Add64Imm, 2, imm: -4);
         _b.Emit(Opcodes.Mov64Reg, 3, 10);
         _b.Emit(Opcodes.Add64Imm, 3, imm: -Near(48));
-        _b.LoadImm64(1, 1, isArray ? ArrayMap : HashMap, 0);
+        _b.LoadImm64(1, 1, map, 0);
         _b.Emit(Opcodes.Mov64Imm, 4, imm: 0);
         _b.Emit(Opcodes.Call, imm: 2);
     }
@@ -360,5 +375,89 @@ internal sealed class RandomProgramGenerator(Random random)
         {
             Block(depth + 1);
         }
+    }
+
+    /// <summary>
+    /// A call of a global function taking one memory argument of a random size (maybe NULL): r1 is a stack slot, a
+    /// looked-up map value, packet bytes behind a data_end check, or NULL — each near the edge of what it must hold.
+    /// </summary>
+    private void GlobalCall()
+    {
+        var size = random.Next(1, 9) * 4;
+        var nullable = random.Next(3) == 0;
+        var function = _b.NewLabel();
+        _globals.Add((function, size, nullable));
+        var skip = _b.NewLabel();
+        switch (random.Next(5))
+        {
+            case 0 or 1:
+                _b.Emit(Opcodes.Mov64Reg, 1, 10);
+                _b.Emit(Opcodes.Add64Imm, 1, imm: -Near((size + 7) / 8 * 8 + 8 * random.Next(0, 3)));
+                break;
+            case 2:
+                var (map, _) = LookupMap();
+                _b.Emit(Opcodes.StW, 10, 0, -4, random.Next(0, 10));
+                _b.Emit(Opcodes.Mov64Reg, 2, 10);
+                _b.Emit(Opcodes.Add64Imm, 2, imm: -4);
+                _b.LoadImm64(1, 1, map, 0);
+                _b.Emit(Opcodes.Call, imm: 1);
+                if (!nullable || random.Next(2) == 0)
+                {
+                    _b.Jump(0x05 | 0x10, 0, 0, 0, skip); // jeq r0, 0
+                }
+
+                _b.Emit(Opcodes.Mov64Reg, 1, 0);
+                break;
+            case 3:
+                _b.Emit(Opcodes.LdxW, 1, 6, 0);
+                _b.Emit(Opcodes.LdxW, 3, 6, 4);
+                _b.Emit(Opcodes.Mov64Reg, 4, 1);
+                _b.Emit(Opcodes.Add64Imm, 4, imm: Near(size));
+                ProvePacketRange(4, 3, skip);
+                break;
+            default:
+                _b.Emit(Opcodes.Mov64Imm, 1, imm: 0);
+                break;
+        }
+
+        _b.Call(function);
+        _b.Emit(Opcodes.Mov64Reg, 7, 0);
+        _b.Mark(skip);
+    }
+
+    /// <summary>
+    /// The global function: its prototype marker (<see cref="GeneratedWorld.NullableArgument"/>), a NULL check where
+    /// the argument may be NULL (sometimes missing), then accesses through r1 at offsets near its size, constant or
+    /// bounded by a byte it reads.
+    /// </summary>
+    private void GlobalFunctionBody(int label, int size, bool nullable)
+    {
+        _b.Mark(label);
+        _b.Emit(Opcodes.Mov64Imm, 0, imm: size | (nullable ? NullableArgument : 0));
+        _b.Emit(Opcodes.Mov64Imm, 7, imm: random.Next(-1000, 1000));
+        var exit = _b.NewLabel();
+        if (nullable && random.Next(12) != 0)
+        {
+            _b.Jump(0x05 | 0x10, 1, 0, 0, exit); // jeq r1, 0
+        }
+
+        var accesses = random.Next(1, 4);
+        for (var i = 0; i < accesses; i++)
+        {
+            var bytes = Size();
+            Access(1, Near(random.Next(0, Math.Max(1, size / bytes)) * bytes), bytes);
+        }
+
+        if (random.Next(3) == 0)
+        {
+            var bytes = Size();
+            _b.Emit(Opcodes.LdxB, 3, 1, 0);
+            _b.Emit(Opcodes.And64Imm, 3, imm: Near(Math.Max(0, size - bytes)));
+            _b.Emit(Opcodes.Add64Reg, 1, 3);
+            Access(1, Near(0), bytes);
+        }
+
+        _b.Mark(exit);
+        _b.Emit(Opcodes.Exit);
     }
 }
