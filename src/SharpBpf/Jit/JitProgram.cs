@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using SharpBpf.Execution;
 using SharpBpf.Helpers;
 using SharpBpf.Isa;
@@ -47,7 +48,7 @@ internal sealed class JitProgram : PreparedProgram
     /// <summary>The emitted IL as text, when the engine was asked to keep it (<see cref="JitEngineOptions.KeepIlListing"/>).</summary>
     public string? IlListing { get; }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected internal override ulong Execute(ExecutionState state, int entrySlot, int depth, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5) =>
         _code(state, entrySlot, depth, r1, r2, r3, r4, r5);
 

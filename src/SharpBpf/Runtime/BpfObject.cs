@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using SharpBpf.Execution;
 using SharpBpf.Helpers;
 using SharpBpf.Helpers.BuiltIn;
@@ -160,7 +161,7 @@ public sealed class BpfObject : IDisposable
     /// <summary>The loaded program behind an engine's prepared program (what a PROG_ARRAY slot or a running helper holds).</summary>
     // Every bpf_tail_call resolves its target here: compiled optimized up front, as the run path is (a pinned CPU
     // would run tier-0 code for seconds).
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal BpfProgram? ProgramFor(object? prepared) =>
         prepared is PreparedProgram key && _byPrepared.TryGetValue(key, out var program) ? program : prepared as BpfProgram;
 
@@ -171,7 +172,7 @@ public sealed class BpfObject : IDisposable
             Clock = Clock,
             Network = options.Network,
             TraceSink = new TraceCollector(this),
-            TailCallResolver = [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] (slot) => ProgramFor(slot)?.Prepared,
+            TailCallResolver = [MethodImpl(MethodImplOptions.AggressiveOptimization)] (slot) => ProgramFor(slot)?.Prepared,
             Timers = TimerBindings.ForMaps(Timers, (running, slot) =>
                 (ProgramFor(running) ?? throw new InvalidOperationException("a timer callback from a program of another object")).TimerCallbackAt(slot)),
         };

@@ -39,7 +39,7 @@ public sealed class PacketRunner : IDisposable
 
     // The Packet region is the packet alone, not the frame: a checked access outside [data_meta, data_end) faults (the
     // verifier allows none), and the adjust helpers make a region of the span they move to (PacketHelpers), so no run
-    // writes outside PacketContext.Touched and the next reset clears only that.
+    // writes outside the span PacketContext tracks as touched, and the next reset clears only that.
     private readonly int _packetRegionIndex;
 
     /// <summary>Runs the program on <paramref name="packet"/> (an Ethernet frame) and returns its 32-bit return value.</summary>

@@ -185,7 +185,7 @@ internal sealed unsafe class PacketContext : ISkbContext, IDisposable
     /// Makes this XDP context hold <paramref name="packet"/> as a fresh test run's would: the frame zero (the kernel
     /// allocates it zeroed, and the last packet must leave nothing behind), the packet at the usual headroom, the
     /// xdp_md fields as a run without ctx_in sets them. What a stream of packets costs instead of a new frame each:
-    /// only the bytes the last packet's runs could have touched (<see cref="Touched"/>) are cleared, not the 4 KiB frame.
+    /// only the bytes the last packet's runs could have touched (the touched span) are cleared, not the 4 KiB frame.
     /// </summary>
     public void ResetXdp(ReadOnlySpan<byte> packet, string program)
     {
@@ -212,12 +212,6 @@ internal sealed unsafe class PacketContext : ISkbContext, IDisposable
         WriteBounds();
         BinaryPrimitives.WriteUInt32LittleEndian(bytes[ContextLayouts.XdpIngressIfindex..], 1);
     }
-
-    /// <summary>
-    /// The frame bytes that may be non-zero: the packet as copied in and every <c>[data_meta, data_end)</c> since.
-    /// A program (proven, or checked against regions no larger than this) and the packet helpers write nowhere else.
-    /// </summary>
-    public (nint Low, nint High) Touched => (_touchedLow, _touchedHigh);
 
     private static void ClearOutside(nint low, nint high, nint keepLow, nint keepHigh)
     {
