@@ -466,9 +466,9 @@ internal sealed partial class Analysis
         bool zero = stored is { IsScalar: true, Range: { IsConstant: true, Value: 0 } };
         bool kept = stored is { } candidate && (size == 8 || (candidate.IsScalar && (slot % 8 == 0 || zero)));
         NoteStackAccess(frameIndex, slot, size, write: true, spillOrFill: kept && slot % 8 == 0);
-        if (kept && stored is { } spilled)
+        if (kept && stored is { } storedValue)
         {
-            frame.Spills[slot] = (spilled.IsScalar && size < 8 ? RegisterValue.Scalar(Narrow(spilled.Range, size)) : spilled, size);
+            frame.Spills[slot] = (storedValue.IsScalar && size < 8 ? RegisterValue.Scalar(Narrow(storedValue.Range, size)) : storedValue, size);
             if (slot % 8 != 0 && _code[pc].Class == InstructionClass.Stx)
             {
                 MarkPrecise(state, _code[pc].Src);
