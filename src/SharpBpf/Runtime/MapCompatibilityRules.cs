@@ -8,6 +8,7 @@ namespace SharpBpf.Runtime;
 /// The kernel's check_map_prog_compatibility: before the walk, every map a program references is checked against
 /// the program's type, in slot order (a bpf_spin_lock in a socket filter or tracing program, a bpf_timer in a
 /// tracing program; spec R46). The kernel's log names no instruction; SharpBpf reports the referencing slot.
+/// The first problem comes back as a <see cref="Rejection"/> (null when there is none).
 /// </summary>
 internal static class MapCompatibilityRules
 {
@@ -25,7 +26,7 @@ internal static class MapCompatibilityRules
 
     public static bool IsGplCompatible(string? license) => GplCompatible.Contains(license ?? "");
 
-    public static void Check(ProgramSpec program, CollectionSpec collection)
+    public static Rejection? Check(ProgramSpec program, CollectionSpec collection)
     {
         foreach (var reference in program.MapReferences)
         {
@@ -34,19 +35,21 @@ internal static class MapCompatibilityRules
             {
                 if (program.Type == ProgramType.SocketFilter)
                 {
-                    throw new VerificationException(program.Name, reference.Slot, "socket filter progs cannot use bpf_spin_lock yet");
+                    return new Rejection(reference.Slot, "socket filter progs cannot use bpf_spin_lock yet");
                 }
 
                 if (Tracing.Contains(program.Type))
                 {
-                    throw new VerificationException(program.Name, reference.Slot, "tracing progs cannot use bpf_spin_lock yet");
+                    return new Rejection(reference.Slot, "tracing progs cannot use bpf_spin_lock yet");
                 }
             }
 
             if (fields.Has(SpecialFieldKind.Timer) && Tracing.Contains(program.Type))
             {
-                throw new VerificationException(program.Name, reference.Slot, "tracing progs cannot use bpf_timer yet");
+                return new Rejection(reference.Slot, "tracing progs cannot use bpf_timer yet");
             }
         }
+
+        return null;
     }
 }

@@ -28,13 +28,9 @@ public static class ObjectVerifier
             return new VerificationResult(program.Name, false, refused.Reason, refused.Slot, refused.Reason + "\n");
         }
 
-        try
+        if (MapCompatibilityRules.Check(program, collection) is { } incompatible)
         {
-            MapCompatibilityRules.Check(program, collection);
-        }
-        catch (VerificationException rejected)
-        {
-            return new VerificationResult(program.Name, false, rejected.Summary, rejected.InstructionIndex, rejected.Log);
+            return new VerificationResult(program.Name, false, incompatible.Reason, incompatible.Pc, $"{incompatible.Pc}: {incompatible.Reason}\n");
         }
 
         return ProgramVerifier.Verify(InputFor(collection, program, helpers, hostHelperIds), options);

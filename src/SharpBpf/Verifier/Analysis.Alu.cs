@@ -4,30 +4,42 @@ namespace SharpBpf.Verifier;
 
 internal sealed partial class Analysis
 {
-    private int? Alu(int pc, Instruction insn, VerifierState state)
+    private bool Alu(int pc, Instruction insn, VerifierState state, out int? next)
     {
+        next = pc + 1;
         var regs = state.Registers;
         bool is64 = insn.Class == InstructionClass.Alu64;
         bool fromRegister = (insn.Opcode & 0x08) != 0;
         var op = (AluOperation)(insn.Opcode & 0xf0);
-        CheckWritable(pc, insn.Dst);
+        if (!CheckWritable(pc, insn.Dst))
+        {
+            return false;
+        }
 
         if (op == AluOperation.End)
         {
-            RequireInitialized(pc, state, insn.Dst);
+            if (!RequireInitialized(pc, state, insn.Dst))
+            {
+                return false;
+            }
+
             var value = regs[insn.Dst];
             // Opcode 0xd7 (ALU64 class) is the unconditional bswap; in the ALU class the source bit picks be/le.
             bool toBigEndian = is64 || fromRegister;
             regs[insn.Dst] = value.IsScalar
                 ? value with { Range = ScalarArithmetic.ByteSwap(value.Range, toBigEndian, insn.Immediate) }
                 : RegisterValue.Unmodelled;
-            return pc + 1;
+            return true;
         }
 
         RegisterValue source;
         if (fromRegister && op != AluOperation.Neg)
         {
-            RequireInitialized(pc, state, insn.Src);
+            if (!RequireInitialized(pc, state, insn.Src))
+            {
+                return false;
+            }
+
             source = regs[insn.Src];
         }
         else
@@ -38,10 +50,14 @@ internal sealed partial class Analysis
         if (op == AluOperation.Mov)
         {
             regs[insn.Dst] = Move(source, insn, is64);
-            return pc + 1;
+            return true;
         }
 
-        RequireInitialized(pc, state, insn.Dst);
+        if (!RequireInitialized(pc, state, insn.Dst))
+        {
+            return false;
+        }
+
         var destination = regs[insn.Dst];
         if (op == AluOperation.Neg)
         {
@@ -56,8 +72,13 @@ internal sealed partial class Analysis
             MarkPrecise(state, destination.IsPointer ? insn.Src : insn.Dst);
         }
 
-        regs[insn.Dst] = Arithmetic(pc, insn, op, is64, destination, source);
-        return pc + 1;
+        if (!Arithmetic(pc, insn, op, is64, destination, source, out var result))
+        {
+            return false;
+        }
+
+        regs[insn.Dst] = result;
+        return true;
     }
 
     private static RegisterValue Move(RegisterValue source, Instruction insn, bool is64)
@@ -81,11 +102,12 @@ internal sealed partial class Analysis
         };
     }
 
-    private RegisterValue Arithmetic(int pc, Instruction insn, AluOperation op, bool is64, RegisterValue dst, RegisterValue src)
+    private bool Arithmetic(int pc, Instruction insn, AluOperation op, bool is64, RegisterValue dst, RegisterValue src, out RegisterValue result)
     {
         if (dst.Kind == ValueKind.Unknown || src.Kind == ValueKind.Unknown)
         {
-            return RegisterValue.Unmodelled;
+            result = RegisterValue.Unmodelled;
+            return true;
         }
 
         if (dst.IsScalar && src.IsScalar)
@@ -94,28 +116,34 @@ internal sealed partial class Analysis
             var range = op == AluOperation.Neg
                 ? ScalarArithmetic.Apply(AluOperation.Sub, is64, false, ScalarRange.Zero, dst.Range)
                 : ScalarArithmetic.Apply(op, is64, signed, dst.Range, src.Range);
-            return RegisterValue.Scalar(range);
+            result = RegisterValue.Scalar(range);
+            return true;
         }
 
-        return PointerArithmetic(pc, insn, op, is64, dst, src);
+        return PointerArithmetic(pc, insn, op, is64, dst, src, out result);
     }
 
     /// <summary>lddw: a 64-bit constant, a map, a map value's address, or a callback (R43's checks happen here).</summary>
-    private int? LoadWide(int pc, Instruction insn, VerifierState state)
+    private bool LoadWide(int pc, Instruction insn, VerifierState state, out int? next)
     {
         if (!insn.IsLoadImm64)
         {
-            return LegacyPacketLoad(pc, insn, state);
+            return LegacyPacketLoad(pc, insn, state, out next);
         }
 
-        CheckWritable(pc, insn.Dst);
+        next = pc + 2;
+        if (!CheckWritable(pc, insn.Dst))
+        {
+            return false;
+        }
+
         var regs = state.Registers;
         if (_input.MapReferences.TryGetValue(pc, out var reference))
         {
             regs[insn.Dst] = reference.IsValue
                 ? RegisterValue.Pointer(ValueKind.MapValue, reference.Offset, reference.Map)
                 : RegisterValue.Pointer(ValueKind.MapPointer, map: reference.Map);
-            return pc + 2;
+            return true;
         }
 
         switch ((LoadImm64Source)insn.Src)
@@ -129,12 +157,12 @@ internal sealed partial class Analysis
                 int function = FunctionAt(target);
                 if (!_input.HasFuncInfo)
                 {
-                    throw new Rejection(pc, "missing btf func_info");
+                    return Reject(pc, "missing btf func_info");
                 }
 
                 if (!IsStaticFunction(target))
                 {
-                    throw new Rejection(pc, "callback function not static");
+                    return Reject(pc, "callback function not static");
                 }
 
                 regs[insn.Dst] = new RegisterValue(ValueKind.Function, ScalarRange.Zero, Subprogram: function);
@@ -144,7 +172,7 @@ internal sealed partial class Analysis
                 break;
         }
 
-        return pc + 2;
+        return true;
     }
 
     private bool IsStaticFunction(int startSlot)
@@ -161,12 +189,12 @@ internal sealed partial class Analysis
     }
 
     /// <summary>ld_abs / ld_ind: the packet byte(s) in R0; R1–R5 are clobbered as by a call.</summary>
-    private static int? LegacyPacketLoad(int pc, Instruction insn, VerifierState state)
+    private bool LegacyPacketLoad(int pc, Instruction insn, VerifierState state, out int? next)
     {
-        RequireInitialized(pc, state, 6);
-        if ((insn.Opcode & 0xe0) == (byte)AccessMode.Ind)
+        next = pc + 1;
+        if (!RequireInitialized(pc, state, 6) || ((insn.Opcode & 0xe0) == (byte)AccessMode.Ind && !RequireInitialized(pc, state, insn.Src)))
         {
-            RequireInitialized(pc, state, insn.Src);
+            return false;
         }
 
         int bytes = ((AccessSize)(insn.Opcode & 0x18)) switch { AccessSize.Byte => 1, AccessSize.Half => 2, _ => 4 };
@@ -177,22 +205,26 @@ internal sealed partial class Analysis
         }
 
         regs[0] = RegisterValue.Scalar(ScalarRange.Bits(bytes * 8));
-        return pc + 1;
+        return true;
     }
 
-    private static void RequireInitialized(int pc, VerifierState state, int register)
+    private bool RequireInitialized(int pc, VerifierState state, int register)
     {
         if (state.Registers[register].Kind == ValueKind.NotInit)
         {
-            throw new Rejection(pc, $"R{register} !read_ok");
+            return Reject(pc, $"R{register} !read_ok");
         }
+
+        return true;
     }
 
-    private static void CheckWritable(int pc, int register)
+    private bool CheckWritable(int pc, int register)
     {
         if (register == 10)
         {
-            throw new Rejection(pc, "frame pointer is read only");
+            return Reject(pc, "frame pointer is read only");
         }
+
+        return true;
     }
 }

@@ -24,8 +24,9 @@ internal sealed partial class Analysis
         public int ReleasedReference;
     }
 
-    private int? Exit(int pc, VerifierState state)
+    private bool Exit(int pc, VerifierState state, out int? next)
     {
+        next = null;
         var frame = state.Current;
         // Where a program or a timer callback ends, the kernel checks the lock and the references before R0
         // (check_resource_leak, then check_return_code); a subprogram's or bpf_loop callback's references stay with the path.
@@ -33,18 +34,20 @@ internal sealed partial class Analysis
         {
             if (state.HoldsSpinLock)
             {
-                throw new Rejection(pc, "BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region");
+                return Reject(pc, "BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region");
             }
 
-            CheckReferenceLeak(pc, state, "BPF_EXIT instruction in main prog");
-            CheckOpenSections(pc, state, "BPF_EXIT instruction in main prog");
+            if (!CheckReferenceLeak(pc, state, "BPF_EXIT instruction in main prog") || !CheckOpenSections(pc, state, "BPF_EXIT instruction in main prog"))
+            {
+                return false;
+            }
         }
 
         // The kernel checks R0 where a program or a callback ends, not where a subprogram returns: clang drops the
         // constant return of a static function whose callers do not use it.
-        if (frame.Exit != FrameExit.ReturnToCaller || state.Frames.Count == 1)
+        if ((frame.Exit != FrameExit.ReturnToCaller || state.Frames.Count == 1) && !RequireInitialized(pc, state, 0))
         {
-            RequireInitialized(pc, state, 0);
+            return false;
         }
 
         var r0 = frame.Registers[0];
@@ -57,36 +60,34 @@ internal sealed partial class Analysis
         switch (frame.Exit)
         {
             case FrameExit.AsyncCallback:
-                CheckReturnRange(pc, r0, "At async callback return", 0, 0);
-                return null;
+                return CheckReturnRange(pc, r0, "At async callback return", 0, 0);
             case FrameExit.SyncCallback:
                 if (_callbackReturnRange.TryGetValue(frame.Function, out var range) && range is { } bounds)
                 {
                     if (r0.Kind is not (ValueKind.Scalar or ValueKind.Unknown))
                     {
-                        throw new Rejection(pc, "R0 not a scalar value");
+                        return Reject(pc, "R0 not a scalar value");
                     }
 
-                    CheckReturnRange(pc, r0, "At callback return", bounds.Min, bounds.Max);
+                    if (!CheckReturnRange(pc, r0, "At callback return", bounds.Min, bounds.Max))
+                    {
+                        return false;
+                    }
                 }
 
-                return ReturnFromCallback(state);
+                next = ReturnFromCallback(state);
+                return true;
         }
 
         if (state.Frames.Count == 1)
         {
-            if (frame.Function != 0)
-            {
-                CheckGlobalReturn(pc, r0);
-            }
-
-            return null;
+            return frame.Function == 0 || CheckGlobalReturn(pc, r0);
         }
 
         if (r0.Kind == ValueKind.Stack)
         {
             // prepare_func_exit: even a pointer into a frame that stays alive is refused.
-            throw new Rejection(pc, "cannot return stack pointer to the caller");
+            return Reject(pc, "cannot return stack pointer to the caller");
         }
 
         state.Frames.RemoveAt(state.Frames.Count - 1);
@@ -97,25 +98,26 @@ internal sealed partial class Analysis
             caller[r] = RegisterValue.NotInit;
         }
 
-        return frame.ReturnPc;
+        next = frame.ReturnPc;
+        return true;
     }
 
     /// <summary>The kernel's retval_range_within and verbose_invalid_scalar.</summary>
-    private static void CheckReturnRange(int pc, RegisterValue r0, string context, long min, long max)
+    private bool CheckReturnRange(int pc, RegisterValue r0, string context, long min, long max)
     {
         if (r0.Kind == ValueKind.Unknown)
         {
-            return;
+            return true;
         }
 
         if (!r0.IsScalar)
         {
-            throw new Rejection(pc, $"{context} the register R0 is not a known value ({r0.Kind.KernelName()})");
+            return Reject(pc, $"{context} the register R0 is not a known value ({r0.Kind.KernelName()})");
         }
 
         if (min <= r0.Range.SMin && r0.Range.SMax <= max)
         {
-            return;
+            return true;
         }
 
         var text = new System.Text.StringBuilder($"{context} the register R0 has");
@@ -138,44 +140,50 @@ internal sealed partial class Analysis
         }
 
         text.Append(System.Globalization.CultureInfo.InvariantCulture, $" should have been in [{min}, {max}]");
-        throw new Rejection(pc, text.ToString());
+        return Reject(pc, text.ToString());
     }
 
-    private int? Call(int pc, Instruction insn, VerifierState state)
+    private bool Call(int pc, Instruction insn, VerifierState state, out int? next)
     {
+        next = pc + 1;
         // Static subprograms may run under the lock; helpers (but the unlock) and kfuncs may not.
         bool unlocks = insn.Src == (byte)CallSource.Helper && insn.Immediate == SpinUnlock;
         if (state.HoldsSpinLock && insn.Src != (byte)CallSource.Local && !unlocks)
         {
-            throw new Rejection(pc, "function calls are not allowed while holding a lock");
+            return Reject(pc, "function calls are not allowed while holding a lock");
         }
 
         RecordCall(pc, insn, state);
         switch ((CallSource)insn.Src)
         {
             case CallSource.Local:
-                return LocalCall(pc, insn, state);
+                return LocalCall(pc, insn, state, out next);
             case CallSource.Helper:
-                HelperCall(pc, insn.Immediate, state);
+                if (!HelperCall(pc, insn.Immediate, state))
+                {
+                    return false;
+                }
+
                 if (PacketChangingHelpers.Contains(insn.Immediate))
                 {
                     PacketChangingHelpers.Invalidate(state);
                 }
 
-                return pc + 1;
+                return true;
             case CallSource.Kfunc:
                 return KfuncCall(pc, insn, state);
             default:
                 ClobberCallerSaved(state, RegisterValue.Unmodelled);
-                return pc + 1;
+                return true;
         }
     }
 
-    private int? LocalCall(int pc, Instruction insn, VerifierState state)
+    private bool LocalCall(int pc, Instruction insn, VerifierState state, out int? next)
     {
+        next = pc + 1;
         if (state.Frames.Count >= MaxCallFrames)
         {
-            throw new Rejection(pc, $"the call stack of {state.Frames.Count + 1} frames is too deep");
+            return Reject(pc, $"the call stack of {state.Frames.Count + 1} frames is too deep");
         }
 
         int target = pc + insn.Immediate + 1;
@@ -192,23 +200,31 @@ internal sealed partial class Analysis
 
         callee.Registers[10] = RegisterValue.Pointer(ValueKind.Stack, frame: state.Frames.Count);
         state.Frames.Add(callee);
-        return target;
+        next = target;
+        return true;
     }
 
-    private void HelperCall(int pc, int id, VerifierState state)
+    private bool HelperCall(int pc, int id, VerifierState state)
     {
-        var info = CheckHelperIsCallable(pc, id, state);
-        if (SocketHelperCall(pc, id, state))
+        if (!CheckHelperIsCallable(pc, id, state, out var info) || !SocketHelperCall(pc, id, state, out bool handled))
         {
-            return;
+            return false;
+        }
+
+        if (handled)
+        {
+            return true;
         }
 
         if (!_input.Helpers.TryGetValue(id, out var signature))
         {
-            CheckFuncIpSupported(pc, id, _input.ProgramType);
-            CheckTailCallLeak(pc, id, state);
+            if (!CheckFuncIpSupported(pc, id, _input.ProgramType) || !CheckTailCallLeak(pc, id, state))
+            {
+                return false;
+            }
+
             ClobberCallerSaved(state, RegisterValue.Unmodelled);
-            return;
+            return true;
         }
 
         var meta = new CallMeta { PacketAccess = info?.PacketAccess ?? true };
@@ -216,11 +232,16 @@ internal sealed partial class Analysis
         for (var i = 0; i < arguments.Length; i++)
         {
             int register = i + 1;
-            RequireInitialized(pc, state, register);
-            CheckArgument(pc, state, register, arguments, i, meta);
+            if (!RequireInitialized(pc, state, register) || !CheckArgument(pc, state, register, arguments, i, meta))
+            {
+                return false;
+            }
         }
 
-        CheckFuncIpSupported(pc, id, _input.ProgramType);
+        if (!CheckFuncIpSupported(pc, id, _input.ProgramType))
+        {
+            return false;
+        }
 
         if (id == SpinLock)
         {
@@ -231,25 +252,32 @@ internal sealed partial class Analysis
         {
             if (!state.HoldsSpinLock)
             {
-                throw new Rejection(pc, "bpf_spin_unlock without taking a lock");
+                return Reject(pc, "bpf_spin_unlock without taking a lock");
             }
 
             state.HoldsSpinLock = false;
         }
 
-        if (meta.ReleasedReference != 0)
+        if (meta.ReleasedReference != 0 && !ReleaseRecord(pc, id, state, meta.ReleasedReference))
         {
-            ReleaseRecord(pc, id, state, meta.ReleasedReference);
+            return false;
         }
 
-        CheckTailCallLeak(pc, id, state);
-
-        if (meta.Callback is { } callback)
+        if (!CheckTailCallLeak(pc, id, state))
         {
-            ScheduleCallback(pc, id, callback, state, meta);
+            return false;
         }
 
-        CheckMapFunctionCompatibility(pc, id, meta.Map);
+        if (meta.Callback is { } callback && !ScheduleCallback(pc, id, callback, state, meta))
+        {
+            return false;
+        }
+
+        if (!CheckMapFunctionCompatibility(pc, id, meta.Map))
+        {
+            return false;
+        }
+
         var result = signature.Returns switch
         {
             HelperReturnKind.Integer => RegisterValue.UnknownScalar,
@@ -267,16 +295,18 @@ internal sealed partial class Analysis
             _ => RegisterValue.Unmodelled,
         };
         ClobberCallerSaved(state, result);
+        return true;
     }
 
     /// <summary>A tail call never returns to release what the path holds (checked after its arguments, as the kernel does).</summary>
-    private static void CheckTailCallLeak(int pc, int id, VerifierState state)
+    private bool CheckTailCallLeak(int pc, int id, VerifierState state)
     {
         if (id == (int)HelperId.TailCall)
         {
-            CheckReferenceLeak(pc, state, "tail_call");
-            CheckOpenSections(pc, state, "tail_call");
+            return CheckReferenceLeak(pc, state, "tail_call") && CheckOpenSections(pc, state, "tail_call");
         }
+
+        return true;
     }
 
     // The kernel names an inner-map instance by the id of the lookup that produced it (map_uid = id).
@@ -293,59 +323,70 @@ internal sealed partial class Analysis
         }
     }
 
-    private void CheckArgument(int pc, VerifierState state, int register, System.Collections.Immutable.ImmutableArray<HelperArgument> arguments, int index, CallMeta meta)
+    private bool CheckArgument(int pc, VerifierState state, int register, System.Collections.Immutable.ImmutableArray<HelperArgument> arguments, int index, CallMeta meta)
     {
         var value = state.Registers[register];
         if (value.Kind == ValueKind.Unknown)
         {
-            return;
+            return true;
         }
 
         var argument = arguments[index];
         if (value.Kind is ValueKind.Packet or ValueKind.PacketMeta && argument.Kind != HelperArgKind.Anything && !meta.PacketAccess)
         {
-            throw new Rejection(pc, "helper access to the packet is not allowed");
+            return Reject(pc, "helper access to the packet is not allowed");
         }
 
         switch (argument.Kind)
         {
             case HelperArgKind.ConstMapPointer:
-                RequireKind(pc, register, value, ValueKind.MapPointer, "map_ptr");
+                if (!RequireKind(pc, register, value, ValueKind.MapPointer, "map_ptr"))
+                {
+                    return false;
+                }
+
                 if (meta.MapFromTimer && (!ReferenceEquals(meta.Map, value.Map) || meta.MapUid != value.MapUid))
                 {
-                    throw new Rejection(pc, $"timer pointer in R1 map_uid={meta.MapUid} doesn't match map pointer in R2 map_uid={value.MapUid}");
+                    return Reject(pc, $"timer pointer in R1 map_uid={meta.MapUid} doesn't match map pointer in R2 map_uid={value.MapUid}");
                 }
 
                 meta.Map = value.Map;
                 meta.MapUid = value.MapUid;
                 break;
             case HelperArgKind.Context:
-                RequireKind(pc, register, value, ValueKind.Context, "ctx");
-                break;
+                return RequireKind(pc, register, value, ValueKind.Context, "ctx");
             case HelperArgKind.StackOrNull when !(value.IsScalar && value.Range == ScalarRange.Zero):
                 // The callback context of bpf_loop / for_each_map_elem: the caller's stack, or NULL.
-                RequireKind(pc, register, value, ValueKind.Stack, "fp");
-                break;
+                return RequireKind(pc, register, value, ValueKind.Stack, "fp");
             case HelperArgKind.CallbackFunction:
-                RequireKind(pc, register, value, ValueKind.Function, "func");
+                if (!RequireKind(pc, register, value, ValueKind.Function, "func"))
+                {
+                    return false;
+                }
+
                 meta.Callback = value.Subprogram;
                 break;
             case HelperArgKind.Timer:
-                CheckTimerArgument(pc, register, value, meta);
-                break;
+                return CheckTimerArgument(pc, register, value, meta);
             case HelperArgKind.SpinLock:
-                CheckMapFieldPointer(pc, register, value, SpecialFieldKind.SpinLock);
-                break;
+                return CheckMapFieldPointer(pc, register, value, SpecialFieldKind.SpinLock);
             case HelperArgKind.ConstAllocSizeOrZero:
-                meta.AllocationSize = ConstantAllocationSize(pc, state, register);
+                if (!ConstantAllocationSize(pc, state, register, out meta.AllocationSize))
+                {
+                    return false;
+                }
+
                 // The record's size, and so every later bounds check on it, relies on the value.
                 MarkPrecise(state, register);
                 break;
             case HelperArgKind.RingbufMemory:
-                CheckReleasedRecord(pc, register, value, meta);
-                break;
+                return CheckReleasedRecord(pc, register, value, meta);
             case HelperArgKind.MapKey when meta.Map is not null:
-                CheckKeyOfKeylessMap(pc, value, meta.Map);
+                if (!CheckKeyOfKeylessMap(pc, value, meta.Map))
+                {
+                    return false;
+                }
+
                 // Before the memory check, which forgets the stack slots a helper touches.
                 meta.ConstantKey = ConstantArrayKey(state, value, meta.Map);
                 if (meta.ConstantKey is not null)
@@ -354,14 +395,11 @@ internal sealed partial class Analysis
                     MarkPreciseSlot(state, Math.Min(value.Frame, state.CurrentFrameIndex), (int)(value.Offset + (long)value.Range.Value));
                 }
 
-                CheckHelperMemory(pc, state, register, value, meta.Map.KeySize, write: false);
-                break;
+                return CheckHelperMemory(pc, state, register, value, meta.Map.KeySize, write: false);
             case HelperArgKind.MapValue when meta.Map is not null:
-                CheckHelperMemory(pc, state, register, value, meta.Map.ValueSize, write: false);
-                break;
+                return CheckHelperMemory(pc, state, register, value, meta.Map.ValueSize, write: false);
             case HelperArgKind.UninitMapValue when meta.Map is not null:
-                CheckHelperMemory(pc, state, register, value, meta.Map.ValueSize, write: true);
-                break;
+                return CheckHelperMemory(pc, state, register, value, meta.Map.ValueSize, write: true);
             case HelperArgKind.ReadableMemory or HelperArgKind.ReadableMemoryOrNull
                 or HelperArgKind.WritableMemory or HelperArgKind.WritableMemoryOrNull:
                 if (value.IsScalar && argument.Kind is HelperArgKind.ReadableMemoryOrNull or HelperArgKind.WritableMemoryOrNull)
@@ -369,50 +407,70 @@ internal sealed partial class Analysis
                     break;
                 }
 
-                int? size = argument.FixedSize > 0 ? argument.FixedSize : SizeArgument(pc, state, register + 1, arguments, index + 1);
+                int? size = argument.FixedSize;
+                if (argument.FixedSize <= 0 && !SizeArgument(pc, state, register + 1, arguments, index + 1, out size))
+                {
+                    return false;
+                }
+
                 if (size is { } bytes)
                 {
                     bool write = argument.Kind is HelperArgKind.WritableMemory or HelperArgKind.WritableMemoryOrNull;
-                    CheckHelperMemory(pc, state, register, value, bytes, write);
+                    return CheckHelperMemory(pc, state, register, value, bytes, write);
                 }
 
                 break;
         }
+
+        return true;
     }
 
-    private int? SizeArgument(int pc, VerifierState state, int register, System.Collections.Immutable.ImmutableArray<HelperArgument> arguments, int index)
+    private bool SizeArgument(int pc, VerifierState state, int register, System.Collections.Immutable.ImmutableArray<HelperArgument> arguments, int index, out int? size)
     {
+        size = null;
         if (index >= arguments.Length || arguments[index].Kind is not (HelperArgKind.ConstSize or HelperArgKind.ConstSizeOrZero))
         {
-            return null;
+            return true;
         }
 
         if (state.Registers[register].Kind == ValueKind.Unknown)
         {
-            return null;
+            return true;
         }
 
-        RequireInitialized(pc, state, register);
-        var size = (int)CheckSizeRegister(pc, state, register, zeroAllowed: arguments[index].Kind == HelperArgKind.ConstSizeOrZero);
+        if (!RequireInitialized(pc, state, register)
+            || !CheckSizeRegister(pc, state, register, zeroAllowed: arguments[index].Kind == HelperArgKind.ConstSizeOrZero, out ulong bytes))
+        {
+            return false;
+        }
+
+        size = (int)bytes;
         MarkPrecise(state, register);
-        return size;
+        return true;
     }
 
-    private static void RequireKind(int pc, int register, RegisterValue value, ValueKind kind, string expected)
+    private bool RequireKind(int pc, int register, RegisterValue value, ValueKind kind, string expected)
     {
         if (value.Kind != kind)
         {
-            throw new Rejection(pc, $"R{register} type={value.Kind.KernelName()} expected={expected}");
+            return Reject(pc, $"R{register} type={value.Kind.KernelName()} expected={expected}");
         }
+
+        return true;
     }
 
     /// <summary>ARG_PTR_TO_TIMER: the map's bpf_timer (R37–R40); the call then knows the timer's map.</summary>
-    private static void CheckTimerArgument(int pc, int register, RegisterValue value, CallMeta meta)
+    private bool CheckTimerArgument(int pc, int register, RegisterValue value, CallMeta meta)
     {
-        CheckMapFieldPointer(pc, register, value, SpecialFieldKind.Timer);
+        if (!CheckMapFieldPointer(pc, register, value, SpecialFieldKind.Timer))
+        {
+            return false;
+        }
+
         meta.Map = value.Map;
         meta.MapUid = value.MapUid;
         meta.MapFromTimer = true;
+        return true;
     }
 
     /// <summary>
@@ -420,9 +478,13 @@ internal sealed partial class Analysis
     /// check_map_field_pointer, which bpf_timer and bpf_spin_lock arguments share): a map value pointer at a constant
     /// offset, into a map with BTF that has that field, at the field's offset. The checks and words are in its order.
     /// </summary>
-    private static void CheckMapFieldPointer(int pc, int register, RegisterValue value, SpecialFieldKind field)
+    private bool CheckMapFieldPointer(int pc, int register, RegisterValue value, SpecialFieldKind field)
     {
-        RequireKind(pc, register, value, ValueKind.MapValue, "map_value");
+        if (!RequireKind(pc, register, value, ValueKind.MapValue, "map_value"))
+        {
+            return false;
+        }
+
         var map = value.Map!;
         var structName = field switch
         {
@@ -433,37 +495,43 @@ internal sealed partial class Analysis
         };
         if (!value.HasConstantOffset)
         {
-            throw new Rejection(pc, $"R{register} doesn't have constant offset. {structName} has to be at the constant offset");
+            return Reject(pc, $"R{register} doesn't have constant offset. {structName} has to be at the constant offset");
         }
 
         if (!map.HasBtf)
         {
-            throw new Rejection(pc, $"map '{map.Name}' has to have BTF in order to use {structName}");
+            return Reject(pc, $"map '{map.Name}' has to have BTF in order to use {structName}");
         }
 
         if (map.OffsetOf(field) is not { } fieldOffset)
         {
-            throw new Rejection(pc, $"map '{map.Name}' has no valid {structName}");
+            return Reject(pc, $"map '{map.Name}' has no valid {structName}");
         }
 
         long at = value.Offset + (long)value.Range.Value;
         if (at != fieldOffset)
         {
-            throw new Rejection(pc, $"off {at} doesn't point to 'struct {structName}' that is at {fieldOffset}");
+            return Reject(pc, $"off {at} doesn't point to 'struct {structName}' that is at {fieldOffset}");
         }
+
+        return true;
     }
 
     /// <summary>A helper reads or writes <paramref name="size"/> bytes at the pointer (check_helper_mem_access).</summary>
-    private void CheckHelperMemory(int pc, VerifierState state, int register, RegisterValue value, int size, bool write)
+    private bool CheckHelperMemory(int pc, VerifierState state, int register, RegisterValue value, int size, bool write)
     {
         switch (value.Kind)
         {
             case ValueKind.Context:
                 // check_reg_type: the context is never helper memory. A helper writing it could move xdp_md.data_end
                 // under a packet access the verifier proved against it.
-                throw new Rejection(pc, $"R{register} type=ctx expected={HelperMemoryTypes}");
+                return Reject(pc, $"R{register} type=ctx expected={HelperMemoryTypes}");
             case ValueKind.Stack:
-                StackAccess(pc, state, register, value, 0, Math.Max(size, 1), AccessSource.Helper, stored: null);
+                if (!StackAccess(pc, state, register, value, 0, Math.Max(size, 1), AccessSource.Helper, stored: null, out _))
+                {
+                    return false;
+                }
+
                 if (write && value.HasConstantOffset)
                 {
                     var frame = state.Frames[Math.Min(value.Frame, state.CurrentFrameIndex)];
@@ -472,15 +540,14 @@ internal sealed partial class Analysis
 
                 break;
             case ValueKind.MapValue when size > 0:
-                CheckMapValueAccess(pc, register, value, 0, size, write ? AccessSource.Write : AccessSource.Helper);
-                break;
+                return CheckMapValueAccess(pc, register, value, 0, size, write ? AccessSource.Write : AccessSource.Helper, out _);
             case ValueKind.MapKey when size > 0:
-                CheckRegion(pc, register, value, 0, size, value.Map?.KeySize, "map key, key_size");
-                break;
+                return CheckRegion(pc, register, value, 0, size, value.Map?.KeySize, "map key, key_size", out _);
             case ValueKind.RingbufMemory when size > 0:
-                CheckRegion(pc, register, value, 0, size, value.MemorySize, "memory, mem_size");
-                break;
+                return CheckRegion(pc, register, value, 0, size, value.MemorySize, "memory, mem_size", out _);
         }
+
+        return true;
     }
 
     /// <summary>
@@ -494,7 +561,7 @@ internal sealed partial class Analysis
     /// (map, key, value) in R1–R3 and 0 required at exit; bpf_loop and for_each_map_elem callbacks on top of the
     /// caller's frames, returning 0 or 1.
     /// </summary>
-    private void ScheduleCallback(int pc, int helper, int function, VerifierState state, CallMeta meta)
+    private bool ScheduleCallback(int pc, int helper, int function, VerifierState state, CallMeta meta)
     {
         int start = _functionStarts[function];
         if (helper == TimerSetCallback && meta.Map is { } timerMap)
@@ -505,13 +572,12 @@ internal sealed partial class Analysis
             frame.Registers[2] = RegisterValue.Pointer(ValueKind.MapKey, map: timerMap, mapUid: meta.MapUid);
             frame.Registers[3] = RegisterValue.Pointer(ValueKind.MapValue, map: timerMap, mapUid: meta.MapUid);
             frame.Registers[10] = RegisterValue.Pointer(ValueKind.Stack, frame: 0);
-            PushPath(start, new VerifierState(frame, inAsyncCallback: true) { AsyncEntries = state.AsyncEntries + 1 }, newRoot: true);
-            return;
+            return PushPath(start, new VerifierState(frame, inAsyncCallback: true) { AsyncEntries = state.AsyncEntries + 1 }, newRoot: true);
         }
 
         if (state.Frames.Count >= MaxCallFrames)
         {
-            throw new Rejection(pc, $"the call stack of {state.Frames.Count + 1} frames is too deep");
+            return Reject(pc, $"the call stack of {state.Frames.Count + 1} frames is too deep");
         }
 
         var callbackState = state.Clone();
@@ -544,6 +610,6 @@ internal sealed partial class Analysis
 
         callee.Registers[10] = RegisterValue.Pointer(ValueKind.Stack, frame: callbackState.Frames.Count);
         callbackState.Frames.Add(callee);
-        PushPath(start, callbackState);
+        return PushPath(start, callbackState);
     }
 }

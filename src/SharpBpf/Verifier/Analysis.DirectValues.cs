@@ -9,14 +9,16 @@ namespace SharpBpf.Verifier;
 /// </summary>
 internal sealed partial class Analysis
 {
-    private void CheckDirectValueAccess()
+    private bool CheckDirectValueAccess()
     {
         foreach (var (slot, reference) in _input.MapReferences.OrderBy(entry => entry.Key))
         {
             if (reference.IsValue && reference.Map.Type is not (MapType.Array or MapType.Arena))
             {
-                throw new Rejection(slot, "no direct value access support for this map type");
+                return Reject(slot, "no direct value access support for this map type");
             }
         }
+
+        return true;
     }
 }

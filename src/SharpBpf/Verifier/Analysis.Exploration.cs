@@ -103,9 +103,9 @@ internal sealed partial class Analysis
 
     /// <summary>
     /// Queues another path from the current instruction: a branch's other side, or a callback. It shares this path's
-    /// history (a timer callback starts its own: the kernel verifies it as a new root).
+    /// history (a timer callback starts its own: the kernel verifies it as a new root). False when too many wait.
     /// </summary>
-    private void PushPath(int pc, VerifierState state, bool newRoot = false)
+    private bool PushPath(int pc, VerifierState state, bool newRoot = false)
     {
         if (newRoot)
         {
@@ -122,8 +122,10 @@ internal sealed partial class Analysis
 
         if (_pending.Count > PendingPathLimit)
         {
-            throw new Rejection(_currentPc, $"The sequence of {_pending.Count} jumps is too complex.");
+            return Reject(_currentPc, $"The sequence of {_pending.Count} jumps is too complex.");
         }
+
+        return true;
     }
 
     /// <summary>A path ended (exit, pruned, impossible): checkpoints whose every path ended may now prune others.</summary>
@@ -138,9 +140,13 @@ internal sealed partial class Analysis
         }
     }
 
-    /// <summary>True when the path can stop here, an explored equivalent state having been proven safe.</summary>
-    private bool IsStateVisited(int pc, VerifierState state)
+    /// <summary>
+    /// <paramref name="visited"/> when the path can stop here, an explored equivalent state having been proven safe;
+    /// false when the path loops forever.
+    /// </summary>
+    private bool IsStateVisited(int pc, VerifierState state, out bool visited)
     {
+        visited = false;
         bool forced = _isForcedCheckpoint[pc] || _steps.Count > 64;
         bool addNew = forced || (_jumpsProcessed - _jumpsAtLastCheckpoint >= 2 && _processed - _processedAtLastCheckpoint >= 8);
         var kept = _explored[pc] ??= [];
@@ -155,6 +161,7 @@ internal sealed partial class Analysis
                 {
                     old.Hits++;
                     Inherit(old, state);
+                    visited = true;
                     return true;
                 }
 
@@ -169,7 +176,7 @@ internal sealed partial class Analysis
                     || old.State.CallbackRuns != state.CallbackRuns || old.State.IterationDepth != state.IterationDepth;
                 if (!anotherEntry && StateEquivalence.MaybeLooping(old.State, state) && _equivalence.Equal(old, state, pc, Equivalence.Exact))
                 {
-                    throw new Rejection(pc, $"infinite loop detected at insn {pc}");
+                    return Reject(pc, $"infinite loop detected at insn {pc}");
                 }
 
                 // Inside a loop, a checkpoint per iteration would rarely prune anything later.
@@ -182,6 +189,7 @@ internal sealed partial class Analysis
             {
                 old.Hits++;
                 Inherit(old, state);
+                visited = true;
                 return true;
             }
 
@@ -200,7 +208,7 @@ internal sealed partial class Analysis
 
         if (!addNew)
         {
-            return false;
+            return true;
         }
 
         var snapshot = state.Clone();
@@ -214,7 +222,7 @@ internal sealed partial class Analysis
         _parent = checkpoint;
         _steps = [];
         _written = new ulong[Checkpoint.FrameLimit];
-        return false;
+        return true;
     }
 
     /// <summary>

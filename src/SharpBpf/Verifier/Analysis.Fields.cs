@@ -9,36 +9,38 @@ namespace SharpBpf.Verifier;
 /// </summary>
 internal sealed partial class Analysis
 {
-    private static void CheckFields(int pc, Instruction insn)
+    private bool CheckFields(int pc, Instruction insn)
     {
         if (OpcodeTable.Explain(insn) is not null)
         {
             // The opcode is known (ProgramStructure checked it); a register field above R10 or a reserved field is not.
             if (insn.Src > 10 && OpcodeTable.Explain(insn.WithSrc(0)) is null)
             {
-                throw new Rejection(pc, $"R{insn.Src} is invalid");
+                return Reject(pc, $"R{insn.Src} is invalid");
             }
 
             if (insn.Dst > 10 && OpcodeTable.Explain(new Instruction(insn.Opcode, 0, insn.Src > 10 ? (byte)0 : insn.Src, insn.Offset, insn.Immediate)) is null)
             {
-                throw new Rejection(pc, $"R{insn.Dst} is invalid");
+                return Reject(pc, $"R{insn.Dst} is invalid");
             }
 
-            throw new Rejection(pc, $"{ReservedFieldsName(insn)} uses reserved fields");
+            return Reject(pc, $"{ReservedFieldsName(insn)} uses reserved fields");
         }
 
         bool isAlu = insn.Class is InstructionClass.Alu or InstructionClass.Alu64;
         var op = (AluOperation)(insn.Opcode & 0xf0);
         if (isAlu && op is AluOperation.Div or AluOperation.Mod && (insn.Opcode & 0x08) == 0 && insn.Immediate == 0)
         {
-            throw new Rejection(pc, "div by zero");
+            return Reject(pc, "div by zero");
         }
 
         if (isAlu && op is AluOperation.Lsh or AluOperation.Rsh or AluOperation.Arsh && (insn.Opcode & 0x08) == 0
             && (insn.Immediate < 0 || insn.Immediate >= (insn.Class == InstructionClass.Alu64 ? 64 : 32)))
         {
-            throw new Rejection(pc, $"invalid shift {insn.Immediate}");
+            return Reject(pc, $"invalid shift {insn.Immediate}");
         }
+
+        return true;
     }
 
     /// <summary>How the kernel names an instruction group in "… uses reserved fields".</summary>

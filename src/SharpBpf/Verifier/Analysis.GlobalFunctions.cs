@@ -31,40 +31,40 @@ internal sealed partial class Analysis
         return $"func#{function}";
     }
 
-    private int GlobalCall(int pc, int function, GlobalFunctionPrototype prototype, VerifierState state)
+    /// <summary>A global function's call: the next pc is the instruction after the call (no walk into the callee).</summary>
+    private bool GlobalCall(int pc, int function, GlobalFunctionPrototype prototype, VerifierState state)
     {
         if (state.HoldsSpinLock)
         {
             // The kernel's message spans two lines; the second is the one a reader of the log's end sees.
-            throw new Rejection(pc, "use static function instead", "global function calls are not allowed while holding a lock,");
+            return Reject(pc, "use static function instead", "global function calls are not allowed while holding a lock,");
         }
 
         string invalid = $"Caller passes invalid args into func#{function} ('{FunctionName(function)}')";
         if (prototype.Unsupported is { } why)
         {
-            throw new Rejection(pc, invalid, why);
+            return Reject(pc, invalid, why);
         }
 
         for (var i = 0; i < prototype.Arguments.Length; i++)
         {
-            try
+            if (!CheckGlobalArgument(pc, state, i, prototype.Arguments[i]))
             {
-                CheckGlobalArgument(pc, state, i, prototype.Arguments[i]);
-            }
-            catch (Rejection mismatch)
-            {
-                throw new Rejection(pc, invalid, mismatch.Detail is null ? mismatch.Reason : $"{mismatch.Detail}\n{mismatch.Reason}");
+                // The argument's own reason becomes the detail of the caller's.
+                var mismatch = _rejection!;
+                _rejection = new Rejection(pc, invalid, mismatch.Detail is null ? mismatch.Reason : $"{mismatch.Detail}\n{mismatch.Reason}");
+                return false;
             }
         }
 
         Trace($"Func#{function} ('{FunctionName(function)}') is global and assumed valid.");
         _calledGlobals.Add(function);
         ClobberCallerSaved(state, RegisterValue.UnknownScalar);
-        return pc + 1;
+        return true;
     }
 
     /// <summary>The kernel's btf_check_func_arg_match for one argument register.</summary>
-    private void CheckGlobalArgument(int pc, VerifierState state, int index, GlobalArgument argument)
+    private bool CheckGlobalArgument(int pc, VerifierState state, int index, GlobalArgument argument)
     {
         int register = index + 1;
         var value = state.Registers[register];
@@ -75,24 +75,31 @@ internal sealed partial class Analysis
                 CallerMemoryNotProven();
             }
 
-            return;
+            return true;
         }
 
         switch (argument.Kind)
         {
             case GlobalArgumentKind.Scalar when !value.IsScalar:
-                throw new Rejection(pc, $"R{register} is not a scalar");
+                return Reject(pc, $"R{register} is not a scalar");
             case GlobalArgumentKind.Context:
-                CheckFixedOffsetOnly(pc, register, value);
+                if (!CheckFixedOffsetOnly(pc, register, value))
+                {
+                    return false;
+                }
+
                 if (value.Kind != ValueKind.Context)
                 {
-                    throw new Rejection(pc, $"arg#{index} expects pointer to ctx");
+                    return Reject(pc, $"arg#{index} expects pointer to ctx");
                 }
 
                 break;
             case GlobalArgumentKind.Memory or GlobalArgumentKind.MemoryOrNull:
-                CheckFixedOffsetOnly(pc, register, value);
-                CheckGlobalMemory(pc, state, register, value, argument.MemorySize);
+                if (!CheckFixedOffsetOnly(pc, register, value) || !CheckGlobalMemory(pc, state, register, value, argument.MemorySize))
+                {
+                    return false;
+                }
+
                 if (argument.Kind == GlobalArgumentKind.Memory && value is { IsScalar: true, Range.IsConstant: true, Range.Value: 0 })
                 {
                     // check_mem_reg lets a literal NULL through even where the callee assumes non-NULL memory (Linux
@@ -102,27 +109,31 @@ internal sealed partial class Analysis
 
                 if (argument.Kind == GlobalArgumentKind.Memory && value.Kind.MayBeNull())
                 {
-                    throw new Rejection(pc, $"arg#{index} is expected to be non-NULL");
+                    return Reject(pc, $"arg#{index} is expected to be non-NULL");
                 }
 
                 break;
         }
+
+        return true;
     }
 
     /// <summary>check_func_arg_reg_off: only pointers into memory may carry an offset; the context must be itself.</summary>
-    private static void CheckFixedOffsetOnly(int pc, int register, RegisterValue value)
+    private bool CheckFixedOffsetOnly(int pc, int register, RegisterValue value)
     {
         if (value.Kind == ValueKind.Context && value.Offset != 0)
         {
-            throw new Rejection(pc, $"dereference of modified ctx ptr R{register} off={value.Offset} disallowed");
+            return Reject(pc, $"dereference of modified ctx ptr R{register} off={value.Offset} disallowed");
         }
+
+        return true;
     }
 
     /// <summary>
     /// The kernel's check_mem_reg: NULL passes; otherwise the pointer (as if NULL-checked) must reach
     /// <paramref name="size"/> readable and writable bytes. Stack bytes the callee may write are forgotten.
     /// </summary>
-    private void CheckGlobalMemory(int pc, VerifierState state, int register, RegisterValue value, int size)
+    private bool CheckGlobalMemory(int pc, VerifierState state, int register, RegisterValue value, int size)
     {
         var checkedValue = value.Kind switch
         {
@@ -134,46 +145,67 @@ internal sealed partial class Analysis
         switch (checkedValue.Kind)
         {
             case ValueKind.Scalar when checkedValue.Range == ScalarRange.Zero:
-                return;
+                return true;
             case ValueKind.Stack:
                 if (checkedValue.Frame > state.CurrentFrameIndex)
                 {
                     CallerMemoryNotProven();
                 }
 
-                StackAccess(pc, state, register, checkedValue, 0, size, AccessSource.GlobalArgument, stored: null);
+                if (!StackAccess(pc, state, register, checkedValue, 0, size, AccessSource.GlobalArgument, stored: null, out _))
+                {
+                    return false;
+                }
+
                 if (checkedValue.HasConstantOffset)
                 {
                     var frame = state.Frames[Math.Min(checkedValue.Frame, state.CurrentFrameIndex)];
                     frame.Clobber((int)(checkedValue.Offset + (long)checkedValue.Range.Value), size);
                 }
 
-                return;
+                return true;
             case ValueKind.MapValue:
-                if (!CheckMapValueAccess(pc, register, checkedValue, 0, size, AccessSource.Helper)
-                    | !CheckMapValueAccess(pc, register, checkedValue, 0, size, AccessSource.Write))
+                if (!CheckMapValueAccess(pc, register, checkedValue, 0, size, AccessSource.Helper, out bool readProven)
+                    || !CheckMapValueAccess(pc, register, checkedValue, 0, size, AccessSource.Write, out bool writeProven))
+                {
+                    return false;
+                }
+
+                if (!readProven || !writeProven)
                 {
                     CallerMemoryNotProven();
                 }
 
-                return;
+                return true;
             case ValueKind.Packet or ValueKind.PacketMeta:
                 // In bounds at the call, but a packet-changing helper in the callee may shrink the packet under it.
                 CallerMemoryNotProven();
-                CheckPacketAccess(pc, register, checkedValue, 0, size);
-                return;
+                return CheckPacketAccess(pc, register, checkedValue, 0, size);
             case ValueKind.MapKey:
-                CheckRegion(pc, register, checkedValue, 0, size, checkedValue.Map?.KeySize, "map key, key_size");
-                throw new Rejection(pc, $"R{register} cannot write into map_key");
+                if (!CheckRegion(pc, register, checkedValue, 0, size, checkedValue.Map?.KeySize, "map key, key_size", out _))
+                {
+                    return false;
+                }
+
+                return Reject(pc, $"R{register} cannot write into map_key");
             case ValueKind.RingbufMemory or ValueKind.Memory:
-                CheckRegion(pc, register, checkedValue, 0, size, checkedValue.MemorySize, "memory, mem_size");
-                return;
+                if (!CheckRegion(pc, register, checkedValue, 0, size, checkedValue.MemorySize, "memory, mem_size", out bool regionProven))
+                {
+                    return false;
+                }
+
+                if (!regionProven)
+                {
+                    CallerMemoryNotProven();
+                }
+
+                return true;
             case ValueKind.Context when _input.ProgramType == SyscallType:
                 // A syscall program's context is plain memory the caller passed in, of a size nothing here knows.
                 CallerMemoryNotProven();
-                return;
+                return true;
             default:
-                throw new Rejection(pc, $"R{register} type={checkedValue.Kind.KernelName()} expected=fp");
+                return Reject(pc, $"R{register} type={checkedValue.Kind.KernelName()} expected=fp");
         }
     }
 
@@ -182,7 +214,7 @@ internal sealed partial class Analysis
     /// was called. Each starts from its prototype's registers with no checkpoint of the earlier walks (the kernel
     /// frees them), and its instructions count towards the same limit.
     /// </summary>
-    private void VerifyCalledGlobals()
+    private bool VerifyCalledGlobals()
     {
         bool again = true;
         while (again)
@@ -205,11 +237,17 @@ internal sealed partial class Analysis
 
                 root.Registers[10] = RegisterValue.Pointer(ValueKind.Stack, frame: 0);
                 _pending.Push(new PendingPath(_functionStarts[function], -1, new VerifierState(root, inAsyncCallback: false), null, [], new ulong[Checkpoint.FrameLimit]));
-                Drain();
+                if (!Drain())
+                {
+                    return false;
+                }
+
                 Trace($"Func#{function} ('{FunctionName(function)}') is safe for any args that match its prototype");
                 again = true;
             }
         }
+
+        return true;
     }
 
     private RegisterValue ArgumentValue(GlobalArgument argument) => argument.Kind switch
@@ -222,12 +260,14 @@ internal sealed partial class Analysis
     };
 
     /// <summary>Where a global function's own walk ends (check_return_code for a subprogram): R0 must be a scalar.</summary>
-    private static void CheckGlobalReturn(int pc, RegisterValue r0)
+    private bool CheckGlobalReturn(int pc, RegisterValue r0)
     {
         if (r0.Kind is not (ValueKind.Scalar or ValueKind.Unknown))
         {
-            throw new Rejection(pc, string.Create(CultureInfo.InvariantCulture,
+            return Reject(pc, string.Create(CultureInfo.InvariantCulture,
                 $"At subprogram exit the register R0 is not a scalar value ({r0.Kind.KernelName()})"));
         }
+
+        return true;
     }
 }

@@ -13,41 +13,43 @@ internal sealed partial class Analysis
     private const ulong MaxVariableSize = 1UL << 29;
 
     /// <summary>In the kernel's order: the id exists, the program type offers it, the license allows it, it may sleep here.</summary>
-    private HelperInfo? CheckHelperIsCallable(int pc, int id, VerifierState state)
+    private bool CheckHelperIsCallable(int pc, int id, VerifierState state, out HelperInfo? callable)
     {
+        callable = null;
         if (!HelperTable.TryGet(id, out var info))
         {
             if (_input.HostHelperIds.Contains(id) || _input.Helpers.ContainsKey(id))
             {
-                return null;
+                return true;
             }
 
-            throw new Rejection(pc, $"invalid func unknown#{id}");
+            return Reject(pc, $"invalid func unknown#{id}");
         }
 
         var type = _input.ProgramType ?? 0;
         if (HelperTable.IsOffered(id, type) == false)
         {
-            throw new Rejection(pc, $"program of this type cannot use helper {info.KernelName}#{id}");
+            return Reject(pc, $"program of this type cannot use helper {info.KernelName}#{id}");
         }
 
         if (!_input.IsGplCompatible && info.IsGplOnlyFor(type))
         {
-            throw new Rejection(pc, "cannot call GPL-restricted function from non-GPL compatible program");
+            return Reject(pc, "cannot call GPL-restricted function from non-GPL compatible program");
         }
 
         if (IsRefusedByAllowedHook(id, type))
         {
-            throw new Rejection(pc, "helper call is not allowed in probe");
+            return Reject(pc, "helper call is not allowed in probe");
         }
 
         // A timer callback runs in softirq context: never sleepable, even in a sleepable program.
         if (info.MightSleep && (!_input.IsSleepable || state.InAsyncCallback))
         {
-            throw new Rejection(pc, "helper call might sleep in a non-sleepable prog");
+            return Reject(pc, "helper call might sleep in a non-sleepable prog");
         }
 
-        return info;
+        callable = info;
+        return true;
     }
 
     private const uint TracepointType = 5, PerfEventType = 7, RawTracepointType = 17, RawTracepointWritableType = 24, SyscallType = 31;
@@ -63,44 +65,48 @@ internal sealed partial class Analysis
     /// check_get_func_ip, after the arguments: bpf_get_func_ip is offered to these types, but only kprobes and tracing
     /// programs can answer it (measured on 6.18.44, Data/helpers/measured.txt "F").
     /// </summary>
-    private static void CheckFuncIpSupported(int pc, int id, uint? type)
+    private bool CheckFuncIpSupported(int pc, int id, uint? type)
     {
         if (id == (int)HelperId.GetFuncIp && type is TracepointType or PerfEventType or RawTracepointType or RawTracepointWritableType or SyscallType)
         {
-            throw new Rejection(pc, $"func bpf_get_func_ip#{id} not supported for program type {type}");
+            return Reject(pc, $"func bpf_get_func_ip#{id} not supported for program type {type}");
         }
+
+        return true;
     }
 
     /// <summary>
     /// check_mem_size_reg: the size register must be non-negative, non-zero unless the argument allows zero, and
     /// bounded; the memory argument before it is then checked for its largest value.
     /// </summary>
-    private static ulong CheckSizeRegister(int pc, VerifierState state, int register, bool zeroAllowed)
+    private bool CheckSizeRegister(int pc, VerifierState state, int register, bool zeroAllowed, out ulong largest)
     {
         var size = state.Registers[register];
+        largest = 0;
         if (!size.IsScalar)
         {
             // A pointer as a size is refused earlier by the kernel's type check; SharpBpf does not model that yet.
-            return 0;
+            return true;
         }
 
         if (size.Range.SMin < 0)
         {
-            throw new Rejection(pc, $"R{register} min value is negative, either use unsigned or 'var &= const'");
+            return Reject(pc, $"R{register} min value is negative, either use unsigned or 'var &= const'");
         }
 
         if (size.Range.UMin == 0 && !zeroAllowed)
         {
-            throw new Rejection(pc, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            return Reject(pc, string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"R{register} invalid zero-sized read: u64=[{size.Range.UMin},{size.Range.UMax}]"));
         }
 
         if (size.Range.UMax >= MaxVariableSize)
         {
-            throw new Rejection(pc, $"R{register} unbounded memory access, use 'var &= const' or 'if (var < const)'");
+            return Reject(pc, $"R{register} unbounded memory access, use 'var &= const' or 'if (var < const)'");
         }
 
-        return size.Range.UMax;
+        largest = size.Range.UMax;
+        return true;
     }
 
     /// <summary>

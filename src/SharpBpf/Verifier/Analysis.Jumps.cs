@@ -4,25 +4,31 @@ namespace SharpBpf.Verifier;
 
 internal sealed partial class Analysis
 {
-    private int? Jump(int pc, Instruction insn, VerifierState state)
+    private bool Jump(int pc, Instruction insn, VerifierState state, out int? next)
     {
         var op = (JumpOperation)(insn.Opcode & 0xf0);
         bool is32 = insn.Class == InstructionClass.Jmp32;
         switch (op)
         {
             case JumpOperation.Ja:
-                return pc + 1 + (is32 ? insn.Immediate : insn.Offset);
+                next = pc + 1 + (is32 ? insn.Immediate : insn.Offset);
+                return true;
             case JumpOperation.Exit:
-                return Exit(pc, state);
+                return Exit(pc, state, out next);
             case JumpOperation.Call:
-                return Call(pc, insn, state);
+                return Call(pc, insn, state, out next);
         }
 
-        RequireInitialized(pc, state, insn.Dst);
-        bool fromRegister = (insn.Opcode & 0x08) != 0;
-        if (fromRegister)
+        next = pc + 1;
+        if (!RequireInitialized(pc, state, insn.Dst))
         {
-            RequireInitialized(pc, state, insn.Src);
+            return false;
+        }
+
+        bool fromRegister = (insn.Opcode & 0x08) != 0;
+        if (fromRegister && !RequireInitialized(pc, state, insn.Src))
+        {
+            return false;
         }
 
         var regs = state.Registers;
@@ -34,8 +40,7 @@ internal sealed partial class Analysis
         var (canTake, canFall) = Decide(op, is32, left, right, insn, taken, state, fromRegister);
         if (canTake && canFall)
         {
-            PushPath(target, taken);
-            return pc + 1;
+            return PushPath(target, taken);
         }
 
         // The operands' values decided the branch: a path that differs in them may go the other way (precision).
@@ -50,10 +55,12 @@ internal sealed partial class Analysis
             // The fall-through is impossible: continue on the taken side with its refined state.
             state.Frames.Clear();
             state.Frames.AddRange(taken.Frames);
-            return target;
+            next = target;
+            return true;
         }
 
-        return canFall ? pc + 1 : null;
+        next = canFall ? pc + 1 : null;
+        return true;
     }
 
     /// <summary>

@@ -19,50 +19,50 @@ namespace SharpBpf.Verifier;
 /// </summary>
 internal sealed partial class Analysis
 {
-    private int? KfuncCall(int pc, Instruction insn, VerifierState state)
+    private bool KfuncCall(int pc, Instruction insn, VerifierState state)
     {
         int id = insn.Immediate;
         if (id == KfuncTable.Unresolved)
         {
             // An unresolved __weak kfunc: libbpf leaves it to the verifier, which must find the call dead.
-            throw new Rejection(pc, "invalid kernel function call not eliminated in verifier pass");
+            return Reject(pc, "invalid kernel function call not eliminated in verifier pass");
         }
 
         if (!KfuncTable.TryGet(id, out var kfunc))
         {
-            throw new Rejection(pc, $"kernel btf_id {id} is not a function");
+            return Reject(pc, $"kernel btf_id {id} is not a function");
         }
 
         if (!_input.IsGplCompatible)
         {
-            throw new Rejection(pc, "cannot call kernel function from non-GPL compatible program");
+            return Reject(pc, "cannot call kernel function from non-GPL compatible program");
         }
 
         if (_input.ProgramType is { } type && type != 0 && !kfunc.OfferedTo.Contains(type))
         {
-            throw new Rejection(pc, $"calling kernel function {kfunc.Name} is not allowed");
+            return Reject(pc, $"calling kernel function {kfunc.Name} is not allowed");
         }
 
         for (var register = 1; register <= kfunc.Prototype.Parameters.Length; register++)
         {
-            RequireInitialized(pc, state, register);
+            if (!RequireInitialized(pc, state, register))
+            {
+                return false;
+            }
         }
 
         switch (id)
         {
             case KfuncTable.IterNumNew:
-                NewIterator(pc, state);
-                return pc + 1;
+                return NewIterator(pc, state);
             case KfuncTable.IterNumNext:
-                NextIteration(pc, state);
-                return pc + 1;
+                return NextIteration(pc, state);
             case KfuncTable.IterNumDestroy:
-                DestroyIterator(pc, state);
-                return pc + 1;
+                return DestroyIterator(pc, state);
             case KfuncTable.RcuReadLock:
                 if (state.InRcuReadSection)
                 {
-                    throw new Rejection(pc, $"nested rcu read lock (kernel function {kfunc.Name})");
+                    return Reject(pc, $"nested rcu read lock (kernel function {kfunc.Name})");
                 }
 
                 state.InRcuReadSection = true;
@@ -70,7 +70,7 @@ internal sealed partial class Analysis
             case KfuncTable.RcuReadUnlock:
                 if (!state.InRcuReadSection)
                 {
-                    throw new Rejection(pc, $"unmatched rcu read unlock (kernel function {kfunc.Name})");
+                    return Reject(pc, $"unmatched rcu read unlock (kernel function {kfunc.Name})");
                 }
 
                 state.InRcuReadSection = false;
@@ -81,7 +81,7 @@ internal sealed partial class Analysis
             case KfuncTable.PreemptEnable:
                 if (state.PreemptDisabled == 0)
                 {
-                    throw new Rejection(pc, $"unmatched attempt to enable preemption (kernel function {kfunc.Name})");
+                    return Reject(pc, $"unmatched attempt to enable preemption (kernel function {kfunc.Name})");
                 }
 
                 state.PreemptDisabled--;
@@ -89,41 +89,52 @@ internal sealed partial class Analysis
         }
 
         ClobberCallerSaved(state, RegisterValue.NotInit);
-        return pc + 1;
+        return true;
     }
 
     /// <summary>check_resource_leak's last checks, after the reference leak: sections left open at the program's end.</summary>
-    private static void CheckOpenSections(int pc, VerifierState state, string where)
+    private bool CheckOpenSections(int pc, VerifierState state, string where)
     {
         if (state.InRcuReadSection)
         {
-            throw new Rejection(pc, $"{where} cannot be used inside bpf_rcu_read_lock-ed region");
+            return Reject(pc, $"{where} cannot be used inside bpf_rcu_read_lock-ed region");
         }
 
         if (state.PreemptDisabled > 0)
         {
-            throw new Rejection(pc, $"{where} cannot be used inside bpf_preempt_disable-ed region");
+            return Reject(pc, $"{where} cannot be used inside bpf_preempt_disable-ed region");
         }
+
+        return true;
     }
 
-    private void NewIterator(int pc, VerifierState state)
+    private bool NewIterator(int pc, VerifierState state)
     {
-        var (frame, at) = IteratorSlot(pc, state, initialized: false);
+        if (!IteratorSlot(pc, state, initialized: false, out var frame, out int at))
+        {
+            return false;
+        }
+
         int id = NewId();
         state.References = state.References.Add(new AcquiredReference(id, pc));
         frame.Clobber(at, 8);
         frame.Spills[at] = (new RegisterValue(ValueKind.IterActive, ScalarRange.Zero, ReferenceId: id), 8);
         ClobberCallerSaved(state, RegisterValue.UnknownScalar);
+        return true;
     }
 
-    private void NextIteration(int pc, VerifierState state)
+    private bool NextIteration(int pc, VerifierState state)
     {
-        var (frame, at) = IteratorSlot(pc, state, initialized: true);
+        if (!IteratorSlot(pc, state, initialized: true, out var frame, out int at))
+        {
+            return false;
+        }
+
         var iterator = frame.Spills[at].Value;
         if (iterator.Kind == ValueKind.IterDrained)
         {
             ClobberCallerSaved(state, RegisterValue.Constant(0));
-            return;
+            return true;
         }
 
         var active = state.Clone();
@@ -135,46 +146,58 @@ internal sealed partial class Analysis
             WidenChangedScalars(previous.State, active, evenPrecise: false);
         }
 
-        PushPath(pc + 1, active);
+        if (!PushPath(pc + 1, active))
+        {
+            return false;
+        }
+
         frame.Spills[at] = (iterator with { Kind = ValueKind.IterDrained }, 8);
         ClobberCallerSaved(state, RegisterValue.Constant(0));
+        return true;
     }
 
-    private void DestroyIterator(int pc, VerifierState state)
+    private bool DestroyIterator(int pc, VerifierState state)
     {
-        var (frame, at) = IteratorSlot(pc, state, initialized: true);
+        if (!IteratorSlot(pc, state, initialized: true, out var frame, out int at))
+        {
+            return false;
+        }
+
         int referenceId = frame.Spills[at].Value.ReferenceId;
         state.References = state.References.RemoveAll(reference => reference.Id == referenceId);
         frame.Spills.Remove(at);
         ClobberCallerSaved(state, RegisterValue.NotInit);
+        return true;
     }
 
     /// <summary>The stack slot R1 points at (the kernel's iter_get_spi and is_iter_reg_valid_init/uninit).</summary>
-    private (FrameState Frame, int Offset) IteratorSlot(int pc, VerifierState state, bool initialized)
+    private bool IteratorSlot(int pc, VerifierState state, bool initialized, out FrameState frame, out int offset)
     {
         var pointer = state.Registers[1];
         long at = pointer.Offset + (long)pointer.Range.Value;
+        frame = state.Current;
+        offset = (int)at;
         if (pointer.Kind != ValueKind.Stack || !pointer.HasConstantOffset || at % 8 != 0 || at < -FrameState.StackSize || at + 8 > 0)
         {
-            throw new Rejection(pc, "arg#0 expected pointer to an iterator on stack");
+            return Reject(pc, "arg#0 expected pointer to an iterator on stack");
         }
 
         int frameIndex = Math.Min(pointer.Frame, state.CurrentFrameIndex);
-        var frame = state.Frames[frameIndex];
+        frame = state.Frames[frameIndex];
         bool holdsIterator = frame.Spills.TryGetValue((int)at, out var spill) && spill.Value.Kind.IsIterator();
         if (initialized && !holdsIterator)
         {
-            throw new Rejection(pc, "expected an initialized iter_num as arg #0");
+            return Reject(pc, "expected an initialized iter_num as arg #0");
         }
 
         if (!initialized && holdsIterator)
         {
-            throw new Rejection(pc, "expected uninitialized iter_num as arg #0");
+            return Reject(pc, "expected uninitialized iter_num as arg #0");
         }
 
         NoteStackAccess(frameIndex, (int)at, 8, write: !initialized, spillOrFill: false);
         RecordStackDepth(frame.Function, at);
-        return (frame, (int)at);
+        return true;
     }
 
     /// <summary>find_prev_entry: the checkpoint of this call's previous visit on this path (not the one just made for this visit).</summary>
@@ -196,17 +219,19 @@ internal sealed partial class Analysis
     /// An iterator's stack slot is not data: reading any of its bytes is refused, by a load (check_stack_read_fixed_off)
     /// or as a helper's memory argument (check_stack_range_initialized, which names the register).
     /// </summary>
-    private static void CheckNotIterator(int pc, FrameState frame, long at, int size, int? helperArgument)
+    private bool CheckNotIterator(int pc, FrameState frame, long at, int size, int? helperArgument)
     {
         foreach (var (spilledAt, spilled) in frame.Spills)
         {
             if (spilled.Value.Kind.IsIterator() && spilledAt < at + size && at < spilledAt + spilled.Size)
             {
                 string register = helperArgument is { } r ? $"R{r} " : "";
-                throw new Rejection(pc, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                return Reject(pc, string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"invalid read from stack {register}off {at}+{Math.Max(0, spilledAt - at)} size {size}"));
             }
         }
+
+        return true;
     }
 
     private static bool IsIteratorNext(Instruction insn) =>

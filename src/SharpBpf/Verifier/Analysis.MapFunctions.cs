@@ -86,26 +86,28 @@ internal sealed partial class Analysis
     /// A map without keys (queue, stack, bloom filter, ring buffer) given to a helper that reads a key: the key is a
     /// zero-sized read of the stack, which the kernel refuses before the helper's map type is checked.
     /// </summary>
-    private static void CheckKeyOfKeylessMap(int pc, RegisterValue key, VerifierMap map)
+    private bool CheckKeyOfKeylessMap(int pc, RegisterValue key, VerifierMap map)
     {
         if (map.KeySize == 0 && key.Kind == ValueKind.Stack)
         {
-            throw new Rejection(pc, "invalid zero-sized read");
+            return Reject(pc, "invalid zero-sized read");
         }
+
+        return true;
     }
 
-    private static void CheckMapFunctionCompatibility(int pc, int id, VerifierMap? map)
+    private bool CheckMapFunctionCompatibility(int pc, int id, VerifierMap? map)
     {
         if (map is null)
         {
-            return;
+            return true;
         }
 
         var helper = (HelperId)id;
         if (helper == TailCall && map.Type != MapType.ProgArray)
         {
             // The kernel's message has no newline: the log runs on into "processed N insns".
-            throw new Rejection(pc, "expected prog array map for tail call");
+            return Reject(pc, "expected prog array map for tail call");
         }
 
         bool compatible = (!HelpersOfMapType.TryGetValue(map.Type, out var helpers) || helpers.Contains(helper))
@@ -113,7 +115,9 @@ internal sealed partial class Analysis
         if (!compatible)
         {
             var name = HelperTable.TryGet(id, out var info) ? info.KernelName : "unknown";
-            throw new Rejection(pc, $"cannot pass map_type {(int)map.Type} into func {name}#{id}");
+            return Reject(pc, $"cannot pass map_type {(int)map.Type} into func {name}#{id}");
         }
+
+        return true;
     }
 }

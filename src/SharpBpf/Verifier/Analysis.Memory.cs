@@ -15,20 +15,28 @@ internal sealed partial class Analysis
         GlobalArgument,
     }
 
-    private int? Load(int pc, Instruction insn, VerifierState state)
+    private bool Load(int pc, Instruction insn, VerifierState state, out int? next)
     {
-        RequireInitialized(pc, state, insn.Src);
-        CheckWritable(pc, insn.Dst);
+        next = pc + 1;
+        if (!RequireInitialized(pc, state, insn.Src) || !CheckWritable(pc, insn.Dst))
+        {
+            return false;
+        }
+
         int size = AccessBytes(insn.Opcode);
         bool signExtend = (insn.Opcode & 0xe0) == (byte)AccessMode.MemSx;
         var pointer = state.Registers[insn.Src];
         Proofs.BeginVisit();
-        var loaded = Access(pc, state, insn.Src, insn.Offset, size, AccessSource.Read, stored: null);
+        if (!Access(pc, state, insn.Src, insn.Offset, size, AccessSource.Read, stored: null, out var loaded))
+        {
+            return false;
+        }
+
         Proofs.EndVisit(pc, pointer);
         if (signExtend && state.Registers[insn.Src].Kind == ValueKind.Context && loaded.IsPointer)
         {
             // The kernel's is_valid_access refuses a sign-extending load of a field that holds a pointer.
-            throw new Rejection(pc, $"invalid bpf_context access off={insn.Offset} size={size}");
+            return Reject(pc, $"invalid bpf_context access off={insn.Offset} size={size}");
         }
 
         if (loaded.IsScalar && signExtend && !loaded.Range.IsConstant)
@@ -42,17 +50,22 @@ internal sealed partial class Analysis
         }
 
         state.Registers[insn.Dst] = loaded;
-        return pc + 1;
+        return true;
     }
 
-    private int? Store(int pc, Instruction insn, VerifierState state)
+    private bool Store(int pc, Instruction insn, VerifierState state, out int? next)
     {
+        next = pc + 1;
         int size = AccessBytes(insn.Opcode);
         bool isAtomic = (insn.Opcode & 0xe0) == (byte)AccessMode.Atomic;
         RegisterValue stored;
         if (insn.Class == InstructionClass.Stx)
         {
-            RequireInitialized(pc, state, insn.Src);
+            if (!RequireInitialized(pc, state, insn.Src))
+            {
+                return false;
+            }
+
             stored = state.Registers[insn.Src];
         }
         else
@@ -60,45 +73,64 @@ internal sealed partial class Analysis
             stored = RegisterValue.Constant(size == 8 ? (ulong)(long)insn.Immediate : (ulong)insn.Immediate & ((1UL << (size * 8)) - 1));
         }
 
-        RequireInitialized(pc, state, insn.Dst);
+        if (!RequireInitialized(pc, state, insn.Dst))
+        {
+            return false;
+        }
+
         if (!isAtomic)
         {
             Proofs.BeginVisit();
-            Access(pc, state, insn.Dst, insn.Offset, size, AccessSource.Write, stored);
+            if (!Access(pc, state, insn.Dst, insn.Offset, size, AccessSource.Write, stored, out _))
+            {
+                return false;
+            }
+
             Proofs.EndVisit(pc, state.Registers[insn.Dst]);
-            return pc + 1;
+            return true;
         }
 
         var operation = (AtomicOperation)insn.Immediate;
-        if (operation == AtomicOperation.CmpXchg)
+        if (operation == AtomicOperation.CmpXchg && !RequireInitialized(pc, state, 0))
         {
-            RequireInitialized(pc, state, 0);
+            return false;
         }
 
         var target = state.Registers[insn.Dst];
         if (target.Kind is ValueKind.Context or ValueKind.Packet or ValueKind.PacketMeta)
         {
-            throw new Rejection(pc, $"BPF_ATOMIC stores into R{insn.Dst} {target.Kind.KernelName()} is not allowed");
+            return Reject(pc, $"BPF_ATOMIC stores into R{insn.Dst} {target.Kind.KernelName()} is not allowed");
         }
 
-        CheckAtomicAlignment(pc, target, insn.Offset, size);
+        if (!CheckAtomicAlignment(pc, target, insn.Offset, size))
+        {
+            return false;
+        }
 
         // An atomic reads and writes: both must be proven, and so must its alignment (checked mode faults a
         // misaligned atomic, so an unchecked one may only run where the address is known to be aligned).
         bool aligned = IsKnownAligned(target, insn.Offset, size);
         Proofs.BeginVisit();
-        Access(pc, state, insn.Dst, insn.Offset, size, AccessSource.Read, stored: null);
+        if (!Access(pc, state, insn.Dst, insn.Offset, size, AccessSource.Read, stored: null, out _))
+        {
+            return false;
+        }
+
         if (target.Kind == ValueKind.Stack && !target.HasConstantOffset && ((int)operation & 0x01) == 0)
         {
             // check_stack_read refuses a variable offset when the value read goes to no register (an atomic
             // without BPF_FETCH), with the words of the helper-argument path it shares.
-            throw new Rejection(pc, string.Create(CultureInfo.InvariantCulture,
+            return Reject(pc, string.Create(CultureInfo.InvariantCulture,
                 $"variable offset stack pointer cannot be passed into helper function; var_off={target.Range.KnownBits} off={target.Offset + insn.Offset} size={size}"));
         }
 
         Proofs.EndVisit(pc, target);
         Proofs.BeginVisit();
-        Access(pc, state, insn.Dst, insn.Offset, size, AccessSource.Write, RegisterValue.Scalar(ScalarRange.Bits(size * 8)));
+        if (!Access(pc, state, insn.Dst, insn.Offset, size, AccessSource.Write, RegisterValue.Scalar(ScalarRange.Bits(size * 8)), out _))
+        {
+            return false;
+        }
+
         Proofs.EndVisit(pc, target, alsoProven: aligned);
         var old = RegisterValue.Scalar(ScalarRange.Bits(size * 8));
         if (operation == AtomicOperation.CmpXchg)
@@ -110,16 +142,19 @@ internal sealed partial class Analysis
             state.Registers[insn.Src] = old;
         }
 
-        return pc + 1;
+        return true;
     }
 
     /// <summary>
     /// A load or store of <paramref name="size"/> bytes at <paramref name="offset"/> from the pointer in
-    /// <paramref name="register"/> (the kernel's <c>check_mem_access</c>); for a read, what the destination gets.
+    /// <paramref name="register"/> (the kernel's <c>check_mem_access</c>); for a read, <paramref name="value"/> is what
+    /// the destination gets.
     /// </summary>
-    private RegisterValue Access(int pc, VerifierState state, int register, int offset, int size, AccessSource source, RegisterValue? stored)
+    private bool Access(int pc, VerifierState state, int register, int offset, int size, AccessSource source, RegisterValue? stored, out RegisterValue value)
     {
         var pointer = state.Registers[register];
+        value = RegisterValue.Unmodelled;
+        bool proven;
         switch (pointer.Kind)
         {
             case ValueKind.Scalar:
@@ -130,104 +165,137 @@ internal sealed partial class Analysis
             case ValueKind.SocketOrNull:
             case ValueKind.SockCommonOrNull:
             case ValueKind.PacketEnd:
-                throw new Rejection(pc, $"R{register} invalid mem access '{pointer.Kind.KernelName()}'");
+                return Reject(pc, $"R{register} invalid mem access '{pointer.Kind.KernelName()}'");
             case ValueKind.MapValue:
-                if (CheckMapValueAccess(pc, register, pointer, offset, size, source))
+                if (!CheckMapValueAccess(pc, register, pointer, offset, size, source, out proven))
+                {
+                    return false;
+                }
+
+                if (proven)
                 {
                     Proofs.InBounds(AccessRegions.MapValue);
                 }
 
-                return ScalarOfSize(size);
+                value = ScalarOfSize(size);
+                return true;
             case ValueKind.MapKey:
                 if (source == AccessSource.Write)
                 {
-                    throw new Rejection(pc, $"write to change key R{register} not allowed");
+                    return Reject(pc, $"write to change key R{register} not allowed");
                 }
 
-                if (CheckRegion(pc, register, pointer, offset, size, pointer.Map?.KeySize, "map key, key_size"))
+                if (!CheckRegion(pc, register, pointer, offset, size, pointer.Map?.KeySize, "map key, key_size", out proven))
+                {
+                    return false;
+                }
+
+                if (proven)
                 {
                     Proofs.InBounds(AccessRegions.MapKey);
                 }
 
-                return ScalarOfSize(size);
+                value = ScalarOfSize(size);
+                return true;
             case ValueKind.RingbufMemory:
-                if (CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size"))
+                if (!CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size", out proven))
+                {
+                    return false;
+                }
+
+                if (proven)
                 {
                     Proofs.InBounds(AccessRegions.RingbufRecord);
                 }
 
-                return source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
+                value = source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
+                return true;
             case ValueKind.Memory:
                 // The region behind a global function's argument is the caller's: proven only if every call site's was.
-                if (CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size"))
+                if (!CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size", out bool callerProven))
+                {
+                    return false;
+                }
+
+                if (callerProven)
                 {
                     Proofs.InBounds(AccessRegions.CallerMemory);
                 }
 
-                return source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
+                value = source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
+                return true;
             case ValueKind.ReadOnlyMemory:
                 if (source == AccessSource.Write)
                 {
-                    throw new Rejection(pc, $"R{register} cannot write into rdonly_mem");
+                    return Reject(pc, $"R{register} cannot write into rdonly_mem");
+                }
+
+                if (!CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size", out bool iteratorProven))
+                {
+                    return false;
                 }
 
                 // The only read-only memory is bpf_iter_num_next's current value: stack bytes of the iterator's frame.
-                if (CheckRegion(pc, register, pointer, offset, size, pointer.MemorySize, "memory, mem_size") && pointer.Frame <= state.CurrentFrameIndex)
+                if (iteratorProven && pointer.Frame <= state.CurrentFrameIndex)
                 {
                     Proofs.InBounds(AccessRegions.Stack);
                 }
 
-                return ScalarOfSize(size);
+                value = ScalarOfSize(size);
+                return true;
             case ValueKind.Stack:
-                return StackAccess(pc, state, register, pointer, offset, size, source, stored);
+                return StackAccess(pc, state, register, pointer, offset, size, source, stored, out value);
             case ValueKind.Socket or ValueKind.SockCommon:
-                return SocketAccess(pc, register, pointer, offset, size, source);
+                return SocketAccess(pc, register, pointer, offset, size, source, out value);
             case ValueKind.Context:
-                return ContextAccess(pc, register, pointer, offset, size, source);
+                return ContextAccess(pc, register, pointer, offset, size, source, out value);
             case ValueKind.Packet or ValueKind.PacketMeta:
                 if (source == AccessSource.Write && !_input.Context.PacketWritable)
                 {
-                    throw new Rejection(pc, "cannot write into packet");
+                    return Reject(pc, "cannot write into packet");
                 }
 
-                if (CheckPacketAccess(pc, register, pointer, offset, size))
+                if (!CheckPacketAccess(pc, register, pointer, offset, size))
                 {
-                    Proofs.InBounds(pointer.Kind == ValueKind.Packet ? AccessRegions.Packet : AccessRegions.PacketMeta);
+                    return false;
                 }
 
-                return source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
+                Proofs.InBounds(pointer.Kind == ValueKind.Packet ? AccessRegions.Packet : AccessRegions.PacketMeta);
+                value = source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
+                return true;
             default:
-                return RegisterValue.Unmodelled;
+                return true;
         }
     }
 
     private static RegisterValue ScalarOfSize(int size) => RegisterValue.Scalar(ScalarRange.Bits(size * 8));
 
     /// <summary>
-    /// check_map_access: inside the value, and never over a special field such as the bpf_timer (R42). True when both
-    /// were proven; false when a check was skipped (no map known).
+    /// check_map_access: inside the value, and never over a special field such as the bpf_timer (R42).
+    /// <paramref name="proven"/> when both were proven; not when a check was skipped (no map known).
     /// </summary>
-    private static bool CheckMapValueAccess(int pc, int register, RegisterValue pointer, int offset, int size, AccessSource source)
+    private bool CheckMapValueAccess(int pc, int register, RegisterValue pointer, int offset, int size, AccessSource source, out bool proven)
     {
+        proven = false;
         var map = pointer.Map;
         if (map is null)
         {
-            return false;
+            return true;
         }
 
         if (source == AccessSource.Write && map.IsReadOnly)
         {
-            throw new Rejection(pc, $"write into map forbidden, value_size={map.ValueSize} off={pointer.Offset + offset} size={size}");
+            return Reject(pc, $"write into map forbidden, value_size={map.ValueSize} off={pointer.Offset + offset} size={size}");
         }
 
-        if (!CheckRegion(pc, register, pointer, offset, size, map.ValueSize, "map value, value_size"))
+        if (!CheckRegion(pc, register, pointer, offset, size, map.ValueSize, "map value, value_size", out bool inRegion))
         {
             return false;
         }
 
-        if (pointer.Range.UMax > (ulong)map.ValueSize || pointer.Range.SMin < 0)
+        if (!inRegion || pointer.Range.UMax > (ulong)map.ValueSize || pointer.Range.SMin < 0)
         {
-            return false;
+            return true;
         }
 
         long first = pointer.Offset + offset + pointer.Range.SMin;
@@ -236,49 +304,52 @@ internal sealed partial class Analysis
         {
             if (first < field.Offset + field.Size && field.Offset < end)
             {
-                throw new Rejection(pc, $"{field.Kind.StructName()} cannot be accessed directly by load/store");
+                return Reject(pc, $"{field.Kind.StructName()} cannot be accessed directly by load/store");
             }
         }
 
+        proven = true;
         return true;
     }
 
     /// <summary>
     /// The kernel's check_mem_region_access: every offset the pointer may hold (its fixed offset plus the smallest
     /// and the largest variable part) must keep the access inside a region of known size (a map value or key).
-    /// True when it did; false when the check was skipped (size unknown).
+    /// <paramref name="proven"/> when it did; not when the check was skipped (size unknown).
     /// </summary>
-    private static bool CheckRegion(int pc, int register, RegisterValue pointer, int offset, int size, int? regionSize, string what)
+    private bool CheckRegion(int pc, int register, RegisterValue pointer, int offset, int size, int? regionSize, string what, out bool proven)
     {
+        proven = false;
         if (regionSize is not { } limit)
         {
-            return false;
+            return true;
         }
 
         long off = pointer.Offset + offset;
         var range = pointer.Range;
         if (range.SMin < 0 && (range.SMin == long.MinValue || !FitsInt32(off + range.SMin) || range.SMin + off < 0))
         {
-            throw new Rejection(pc, $"R{register} min value is negative, either use unsigned index or do a if (index >=0) check.");
+            return Reject(pc, $"R{register} min value is negative, either use unsigned index or do a if (index >=0) check.");
         }
 
         long lowest = range.SMin + off;
         if (!InsideRegion(lowest, size, limit))
         {
-            throw new Rejection(pc, $"R{register} min value is outside of the allowed memory range", $"invalid access to {what}={limit} off={(int)lowest} size={size}");
+            return Reject(pc, $"R{register} min value is outside of the allowed memory range", $"invalid access to {what}={limit} off={(int)lowest} size={size}");
         }
 
         if (range.UMax >= (ulong)MaxVariableOffset)
         {
-            throw new Rejection(pc, $"R{register} unbounded memory access, make sure to bounds check any such access");
+            return Reject(pc, $"R{register} unbounded memory access, make sure to bounds check any such access");
         }
 
         long highest = (long)range.UMax + off;
         if (!InsideRegion(highest, size, limit))
         {
-            throw new Rejection(pc, $"R{register} max value is outside of the allowed memory range", $"invalid access to {what}={limit} off={(int)highest} size={size}");
+            return Reject(pc, $"R{register} max value is outside of the allowed memory range", $"invalid access to {what}={limit} off={(int)highest} size={size}");
         }
 
+        proven = true;
         return true;
     }
 
@@ -288,34 +359,35 @@ internal sealed partial class Analysis
     /// <summary>
     /// The kernel's check_packet_access: the fixed offset of the access must lie inside the bytes a comparison with
     /// data_end proved (the pointer's <c>r=</c>); a variable part must be known non-negative, and is covered by
-    /// the range because the range was learned for this very pointer (its id). True when it passed.
+    /// the range because the range was learned for this very pointer (its id).
     /// </summary>
-    private static bool CheckPacketAccess(int pc, int register, RegisterValue pointer, int offset, int size)
+    private bool CheckPacketAccess(int pc, int register, RegisterValue pointer, int offset, int size)
     {
         if (pointer.Range.SMin < 0)
         {
-            throw new Rejection(pc, $"R{register} min value is negative, either use unsigned index or do a if (index >=0) check.");
+            return Reject(pc, $"R{register} min value is negative, either use unsigned index or do a if (index >=0) check.");
         }
 
         string reason = $"R{register} offset is outside of the packet";
         if (pointer.PacketRange < 0)
         {
-            throw new Rejection(pc, reason);
+            return Reject(pc, reason);
         }
 
         int off = (int)(pointer.Offset + offset);
         if (!InsideRegion(off, size, pointer.PacketRange))
         {
-            throw new Rejection(pc, reason,
+            return Reject(pc, reason,
                 $"invalid access to packet, off={off} size={size}, R{register}(id={pointer.Id},off={off},r={pointer.PacketRange})");
         }
 
         return true;
     }
 
-    private RegisterValue StackAccess(int pc, VerifierState state, int register, RegisterValue pointer, int offset, int size,
-        AccessSource source, RegisterValue? stored)
+    private bool StackAccess(int pc, VerifierState state, int register, RegisterValue pointer, int offset, int size,
+        AccessSource source, RegisterValue? stored, out RegisterValue value)
     {
+        value = RegisterValue.NotInit;
         var frame = state.Frames[Math.Min(pointer.Frame, state.CurrentFrameIndex)];
         // A pointer into a frame that has returned addresses memory no live frame owns: never proven.
         bool liveFrame = pointer.Frame <= state.CurrentFrameIndex;
@@ -326,22 +398,22 @@ internal sealed partial class Analysis
             // The kernel's check_generic_ptr_alignment, strict for the stack: every possible address must be aligned.
             if (source != AccessSource.Helper && !IsAlignedOffset(pointer, offset, size))
             {
-                throw Misaligned(pc, "stack ", pointer, offset, size);
+                return Reject(Misaligned(pc, "stack ", pointer, offset, size));
             }
 
-            return VariableStackAccess(pc, state, frame, register, pointer, off, size, source, verb, liveFrame);
+            return VariableStackAccess(pc, state, frame, register, pointer, off, size, source, verb, liveFrame, out value);
         }
 
         long at = off + (long)pointer.Range.Value;
         if (source is AccessSource.Read or AccessSource.Write && at % size != 0)
         {
             // The stack is always strict about alignment: spill tracking relies on whole slots.
-            throw Misaligned(pc, "stack ", pointer, offset, size);
+            return Reject(Misaligned(pc, "stack ", pointer, offset, size));
         }
 
         if (at < -FrameState.StackSize || at + size > 0)
         {
-            throw new Rejection(pc, $"invalid {verb} stack R{register} off={at} size={size}");
+            return Reject(pc, $"invalid {verb} stack R{register} off={at} size={size}");
         }
 
         if (liveFrame)
@@ -357,9 +429,9 @@ internal sealed partial class Analysis
             NoteStackAccess(frameIndex, slot, size, write: false, spillOrFill: source == AccessSource.Read && frame.Spills.ContainsKey(slot));
         }
 
-        if (source != AccessSource.Write)
+        if (source != AccessSource.Write && !CheckNotIterator(pc, frame, at, size, source == AccessSource.Helper ? register : null))
         {
-            CheckNotIterator(pc, frame, at, size, source == AccessSource.Helper ? register : null);
+            return false;
         }
 
         if (source == AccessSource.Read)
@@ -369,32 +441,35 @@ internal sealed partial class Analysis
                 bool overlaps = spilledAt < slot + size && slot < spilledAt + spilled.Size;
                 if (overlaps && spilled.Value.IsPointer && (size != 8 || spilledAt != slot))
                 {
-                    throw new Rejection(pc, "invalid size of register fill");
+                    return Reject(pc, "invalid size of register fill");
                 }
             }
 
             if (frame.Spills.TryGetValue(slot, out var spill) && spill.Size == size)
             {
-                return spill.Value;
+                value = spill.Value;
+                return true;
             }
 
             if (frame.Spills.TryGetValue(slot, out spill) && spill.Value.IsScalar && spill.Size == 8 && spill.Value.Range.UMax < (size == 8 ? ulong.MaxValue : 1UL << (size * 8)))
             {
-                return spill.Value;
+                value = spill.Value;
+                return true;
             }
 
-            return ScalarOfSize(size);
+            value = ScalarOfSize(size);
+            return true;
         }
 
         if (source is AccessSource.Helper or AccessSource.GlobalArgument)
         {
             // A helper reading the stack leaves it as it was; one that writes it clobbers it (CheckHelperMemory).
-            return RegisterValue.NotInit;
+            return true;
         }
 
         if (source == AccessSource.Write && stored is { IsPointer: true } && size != 8)
         {
-            throw new Rejection(pc, "invalid size of register spill");
+            return Reject(pc, "invalid size of register spill");
         }
 
         frame.Clobber(slot, size);
@@ -403,16 +478,16 @@ internal sealed partial class Analysis
         bool zero = stored is { IsScalar: true, Range: { IsConstant: true, Value: 0 } };
         bool kept = stored is { } candidate && (size == 8 || (candidate.IsScalar && (slot % 8 == 0 || zero)));
         NoteStackAccess(frameIndex, slot, size, write: true, spillOrFill: kept && slot % 8 == 0);
-        if (kept && stored is { } value)
+        if (kept && stored is { } storedValue)
         {
-            frame.Spills[slot] = (value.IsScalar && size < 8 ? RegisterValue.Scalar(Narrow(value.Range, size)) : value, size);
+            frame.Spills[slot] = (storedValue.IsScalar && size < 8 ? RegisterValue.Scalar(Narrow(storedValue.Range, size)) : storedValue, size);
             if (slot % 8 != 0 && _code[pc].Class == InstructionClass.Stx)
             {
                 MarkPrecise(state, _code[pc].Src);
             }
         }
 
-        return RegisterValue.NotInit;
+        return true;
     }
 
     /// <summary>
@@ -420,20 +495,21 @@ internal sealed partial class Analysis
     /// access inside the 512 bytes; a privileged program may then read anything there (an unknown number) and write
     /// anywhere there (what was spilled in reach is forgotten).
     /// </summary>
-    private RegisterValue VariableStackAccess(int pc, VerifierState state, FrameState frame, int register, RegisterValue pointer, long off, int size,
-        AccessSource source, string verb, bool liveFrame)
+    private bool VariableStackAccess(int pc, VerifierState state, FrameState frame, int register, RegisterValue pointer, long off, int size,
+        AccessSource source, string verb, bool liveFrame, out RegisterValue value)
     {
+        value = ScalarOfSize(size);
         var range = pointer.Range;
         if (range.SMax >= MaxVariableOffset || range.SMin <= -MaxVariableOffset)
         {
-            throw new Rejection(pc, $"invalid unbounded variable-offset {verb} stack R{register}");
+            return Reject(pc, $"invalid unbounded variable-offset {verb} stack R{register}");
         }
 
         long low = range.SMin + off;
         long high = range.SMax + off + size;
         if (low < -FrameState.StackSize || high > 0)
         {
-            throw new Rejection(pc, string.Create(CultureInfo.InvariantCulture,
+            return Reject(pc, string.Create(CultureInfo.InvariantCulture,
                 $"invalid variable-offset {verb} stack R{register} var_off={range.KnownBits} off={off} size={size}"));
         }
 
@@ -450,22 +526,22 @@ internal sealed partial class Analysis
             frame.Clobber((int)low, (int)(high - low));
         }
 
-        return ScalarOfSize(size);
+        return true;
     }
 
     /// <summary>
     /// check_atomic asks for strict alignment whatever the pointer (x86-64 is otherwise lax outside the stack): every
     /// offset the known bits allow must be a multiple of the size. It comes before the pointer kind's own checks.
     /// </summary>
-    private static void CheckAtomicAlignment(int pc, RegisterValue target, int offset, int size)
+    private bool CheckAtomicAlignment(int pc, RegisterValue target, int offset, int size)
     {
         if (target.Kind == ValueKind.Unknown || IsAlignedOffset(target, offset, size))
         {
-            return;
+            return true;
         }
 
         string kind = target.Kind switch { ValueKind.Stack => "stack ", ValueKind.MapValue => "value ", ValueKind.MapKey => "key ", _ => "" };
-        throw Misaligned(pc, kind, target, offset, size);
+        return Reject(Misaligned(pc, kind, target, offset, size));
     }
 
     /// <summary>The pointer's fixed and variable offset plus <paramref name="offset"/> is a multiple of <paramref name="size"/> whatever the variable part is.</summary>
@@ -501,28 +577,33 @@ internal sealed partial class Analysis
     }
 
     /// <summary>Loads of data / data_end / data_meta give packet pointers; other fields are numbers.</summary>
-    private RegisterValue ContextAccess(int pc, int register, RegisterValue pointer, int offset, int size, AccessSource source)
+    private bool ContextAccess(int pc, int register, RegisterValue pointer, int offset, int size, AccessSource source, out RegisterValue value)
     {
         var layout = _input.Context;
+        value = RegisterValue.Unmodelled;
         if (layout.DataOffset is null && layout.DataEndOffset is null && layout.Fields.IsDefaultOrEmpty)
         {
             // A context this verifier does not model (tracing arguments, BTF-typed pointers…): its fields may be pointers.
-            return RegisterValue.Unmodelled;
+            return true;
         }
 
         if (pointer.Offset != 0 || !pointer.HasConstantOffset || !pointer.Range.IsConstant || pointer.Range.Value != 0)
         {
-            throw new Rejection(pc, $"dereference of modified ctx ptr R{register} off={pointer.Offset + (long)pointer.Range.SMin} disallowed");
+            return Reject(pc, $"dereference of modified ctx ptr R{register} off={pointer.Offset + (long)pointer.Range.SMin} disallowed");
         }
 
         if (source != AccessSource.Read && OverlapsPacketPointerField(layout, offset, size))
         {
             // Where the type lists no fields (lwt, sk_skb) stores were unchecked; data, data_end and data_meta are
             // never writable (the kernel's is_valid_access), and packet proofs rest on them.
-            throw new Rejection(_currentPc, $"invalid bpf_context access off={offset} size={size}");
+            return Reject(_currentPc, $"invalid bpf_context access off={offset} size={size}");
         }
 
-        var field = FieldAt(layout, offset, size, source != AccessSource.Read);
+        if (!FieldAt(layout, offset, size, source != AccessSource.Read, out var field))
+        {
+            return false;
+        }
+
         // A field the type allows lies inside its struct; with no field list only the struct's size bounds the access.
         if (field is not null || (layout.Fields.IsDefaultOrEmpty && InsideRegion(offset, size, layout.Size)))
         {
@@ -531,30 +612,36 @@ internal sealed partial class Analysis
 
         if (source != AccessSource.Read)
         {
-            return RegisterValue.NotInit;
+            value = RegisterValue.NotInit;
+            return true;
         }
 
         if (field is { HoldsPointer: true })
         {
-            return BorrowedSocket();
+            value = BorrowedSocket();
+            return true;
         }
 
         if (offset == layout.DataOffset)
         {
-            return RegisterValue.Pointer(ValueKind.Packet);
+            value = RegisterValue.Pointer(ValueKind.Packet);
+            return true;
         }
 
         if (offset == layout.DataEndOffset)
         {
-            return RegisterValue.Pointer(ValueKind.PacketEnd);
+            value = RegisterValue.Pointer(ValueKind.PacketEnd);
+            return true;
         }
 
         if (offset == layout.DataMetaOffset)
         {
-            return RegisterValue.Pointer(ValueKind.PacketMeta);
+            value = RegisterValue.Pointer(ValueKind.PacketMeta);
+            return true;
         }
 
-        return ScalarOfSize(size);
+        value = ScalarOfSize(size);
+        return true;
     }
 
     private static bool OverlapsPacketPointerField(ContextLayout layout, int offset, int size)
@@ -571,22 +658,24 @@ internal sealed partial class Analysis
     }
 
     /// <summary>The context field that allows this access; a refusal names the access as the kernel's check_ctx_access does.</summary>
-    private ContextField? FieldAt(ContextLayout layout, int offset, int size, bool write)
+    private bool FieldAt(ContextLayout layout, int offset, int size, bool write, out ContextField? allowing)
     {
+        allowing = null;
         if (layout.Fields.IsDefaultOrEmpty)
         {
-            return null;
+            return true;
         }
 
         foreach (var field in layout.Fields)
         {
             if (field.Allows(offset, size, write))
             {
-                return field;
+                allowing = field;
+                return true;
             }
         }
 
-        throw new Rejection(_currentPc, $"invalid bpf_context access off={offset} size={size}");
+        return Reject(_currentPc, $"invalid bpf_context access off={offset} size={size}");
     }
 
     private static int AccessBytes(byte opcode) => ((AccessSize)(opcode & 0x18)) switch

@@ -13,35 +13,32 @@ internal sealed partial class Analysis
     /// judge it for a privileged program: pointer minus pointer is a number; otherwise only 64-bit addition and
     /// subtraction of a sane scalar move a pointer, and each other case has its own message.
     /// </summary>
-    private RegisterValue PointerArithmetic(int pc, Instruction insn, AluOperation op, bool is64, RegisterValue dst, RegisterValue src)
+    private bool PointerArithmetic(int pc, Instruction insn, AluOperation op, bool is64, RegisterValue dst, RegisterValue src, out RegisterValue result)
     {
+        result = RegisterValue.UnknownScalar;
         if (op == AluOperation.Neg)
         {
             // Negating a pointer is allowed to root and leaves a number.
-            return RegisterValue.UnknownScalar;
+            return true;
         }
 
         bool fromRegister = (insn.Opcode & 0x08) != 0;
         if (dst.IsPointer && src.IsPointer && fromRegister)
         {
             // allow_ptr_leaks: the difference of two pointers is a number, at any width.
-            return op == AluOperation.Sub
-                ? RegisterValue.UnknownScalar
-                : throw new Rejection(pc, $"R{insn.Dst} pointer {OperatorText(op)} pointer prohibited");
+            return op == AluOperation.Sub || Reject(pc, $"R{insn.Dst} pointer {OperatorText(op)} pointer prohibited");
         }
 
         var (pointer, offset) = dst.IsPointer ? (dst, src) : (src, dst);
 
         if (!is64)
         {
-            return op == AluOperation.Sub
-                ? RegisterValue.UnknownScalar
-                : throw new Rejection(pc, $"R{insn.Dst} 32-bit pointer arithmetic prohibited");
+            return op == AluOperation.Sub || Reject(pc, $"R{insn.Dst} 32-bit pointer arithmetic prohibited");
         }
 
         if (pointer.Kind.MayBeNull())
         {
-            throw new Rejection(pc, $"R{insn.Dst} pointer arithmetic on {pointer.Kind.KernelName()} prohibited, null-check it first");
+            return Reject(pc, $"R{insn.Dst} pointer arithmetic on {pointer.Kind.KernelName()} prohibited, null-check it first");
         }
 
         bool known = offset.Range.IsConstant;
@@ -51,14 +48,15 @@ internal sealed partial class Analysis
             || (pointer.Kind == ValueKind.MapPointer && known && offset.Range.Value == 0 && op == AluOperation.Add);
         if (!movable)
         {
-            throw new Rejection(pc, $"R{insn.Dst} pointer arithmetic on {pointer.Kind.KernelName()} prohibited");
+            return Reject(pc, $"R{insn.Dst} pointer arithmetic on {pointer.Kind.KernelName()} prohibited");
         }
 
         string kind = pointer.Kind.KernelName();
-        CheckSaneOffset(pc, offset, kind);
-        CheckSaneOffset(pc, pointer, kind);
+        if (!CheckSaneOffset(pc, offset, kind) || !CheckSaneOffset(pc, pointer, kind))
+        {
+            return false;
+        }
 
-        RegisterValue result;
         switch (op)
         {
             case AluOperation.Add when known && FitsInt32(pointer.Offset + (long)offset.Range.Value):
@@ -74,9 +72,9 @@ internal sealed partial class Analysis
 
                 break;
             case AluOperation.Sub when !dst.IsPointer:
-                throw new Rejection(pc, $"R{insn.Dst} tried to subtract pointer from scalar");
+                return Reject(pc, $"R{insn.Dst} tried to subtract pointer from scalar");
             case AluOperation.Sub when pointer.Kind == ValueKind.Stack:
-                throw new Rejection(pc, $"R{insn.Dst} subtraction from stack pointer prohibited");
+                return Reject(pc, $"R{insn.Dst} subtraction from stack pointer prohibited");
             case AluOperation.Sub when known && FitsInt32(pointer.Offset - (long)offset.Range.Value):
                 result = pointer with { Offset = pointer.Offset - (long)offset.Range.Value };
                 break;
@@ -90,40 +88,41 @@ internal sealed partial class Analysis
 
                 break;
             case AluOperation.And or AluOperation.Or or AluOperation.Xor:
-                throw new Rejection(pc, $"R{insn.Dst} bitwise operator {OperatorText(op)} on pointer prohibited");
+                return Reject(pc, $"R{insn.Dst} bitwise operator {OperatorText(op)} on pointer prohibited");
             default:
-                throw new Rejection(pc, $"R{insn.Dst} pointer arithmetic with {OperatorText(op)} operator prohibited");
+                return Reject(pc, $"R{insn.Dst} pointer arithmetic with {OperatorText(op)} operator prohibited");
         }
 
-        CheckSaneOffset(pc, result, kind);
-        return result;
+        return CheckSaneOffset(pc, result, kind);
     }
 
     private static bool FitsInt32(long value) => value == (int)value;
 
     /// <summary>The kernel's check_reg_sane_offset, for the scalar operand, the pointer, and the result.</summary>
-    private static void CheckSaneOffset(int pc, RegisterValue value, string pointerKind)
+    private bool CheckSaneOffset(int pc, RegisterValue value, string pointerKind)
     {
         var range = value.Range;
         if (range.IsConstant && ((long)range.Value >= MaxVariableOffset || (long)range.Value <= -MaxVariableOffset))
         {
-            throw new Rejection(pc, string.Create(CultureInfo.InvariantCulture, $"math between {pointerKind} pointer and {(long)range.Value} is not allowed"));
+            return Reject(pc, string.Create(CultureInfo.InvariantCulture, $"math between {pointerKind} pointer and {(long)range.Value} is not allowed"));
         }
 
         if (value.IsPointer && (value.Offset >= MaxVariableOffset || value.Offset <= -MaxVariableOffset))
         {
-            throw new Rejection(pc, string.Create(CultureInfo.InvariantCulture, $"{pointerKind} pointer offset {value.Offset} is not allowed"));
+            return Reject(pc, string.Create(CultureInfo.InvariantCulture, $"{pointerKind} pointer offset {value.Offset} is not allowed"));
         }
 
         if (range.SMin == long.MinValue)
         {
-            throw new Rejection(pc, $"math between {pointerKind} pointer and register with unbounded min value is not allowed");
+            return Reject(pc, $"math between {pointerKind} pointer and register with unbounded min value is not allowed");
         }
 
         if (range.SMin >= MaxVariableOffset || range.SMin <= -MaxVariableOffset)
         {
-            throw new Rejection(pc, string.Create(CultureInfo.InvariantCulture, $"value {range.SMin} makes {pointerKind} pointer be out of bounds"));
+            return Reject(pc, string.Create(CultureInfo.InvariantCulture, $"value {range.SMin} makes {pointerKind} pointer be out of bounds"));
         }
+
+        return true;
     }
 
     /// <summary>The kernel's bpf_alu_string, as its messages spell operators.</summary>

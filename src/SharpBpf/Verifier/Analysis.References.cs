@@ -12,36 +12,42 @@ namespace SharpBpf.Verifier;
 internal sealed partial class Analysis
 {
     /// <summary>ARG_CONST_ALLOC_SIZE_OR_ZERO: the reservation's size must be known exactly, and the result relies on it.</summary>
-    private static int ConstantAllocationSize(int pc, VerifierState state, int register)
+    private bool ConstantAllocationSize(int pc, VerifierState state, int register, out int bytes)
     {
         var size = state.Registers[register];
+        bytes = (int)size.Range.Value;
         if (!size.IsScalar || !size.Range.IsConstant)
         {
             // The kernel's message has the stray quote.
-            throw new Rejection(pc, $"R{register} is not a known constant'");
+            return Reject(pc, $"R{register} is not a known constant'");
         }
 
-        return (int)size.Range.Value;
+        return true;
     }
 
     /// <summary>
     /// ARG_PTR_TO_RINGBUF_MEM | OBJ_RELEASE, in the kernel's order: the type (check_reg_type), then the offset a release
     /// function needs (check_func_arg_reg_off: the record itself, not a field of it).
     /// </summary>
-    private static void CheckReleasedRecord(int pc, int register, RegisterValue value, CallMeta meta)
+    private bool CheckReleasedRecord(int pc, int register, RegisterValue value, CallMeta meta)
     {
-        RequireKind(pc, register, value, ValueKind.RingbufMemory, "ringbuf_mem");
+        if (!RequireKind(pc, register, value, ValueKind.RingbufMemory, "ringbuf_mem"))
+        {
+            return false;
+        }
+
         if (value.Offset != 0)
         {
-            throw new Rejection(pc, $"R{register} must have zero offset when passed to release func or trusted arg to kfunc");
+            return Reject(pc, $"R{register} must have zero offset when passed to release func or trusted arg to kfunc");
         }
 
         if (!value.Range.IsConstant || value.Range.Value != 0)
         {
-            throw new Rejection(pc, $"variable ringbuf_mem access var_off={value.Range.KnownBits} disallowed");
+            return Reject(pc, $"variable ringbuf_mem access var_off={value.Range.KnownBits} disallowed");
         }
 
         meta.ReleasedReference = value.ReferenceId;
+        return true;
     }
 
     /// <summary>A new reference for the record bpf_ringbuf_reserve returns at <paramref name="pc"/> (acquire_reference).</summary>
@@ -58,16 +64,17 @@ internal sealed partial class Analysis
     /// release_reference: the reference leaves the state and every register and spilled copy of the record, in every
     /// frame, becomes an unknown number (what a privileged program's invalidated pointer is).
     /// </summary>
-    private static void ReleaseRecord(int pc, int helper, VerifierState state, int referenceId)
+    private bool ReleaseRecord(int pc, int helper, VerifierState state, int referenceId)
     {
         if (!state.References.Exists(reference => reference.Id == referenceId))
         {
             var name = HelperTable.TryGet(helper, out var info) ? info.KernelName : "unknown";
-            throw new Rejection(pc, $"func {name}#{helper} reference has not been acquired before");
+            return Reject(pc, $"func {name}#{helper} reference has not been acquired before");
         }
 
         state.References = state.References.RemoveAll(reference => reference.Id == referenceId);
         state.Update(value => value.ReferenceId == referenceId ? RegisterValue.UnknownScalar : value);
+        return true;
     }
 
     /// <summary>
@@ -75,15 +82,15 @@ internal sealed partial class Analysis
     /// still held is named on its own line before the reason. A subprogram's or a bpf_loop callback's exit is not
     /// checked: its references belong to the caller's path and are checked where that ends.
     /// </summary>
-    private static void CheckReferenceLeak(int pc, VerifierState state, string where)
+    private bool CheckReferenceLeak(int pc, VerifierState state, string where)
     {
         if (state.References.IsEmpty)
         {
-            return;
+            return true;
         }
 
         var held = string.Join("\n", state.References.Select(reference =>
             string.Create(CultureInfo.InvariantCulture, $"Unreleased reference id={reference.Id} alloc_insn={reference.AcquiredAt}")));
-        throw new Rejection(pc, $"{where} would lead to reference leak", held);
+        return Reject(pc, $"{where} would lead to reference leak", held);
     }
 }

@@ -21,9 +21,10 @@ internal sealed partial class Analysis
     /// <summary>The register types ARG_PTR_TO_BTF_ID_SOCK_COMMON accepts, as check_reg_type lists them.</summary>
     private const string SockCommonTypes = "sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_";
 
-    /// <summary>Judges a call of a socket lookup or release; false for any other helper.</summary>
-    private bool SocketHelperCall(int pc, int id, VerifierState state)
+    /// <summary>Judges a call of a socket lookup or release (<paramref name="handled"/>); not for any other helper.</summary>
+    private bool SocketHelperCall(int pc, int id, VerifierState state, out bool handled)
     {
+        handled = true;
         switch (id)
         {
             case SkLookupTcp or SkLookupUdp or SkcLookupTcp:
@@ -31,25 +32,31 @@ internal sealed partial class Analysis
                 var meta = new CallMeta { PacketAccess = true };
                 for (var i = 0; i < SocketLookupArguments.Length; i++)
                 {
-                    RequireInitialized(pc, state, i + 1);
-                    CheckArgument(pc, state, i + 1, SocketLookupArguments, i, meta);
+                    if (!RequireInitialized(pc, state, i + 1) || !CheckArgument(pc, state, i + 1, SocketLookupArguments, i, meta))
+                    {
+                        return false;
+                    }
                 }
 
                 ClobberCallerSaved(state, AcquireSocket(pc, state, id == SkcLookupTcp ? ValueKind.SockCommonOrNull : ValueKind.SocketOrNull));
                 return true;
             case SkRelease:
-                RequireInitialized(pc, state, 1);
-                var socket = state.Registers[1];
-                if (socket.Kind != ValueKind.Unknown)
+                if (!RequireInitialized(pc, state, 1))
                 {
-                    CheckReleasedSocket(pc, socket);
-                    ReleaseRecord(pc, id, state, socket.ReferenceId);
+                    return false;
+                }
+
+                var socket = state.Registers[1];
+                if (socket.Kind != ValueKind.Unknown && (!CheckReleasedSocket(pc, socket) || !ReleaseRecord(pc, id, state, socket.ReferenceId)))
+                {
+                    return false;
                 }
 
                 ClobberCallerSaved(state, RegisterValue.UnknownScalar);
                 return true;
             default:
-                return false;
+                handled = false;
+                return true;
         }
     }
 
@@ -62,37 +69,40 @@ internal sealed partial class Analysis
     }
 
     /// <summary>ARG_PTR_TO_BTF_ID_SOCK_COMMON | OBJ_RELEASE: a checked socket, and one the program owns.</summary>
-    private static void CheckReleasedSocket(int pc, RegisterValue socket)
+    private bool CheckReleasedSocket(int pc, RegisterValue socket)
     {
         if (socket.Kind is not (ValueKind.Socket or ValueKind.SockCommon))
         {
-            throw new Rejection(pc, $"R1 type={socket.Kind.KernelName()} expected={SockCommonTypes}");
+            return Reject(pc, $"R1 type={socket.Kind.KernelName()} expected={SockCommonTypes}");
         }
 
         if (socket.ReferenceId == 0)
         {
-            throw new Rejection(pc, "R1 must be referenced when passed to release function");
+            return Reject(pc, "R1 must be referenced when passed to release function");
         }
+
+        return true;
     }
 
     /// <summary><c>__sk_buff.sk</c>: a socket the program may read once it checked it for NULL, and never releases.</summary>
     private RegisterValue BorrowedSocket() => new(ValueKind.SockCommonOrNull, ScalarRange.Zero, Id: NewId());
 
     /// <summary>check_sock_access: loads only, of the fields the socket's kind allows.</summary>
-    private static RegisterValue SocketAccess(int pc, int register, RegisterValue socket, int offset, int size, AccessSource source)
+    private bool SocketAccess(int pc, int register, RegisterValue socket, int offset, int size, AccessSource source, out RegisterValue value)
     {
+        value = ScalarOfSize(size);
         if (source != AccessSource.Read)
         {
-            throw new Rejection(pc, $"R{register} cannot write into {socket.Kind.KernelName()}");
+            return Reject(pc, $"R{register} cannot write into {socket.Kind.KernelName()}");
         }
 
         bool valid = socket.Kind == ValueKind.SockCommon ? SockCommonFieldReadable(offset, size) : SockFieldReadable(offset, size);
         if (!valid)
         {
-            throw new Rejection(pc, $"R{register} invalid {socket.Kind.KernelName()} access off={offset} size={size}");
+            return Reject(pc, $"R{register} invalid {socket.Kind.KernelName()} access off={offset} size={size}");
         }
 
-        return ScalarOfSize(size);
+        return true;
     }
 
     // struct bpf_sock's layout (uapi): the offsets the kernel's access rules name.

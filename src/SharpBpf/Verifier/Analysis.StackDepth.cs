@@ -18,35 +18,44 @@ internal sealed partial class Analysis
     /// callback (a root of its own, R25), every chain of calls must fit in 512 bytes, each function's stack rounded
     /// up to 16 bytes as the x86-64 JIT lays it out.
     /// </summary>
-    private void CheckStackDepth()
+    private bool CheckStackDepth()
     {
-        Walk(0, frame: 0, depth: 0, callSite: 0, [], inCallback: false);
+        if (!Walk(0, frame: 0, depth: 0, callSite: 0, [], inCallback: false))
+        {
+            return false;
+        }
+
         foreach (var root in _asyncCallbacks.Order())
         {
-            Walk(root, frame: 0, depth: 0, callSite: _functionStarts[root], [], inCallback: false);
+            if (!Walk(root, frame: 0, depth: 0, callSite: _functionStarts[root], [], inCallback: false))
+            {
+                return false;
+            }
         }
+
+        return true;
     }
 
     /// <summary>
     /// <paramref name="inCallback"/>: a frame below this one is a callback of a helper such as bpf_loop (the
     /// function itself may be that callback only when <paramref name="isCallback"/>).
     /// </summary>
-    private void Walk(int function, int frame, int depth, int callSite, HashSet<int> onPath, bool inCallback, bool isCallback = false)
+    private bool Walk(int function, int frame, int depth, int callSite, HashSet<int> onPath, bool inCallback, bool isCallback = false)
     {
-        if (frame > 0 && TailCallIn(function) is { } tailCall)
+        if (frame > 0 && TailCallIn(function) is { } tailCall && !CheckTailCallPlace(tailCall, depth, callSite, inCallback, isCallback))
         {
-            CheckTailCallPlace(tailCall, depth, callSite, inCallback, isCallback);
+            return false;
         }
 
         depth += (_stackDepth[function] + 15) & ~15;
         if (depth > MaxStack)
         {
-            throw new Rejection(callSite, $"combined stack size of {frame + 1} calls is {depth}. Too large");
+            return Reject(callSite, $"combined stack size of {frame + 1} calls is {depth}. Too large");
         }
 
         if (!onPath.Add(function))
         {
-            return;
+            return true;
         }
 
         int start = _functionStarts[function];
@@ -64,10 +73,13 @@ internal sealed partial class Analysis
                 {
                     if (frame + 1 >= MaxCallFrames)
                     {
-                        throw new Rejection(pc, $"the call stack of {frame + 1} frames is too deep !");
+                        return Reject(pc, $"the call stack of {frame + 1} frames is too deep !");
                     }
 
-                    Walk(callee, frame + 1, depth, pc, onPath, inCallback || isCallback, isCallbackReference);
+                    if (!Walk(callee, frame + 1, depth, pc, onPath, inCallback || isCallback, isCallbackReference))
+                    {
+                        return false;
+                    }
                 }
             }
 
@@ -78,6 +90,7 @@ internal sealed partial class Analysis
         }
 
         onPath.Remove(function);
+        return true;
     }
 
     /// <summary>
@@ -86,22 +99,24 @@ internal sealed partial class Analysis
     /// a subprogram that tail-calls under a callback is refused, and so is one with 256 bytes or more of frames below it.
     /// The last two are found after the walk, where the kernel's log names no instruction.
     /// </summary>
-    private static void CheckTailCallPlace(int tailCall, int depthBelow, int callSite, bool inCallback, bool isCallback)
+    private bool CheckTailCallPlace(int tailCall, int depthBelow, int callSite, bool inCallback, bool isCallback)
     {
         if (isCallback)
         {
-            throw new Rejection(tailCall, "verifier bug: callback unexpected regs 1");
+            return Reject(tailCall, "verifier bug: callback unexpected regs 1");
         }
 
         if (inCallback)
         {
-            throw new Rejection(callSite, "cannot tail call within callback");
+            return Reject(callSite, "cannot tail call within callback");
         }
 
         if (depthBelow >= MaxStackBelowTailCall)
         {
-            throw new Rejection(callSite, $"tail_calls are not allowed when call stack of previous frames is {depthBelow} bytes. Too large");
+            return Reject(callSite, $"tail_calls are not allowed when call stack of previous frames is {depthBelow} bytes. Too large");
         }
+
+        return true;
     }
 
     /// <summary>The first bpf_tail_call of <paramref name="function"/>, if it has one.</summary>

@@ -31,6 +31,7 @@ internal sealed partial class Analysis
     private int _processed;
     private int _nextId = 1;
     private int _currentPc;
+    private Rejection? _rejection;
 
     public Analysis(VerifierInput input, VerifierOptions options)
     {
@@ -52,17 +53,11 @@ internal sealed partial class Analysis
         main.Registers[1] = RegisterValue.Pointer(ValueKind.Context);
         main.Registers[10] = RegisterValue.Pointer(ValueKind.Stack, frame: 0);
         _pending.Push(new PendingPath(0, -1, new VerifierState(main, inAsyncCallback: false), null, [], new ulong[Checkpoint.FrameLimit]));
+        bool passed;
         try
         {
-            ProgramStructure.Check(_code, _functionStarts);
-            CheckDirectValueAccess();
-            Drain();
-            VerifyCalledGlobals();
-            CheckStackDepth();
-        }
-        catch (Rejection rejection)
-        {
-            return Rejected(rejection.Pc, rejection.Reason, rejection.Detail);
+            passed = (ProgramStructure.Check(_code, _functionStarts) is not { } malformed || Reject(malformed))
+                && CheckDirectValueAccess() && Drain() && VerifyCalledGlobals() && CheckStackDepth();
         }
         catch (Exception bug)
         {
@@ -70,12 +65,18 @@ internal sealed partial class Analysis
             return Rejected(_currentPc, $"verifier bug: {bug.GetType().Name}: {bug.Message}");
         }
 
+        if (!passed)
+        {
+            var rejection = _rejection ?? new Rejection(_currentPc, "verifier bug: a check failed without a reason");
+            return Rejected(rejection.Pc, rejection.Reason, rejection.Detail);
+        }
+
         _log.Append(Statistics()).Append('\n');
         return new VerificationResult(_input.ProgramName, true, null, null, _options.LogLevel == 0 ? "" : _log.ToString()) { ProcessedInstructions = _processed };
     }
 
-    /// <summary>Explores every pending path (the kernel's do_check from one root).</summary>
-    private void Drain()
+    /// <summary>Explores every pending path (the kernel's do_check from one root); false at the first rejection.</summary>
+    private bool Drain()
     {
         while (_pending.TryPop(out var next))
         {
@@ -86,8 +87,25 @@ internal sealed partial class Analysis
             }
 
             Resume(next);
-            Explore(next.Pc, next.State);
+            if (!Explore(next.Pc, next.State))
+            {
+                return false;
+            }
         }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Records why the program is rejected and returns false, for the failing check to return: every caller passes
+    /// the false on (<c>if (!CheckX(...)) return false;</c>) up to Run. The first rejection is the one reported.
+    /// </summary>
+    private bool Reject(int pc, string reason, string? detail = null) => Reject(new Rejection(pc, reason, detail));
+
+    private bool Reject(Rejection rejection)
+    {
+        _rejection ??= rejection;
+        return false;
     }
 
     private VerificationResult Rejected(int pc, string reason, string? detail = null)
@@ -115,26 +133,32 @@ internal sealed partial class Analysis
         return new VerificationResult(_input.ProgramName, false, reason, pc, log.ToString()) { ProcessedInstructions = _processed };
     }
 
-    /// <summary>Follows one path until it exits, is pruned, or is rejected; branches push their other side.</summary>
-    private void Explore(int pc, VerifierState state)
+    /// <summary>Follows one path until it exits, is pruned (true), or is rejected (false); branches push their other side.</summary>
+    private bool Explore(int pc, VerifierState state)
     {
         while (true)
         {
             if ((uint)pc >= (uint)_code.Length)
             {
-                throw new Rejection(pc, $"jump out of range from insn {pc}");
+                return Reject(pc, $"jump out of range from insn {pc}");
             }
 
             // The kernel counts an instruction before asking whether its state was seen: a pruned one counts too.
             if (++_processed > _options.InstructionLimit)
             {
-                throw new Rejection(pc, $"BPF program is too large. Processed {_processed} insn");
+                return Reject(pc, $"BPF program is too large. Processed {_processed} insn");
             }
 
-            if (_isPrunePoint[pc] && IsStateVisited(pc, state))
+            bool visited = false;
+            if (_isPrunePoint[pc] && !IsStateVisited(pc, state, out visited))
+            {
+                return false;
+            }
+
+            if (visited)
             {
                 EndPath();
-                return;
+                return true;
             }
 
             _currentPc = pc;
@@ -148,13 +172,16 @@ internal sealed partial class Analysis
             }
 
             Trace($"{pc}: {Format(pc)}");
-            CheckFields(pc, insn);
-            int? next = Step(pc, insn, state);
+            if (!CheckFields(pc, insn) || !Step(pc, insn, state, out int? next))
+            {
+                return false;
+            }
+
             _steps.Add(CurrentStep());
             if (next is null)
             {
                 EndPath();
-                return;
+                return true;
             }
 
             if (_options.LogLevel >= 2)
@@ -166,14 +193,17 @@ internal sealed partial class Analysis
         }
     }
 
-    /// <summary>Executes one instruction on the abstract state; the next pc, or null when the path ends here.</summary>
-    private int? Step(int pc, Instruction insn, VerifierState state) => insn.Class switch
+    /// <summary>
+    /// Executes one instruction on the abstract state: false when it is rejected, else <paramref name="next"/> is the
+    /// next pc, or null when the path ends here.
+    /// </summary>
+    private bool Step(int pc, Instruction insn, VerifierState state, out int? next) => insn.Class switch
     {
-        InstructionClass.Alu or InstructionClass.Alu64 => Alu(pc, insn, state),
-        InstructionClass.Ld => LoadWide(pc, insn, state),
-        InstructionClass.Ldx => Load(pc, insn, state),
-        InstructionClass.St or InstructionClass.Stx => Store(pc, insn, state),
-        _ => Jump(pc, insn, state),
+        InstructionClass.Alu or InstructionClass.Alu64 => Alu(pc, insn, state, out next),
+        InstructionClass.Ld => LoadWide(pc, insn, state, out next),
+        InstructionClass.Ldx => Load(pc, insn, state, out next),
+        InstructionClass.St or InstructionClass.Stx => Store(pc, insn, state, out next),
+        _ => Jump(pc, insn, state, out next),
     };
 
     private int FunctionAt(int slot)

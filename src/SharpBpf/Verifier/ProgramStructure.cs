@@ -6,22 +6,18 @@ namespace SharpBpf.Verifier;
 /// The kernel verifier's passes before the walk, in its order, with its words: check_subprogs (every jump stays in
 /// its function, every function ends with exit or a jump), resolve_pseudo_ldimm64 (reserved LDX fields, the second
 /// slot of lddw, its source, opcodes the kernel knows), and check_cfg (every instruction is reachable). Each finds
-/// the first problem in slot order.
+/// the first problem in slot order, and returns it (null when there is none).
 /// </summary>
 internal static class ProgramStructure
 {
-    public static void Check(Instruction[] code, IReadOnlyList<int> functionStarts)
-    {
-        CheckFunctions(code, functionStarts);
-        CheckInstructions(code);
-        CheckReachable(code);
-    }
+    public static Rejection? Check(Instruction[] code, IReadOnlyList<int> functionStarts) =>
+        CheckFunctions(code, functionStarts) ?? CheckInstructions(code) ?? CheckReachable(code);
 
-    private static void CheckFunctions(Instruction[] code, IReadOnlyList<int> functionStarts)
+    private static Rejection? CheckFunctions(Instruction[] code, IReadOnlyList<int> functionStarts)
     {
         if (code.Length == 0)
         {
-            throw new Rejection(0, "last insn is not an exit or jmp");
+            return new Rejection(0, "last insn is not an exit or jmp");
         }
 
         int function = 0;
@@ -37,36 +33,38 @@ internal static class ProgramStructure
             var insn = code[pc];
             if (IsJump(insn) && JumpTarget(insn, pc) is var target && (target < start || target >= end))
             {
-                throw new Rejection(pc, $"jump out of range from insn {pc} to {target}");
+                return new Rejection(pc, $"jump out of range from insn {pc} to {target}");
             }
 
             if (pc == end - 1 && insn.Opcode is not (Opcodes.Exit or Opcodes.Ja or Opcodes.Ja32))
             {
-                throw new Rejection(pc, "last insn is not an exit or jmp");
+                return new Rejection(pc, "last insn is not an exit or jmp");
             }
         }
+
+        return null;
     }
 
-    private static void CheckInstructions(Instruction[] code)
+    private static Rejection? CheckInstructions(Instruction[] code)
     {
         for (var pc = 0; pc < code.Length; pc++)
         {
             var insn = code[pc];
             if (insn.Class == InstructionClass.Ldx && ((insn.Opcode & 0xe0) is not (0x60 or 0x80) || insn.Immediate != 0))
             {
-                throw new Rejection(pc, "BPF_LDX uses reserved fields");
+                return new Rejection(pc, "BPF_LDX uses reserved fields");
             }
 
             if (insn.IsLoadImm64)
             {
                 if (pc == code.Length - 1 || code[pc + 1] is { Opcode: not 0 } or { Dst: not 0 } or { Src: not 0 } or { Offset: not 0 })
                 {
-                    throw new Rejection(pc, "invalid bpf_ld_imm64 insn");
+                    return new Rejection(pc, "invalid bpf_ld_imm64 insn");
                 }
 
                 if (insn.Src > 6)
                 {
-                    throw new Rejection(pc, "unrecognized bpf_ld_imm64 insn");
+                    return new Rejection(pc, "unrecognized bpf_ld_imm64 insn");
                 }
 
                 pc++;
@@ -76,13 +74,15 @@ internal static class ProgramStructure
             // callx (BPF_JMP | BPF_CALL | BPF_X) is in the ISA but not in Linux 6.18's instruction table.
             if (OpcodeTable.ForOpcode(insn.Opcode).IsEmpty || insn.Opcode == Opcodes.Callx)
             {
-                throw new Rejection(pc, $"unknown opcode {insn.Opcode:x2}");
+                return new Rejection(pc, $"unknown opcode {insn.Opcode:x2}");
             }
         }
+
+        return null;
     }
 
     /// <summary>check_cfg: a depth-first walk from slot 0 through jumps, calls and callback addresses.</summary>
-    private static void CheckReachable(Instruction[] code)
+    private static Rejection? CheckReachable(Instruction[] code)
     {
         var seen = new bool[code.Length];
         var pending = new Stack<int>();
@@ -141,8 +141,10 @@ internal static class ProgramStructure
         int unreachable = Array.IndexOf(seen, false);
         if (unreachable >= 0)
         {
-            throw new Rejection(unreachable, $"unreachable insn {unreachable}");
+            return new Rejection(unreachable, $"unreachable insn {unreachable}");
         }
+
+        return null;
     }
 
     private static bool IsJump(Instruction insn)
