@@ -91,7 +91,7 @@ internal sealed partial class Analysis
                 return known with { Precise = value.Precise };
             }
 
-            var delta = ScalarRange.Constant((ulong)(long)((int)value.Offset - (int)known.Offset));
+            var delta = ScalarRange.Constant((ulong)(value.Offset - known.Offset));
             return known with { Range = ScalarArithmetic.Apply(AluOperation.Add, true, known.Range, delta), Id = value.Id, Offset = value.Offset, Precise = value.Precise };
         });
     }
