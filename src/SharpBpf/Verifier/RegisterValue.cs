@@ -67,6 +67,14 @@ internal readonly record struct RegisterValue(
     /// <summary>A pointer whose variable part is known exactly (zero): its offset is a constant.</summary>
     public bool HasConstantOffset => Range.IsConstant;
 
+    /// <summary>The kernel's print of a linked scalar: <c>scalar(id=1+4,smin=...)</c>.</summary>
+    private string LinkedScalarText()
+    {
+        string bounds = Range.ToString()["scalar(".Length..^1];
+        string offset = (Id & LinkedWithOffset) == 0 ? "" : Offset < 0 ? $"{Offset}" : $"+{Offset}";
+        return $"scalar(id={LinkId}{offset}{(bounds.Length > 0 ? "," + bounds : "")})";
+    }
+
     public override string ToString()
     {
         var details = new List<string>(4);
@@ -107,7 +115,8 @@ internal readonly record struct RegisterValue(
 
         return Kind switch
         {
-            ValueKind.Scalar => Range.ToString(),
+            ValueKind.Scalar when Id == 0 || Range.IsConstant => Range.ToString(),
+            ValueKind.Scalar => LinkedScalarText(),
             ValueKind.NotInit => "?",
             ValueKind.Function => $"func(subprog={Subprogram})",
             ValueKind.Stack when Range.IsConstant => $"fp{Offset + (long)Range.Value}",

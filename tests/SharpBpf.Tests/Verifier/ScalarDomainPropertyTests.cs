@@ -9,8 +9,9 @@ namespace SharpBpf.Tests.Verifier;
 /// computes on the concrete values (<see cref="ConcreteBpf"/>, plain C# arithmetic sharing no code with the
 /// verifier) always lies inside what the abstract operation says; and a conditional jump never calls a side
 /// impossible that the concrete values take, nor refines a register's bounds past its concrete value — JMP32 on
-/// registers wider than 32 bits included. "Inside" means all three views: signed bounds, unsigned bounds and known
-/// bits (the tnum): ranges are drawn as intervals, as tnums, and as both at once.
+/// registers wider than 32 bits included. "Inside" means every view: signed and unsigned 64-bit bounds, signed and
+/// unsigned bounds of the low 32 bits, and known bits (the tnum): ranges are drawn as intervals, as tnums, as both at
+/// once, and as bounds of the low half only (what a JMP32 or an ALU32 result knows).
 /// </summary>
 public class ScalarDomainPropertyTests
 {
