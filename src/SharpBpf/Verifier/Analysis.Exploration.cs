@@ -39,7 +39,10 @@ internal sealed partial class Analysis
 
     private bool _stepFromCallback;
 
-    private PathStep CurrentStep() => new(_currentPc, _stepDepth, _stepSpill.Frame, _stepSpill.Offset, _stepFromCallback);
+    private PathStep CurrentStep() => new(_currentPc, _stepDepth, _stepSpill.Frame, _stepSpill.Offset, _stepFromCallback, _stepLinked);
+
+    /// <summary>At a conditional jump: the scalars linked to its operands (for precision tracking).</summary>
+    private (int Frame, int Register, int Offset)[]? _stepLinked;
 
     /// <summary>
     /// A synchronous callback returns to the helper call that ran it, as in the kernel: the call is then verified
@@ -141,12 +144,37 @@ internal sealed partial class Analysis
     }
 
     /// <summary>
+    /// The kernel's clear_singular_ids: a scalar id no other register or spill shares links nothing, and dropping it
+    /// lets the state match states that never linked that value.
+    /// </summary>
+    private static void ClearSingularScalarIds(VerifierState state)
+    {
+        var counts = new Dictionary<int, int>();
+        state.Update(value =>
+        {
+            if (value is { IsScalar: true, Id: not 0 })
+            {
+                counts[value.LinkId] = counts.GetValueOrDefault(value.LinkId) + 1;
+            }
+
+            return value;
+        });
+        if (counts.Values.All(count => count > 1))
+        {
+            return;
+        }
+
+        state.Update(value => value is { IsScalar: true, Id: not 0 } && counts[value.LinkId] == 1 ? value with { Id = 0, Offset = 0 } : value);
+    }
+
+    /// <summary>
     /// <paramref name="visited"/> when the path can stop here, an explored equivalent state having been proven safe;
     /// false when the path loops forever.
     /// </summary>
     private bool IsStateVisited(int pc, VerifierState state, out bool visited)
     {
         visited = false;
+        ClearSingularScalarIds(state);
         bool forced = _isForcedCheckpoint[pc] || _steps.Count > 64;
         bool addNew = forced || (_jumpsProcessed - _jumpsAtLastCheckpoint >= 2 && _processed - _processedAtLastCheckpoint >= 8);
         var kept = _explored[pc] ??= [];

@@ -38,6 +38,16 @@ internal sealed partial class Analysis
 
         var taken = state.Clone();
         var (canTake, canFall) = Decide(op, is32, left, right, insn, taken, state, fromRegister);
+        if (left.IsScalar && right.IsScalar)
+        {
+            _stepLinked = LinkedScalars(state, left.LinkId, fromRegister ? right.LinkId : 0);
+            foreach (var register in fromRegister ? [insn.Src, insn.Dst] : new[] { insn.Dst })
+            {
+                SyncLinkedScalars(taken, register);
+                SyncLinkedScalars(state, register);
+            }
+        }
+
         if (canTake && canFall)
         {
             return PushPath(target, taken);
@@ -61,6 +71,70 @@ internal sealed partial class Analysis
 
         next = canFall ? pc + 1 : null;
         return true;
+    }
+
+    /// <summary>
+    /// The kernel's sync_linked_regs: every scalar linked to the one a comparison just refined (in any frame, in a
+    /// register or spilled) learns the same bounds, shifted by the difference of their offsets.
+    /// </summary>
+    private static void SyncLinkedScalars(VerifierState state, int register)
+    {
+        var known = state.Registers[register];
+        if (!known.IsScalar || known.Id == 0)
+        {
+            return;
+        }
+
+        state.Update(value =>
+        {
+            if (!value.IsScalar || value.Id == 0 || value.LinkId != known.LinkId)
+            {
+                return value;
+            }
+
+            bool offsetLinked = ((value.Id | known.Id) & RegisterValue.LinkedWithOffset) != 0;
+            if (!offsetLinked || value.Offset == known.Offset)
+            {
+                return known with { Precise = value.Precise };
+            }
+
+            var delta = ScalarRange.Constant((ulong)(value.Offset - known.Offset));
+            return known with { Range = ScalarArithmetic.Apply(AluOperation.Add, true, known.Range, delta), Id = value.Id, Offset = value.Offset, Precise = value.Precise };
+        });
+    }
+
+    /// <summary>Where the scalars with either link id are (registers and spilled slots of every frame), or null.</summary>
+    private static (int Frame, int Register, int Offset)[]? LinkedScalars(VerifierState state, int first, int second)
+    {
+        if (first == 0 && second == 0)
+        {
+            return null;
+        }
+
+        var linked = new List<(int, int, int)>();
+        for (var f = 0; f < state.Frames.Count; f++)
+        {
+            var frame = state.Frames[f];
+            for (var r = 0; r < FrameState.RegisterCount; r++)
+            {
+                if (IsLinked(frame.Registers[r]))
+                {
+                    linked.Add((f, r, 0));
+                }
+            }
+
+            foreach (var (at, spill) in frame.Spills)
+            {
+                if (IsLinked(spill.Value))
+                {
+                    linked.Add((f, -1, at));
+                }
+            }
+        }
+
+        return linked.Count > 1 ? [.. linked] : null;
+
+        bool IsLinked(RegisterValue value) => value is { IsScalar: true, Id: not 0 } && (value.LinkId == first || value.LinkId == second);
     }
 
     /// <summary>

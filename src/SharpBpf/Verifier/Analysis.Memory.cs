@@ -67,6 +67,11 @@ internal sealed partial class Analysis
             }
 
             stored = state.Registers[insn.Src];
+            if (stored.IsScalar && SpillsWhole(state.Registers[insn.Dst], insn.Offset, size, stored))
+            {
+                // The spilled copy stays linked to the register (the kernel's assign_scalar_id_before_mov on a spill).
+                stored = LinkScalar(state, insn.Src);
+            }
         }
         else
         {
@@ -480,7 +485,8 @@ internal sealed partial class Analysis
         NoteStackAccess(frameIndex, slot, size, write: true, spillOrFill: kept && slot % 8 == 0);
         if (kept && stored is { } storedValue)
         {
-            frame.Spills[slot] = (storedValue.IsScalar && size < 8 ? RegisterValue.Scalar(Narrow(storedValue.Range, size)) : storedValue, size);
+            bool whole = size == 8 || storedValue.Range.UMax < 1UL << (size * 8);
+            frame.Spills[slot] = (storedValue.IsScalar && !whole ? RegisterValue.Scalar(Narrow(storedValue.Range, size)) : storedValue, size);
             if (slot % 8 != 0 && _code[pc].Class == InstructionClass.Stx)
             {
                 MarkPrecise(state, _code[pc].Src);
@@ -556,6 +562,11 @@ internal sealed partial class Analysis
             : pointer.Range.KnownBits.ToString();
         return new Rejection(pc, string.Create(CultureInfo.InvariantCulture, $"misaligned {kind}access off {variable}+{pointer.Offset}+{offset} size {size}"));
     }
+
+    /// <summary>A scalar stored at an 8-byte stack boundary that it fits in whole: the stack keeps it as a register.</summary>
+    private static bool SpillsWhole(RegisterValue target, int offset, int size, RegisterValue stored) =>
+        target.Kind == ValueKind.Stack && target.HasConstantOffset && (target.Offset + (long)target.Range.Value + offset) % 8 == 0
+        && (size == 8 || stored.Range.UMax < 1UL << (size * 8));
 
     private static ScalarRange Narrow(ScalarRange range, int size)
     {

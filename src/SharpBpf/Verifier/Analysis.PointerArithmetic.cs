@@ -63,7 +63,7 @@ internal sealed partial class Analysis
                 result = pointer with { Offset = pointer.Offset + (long)offset.Range.Value };
                 break;
             case AluOperation.Add:
-                result = pointer with { Range = ScalarArithmetic.Apply(AluOperation.Add, true, false, pointer.Range, offset.Range) };
+                result = pointer with { Range = ScalarArithmetic.Apply(AluOperation.Add, true, pointer.Range, offset.Range) };
                 if (pointer.IsPacket)
                 {
                     // Something variable was added: a new pointer, with nothing proven about it yet.
@@ -79,7 +79,7 @@ internal sealed partial class Analysis
                 result = pointer with { Offset = pointer.Offset - (long)offset.Range.Value };
                 break;
             case AluOperation.Sub:
-                result = pointer with { Range = ScalarArithmetic.Apply(AluOperation.Sub, true, false, pointer.Range, offset.Range) };
+                result = pointer with { Range = ScalarArithmetic.Apply(AluOperation.Sub, true, pointer.Range, offset.Range) };
                 if (pointer.IsPacket)
                 {
                     // Moving back by a known non-negative amount keeps the bytes proven ahead of the pointer.

@@ -238,6 +238,7 @@ internal sealed partial class Analysis
         }
 
         var jump = (JumpOperation)(insn.Opcode & 0xf0);
+        MarkLinkedTogether(step, needs);
         if (jump == JumpOperation.Call)
         {
             // A helper's result is born at the call; its arguments are gone after it.
@@ -247,6 +248,29 @@ internal sealed partial class Analysis
         {
             needs.Set(d, insn.Dst);
             needs.Set(d, insn.Src);
+        }
+
+        MarkLinkedTogether(step, needs);
+    }
+
+    /// <summary>Scalars linked at a comparison learned their bounds together: if one is needed precise, all are.</summary>
+    private static void MarkLinkedTogether(PathStep step, PrecisionNeeds needs)
+    {
+        if (step.Linked is null || !step.Linked.Any(l => l.Register >= 0 ? needs.Has(l.Frame, l.Register) : needs.Slots.Contains((l.Frame, l.Offset))))
+        {
+            return;
+        }
+
+        foreach (var (frame, register, offset) in step.Linked)
+        {
+            if (register >= 0)
+            {
+                needs.Set(frame, register);
+            }
+            else
+            {
+                needs.Slots.Add((frame, offset));
+            }
         }
     }
 }

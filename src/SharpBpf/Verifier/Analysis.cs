@@ -165,6 +165,7 @@ internal sealed partial class Analysis
             _stepDepth = state.CurrentFrameIndex;
             _stepSpill = (-1, 0);
             _stepFromCallback = false;
+            _stepLinked = null;
             var insn = _code[pc];
             if (insn.Class is InstructionClass.Jmp or InstructionClass.Jmp32)
             {

@@ -4,31 +4,21 @@ namespace SharpBpf.Verifier;
 
 /// <summary>
 /// Conditional jumps between two scalars: whether each side is possible given their bounds, and the tighter bounds
-/// each side implies (so a later access or return check sees them, as in the kernel's reg_set_min_max).
+/// each side implies (so a later access or return check sees them), as the kernel's is_branch_taken and
+/// reg_set_min_max do. A JMP32 compares and refines the low halves' bounds (u32/s32 and the low known bits); the
+/// normalization that follows carries what they learn into the 64-bit bounds where it can (reg_bounds_sync).
 /// </summary>
 internal static class BranchRefinement
 {
     public static (bool Take, bool Fall) Refine(JumpOperation op, bool is32, ScalarRange left, ScalarRange right,
         int leftRegister, int rightRegister, VerifierState taken, VerifierState fall)
     {
-        if (is32)
-        {
-            // Only values that already fit in 32 bits compare the same way at both widths.
-            bool signedOp = op is JumpOperation.Jsgt or JumpOperation.Jsge or JumpOperation.Jslt or JumpOperation.Jsle;
-            if (!left.FitsIn32Bits || !right.FitsIn32Bits || (signedOp && (left.UMax > int.MaxValue || right.UMax > int.MaxValue)))
-            {
-                if (left.IsConstant && right.IsConstant)
-                {
-                    bool result = Holds(op, (uint)left.Value, (uint)right.Value, is32: true);
-                    return (result, !result);
-                }
-
-                return DecideByLowHalves(op, signedOp, left, right);
-            }
-        }
-
-        var (takeLeft, takeRight) = Constrain(op, left, right);
-        var (fallLeft, fallRight) = Constrain(Negate(op), left, right);
+        var width = is32 ? Width.Low32 : Width.Full64;
+        var (leftView, rightView) = (width.View(left), width.View(right));
+        var (takeLeft, takeRight) = Constrain(op, width, leftView, rightView);
+        var (fallLeft, fallRight) = Constrain(Negate(op), width, leftView, rightView);
+        (takeLeft, takeRight) = (width.Back(left, takeLeft), width.Back(right, takeRight));
+        (fallLeft, fallRight) = (width.Back(left, fallLeft), width.Back(right, fallRight));
         bool canTake = !takeLeft.IsEmpty && !takeRight.IsEmpty;
         bool canFall = !fallLeft.IsEmpty && !fallRight.IsEmpty;
         if (canTake)
@@ -47,20 +37,46 @@ internal static class BranchRefinement
     }
 
     /// <summary>
-    /// A JMP32 on a register wider than 32 bits compares the low halves, known only through the known bits: a side is
-    /// impossible when it is for every pair of low halves they allow; neither register is refined.
+    /// The bounds a comparison of one width sees, as a range whose 64-bit fields hold them (for 32 bits: the u32 and
+    /// s32 bounds, sign-extended, and the low known bits), with that width's extremes; never normalized as a 64-bit
+    /// value, only written back into the register's own fields.
     /// </summary>
-    private static (bool Take, bool Fall) DecideByLowHalves(JumpOperation op, bool signedOp, ScalarRange left, ScalarRange right)
+    private sealed record Width(ulong UnsignedMax, long SignedMin, long SignedMax)
     {
-        var low = (Left: left.Truncated32(), Right: right.Truncated32());
-        if (signedOp && (low.Left.UMax > int.MaxValue || low.Right.UMax > int.MaxValue))
-        {
-            return (true, true);
-        }
+        public static Width Full64 { get; } = new(ulong.MaxValue, long.MinValue, long.MaxValue);
 
-        var (takeLeft, takeRight) = Constrain(op, low.Left, low.Right);
-        var (fallLeft, fallRight) = Constrain(Negate(op), low.Left, low.Right);
-        return (!takeLeft.IsEmpty && !takeRight.IsEmpty, !fallLeft.IsEmpty && !fallRight.IsEmpty);
+        public static Width Low32 { get; } = new(uint.MaxValue, int.MinValue, int.MaxValue);
+
+        private bool Is32 => UnsignedMax == uint.MaxValue;
+
+        public ScalarRange View(ScalarRange range) => Is32
+            ? new ScalarRange(range.S32Min, range.S32Max, range.U32Min, range.U32Max) { KnownBits = range.KnownBits.Cast(4) }
+            : range;
+
+        public ScalarRange Back(ScalarRange range, ScalarRange view)
+        {
+            ulong compared = Is32 ? 0xffff_ffffUL : ulong.MaxValue;
+            if (view.IsEmpty || ((view.KnownBits.Value ^ range.KnownBits.Value) & ~view.KnownBits.Mask & ~range.KnownBits.Mask & compared) != 0)
+            {
+                return Empty;
+            }
+
+            if (!Is32)
+            {
+                return Sync(view);
+            }
+
+            var high = range.KnownBits;
+            var bits = new Tnum((high.Value & ~0xffff_ffffUL) | view.KnownBits.Value, (high.Mask & ~0xffff_ffffUL) | view.KnownBits.Mask);
+            return Sync(range with
+            {
+                S32Min = (int)view.SMin,
+                S32Max = (int)view.SMax,
+                U32Min = (uint)view.UMin,
+                U32Max = (uint)view.UMax,
+                KnownBits = bits,
+            });
+        }
     }
 
     private static void Apply(VerifierState state, int register, ScalarRange range)
@@ -70,22 +86,6 @@ internal static class BranchRefinement
             state.Registers[register] = state.Registers[register] with { Range = range };
         }
     }
-
-    private static bool Holds(JumpOperation op, ulong a, ulong b, bool is32) => op switch
-    {
-        JumpOperation.Jeq => a == b,
-        JumpOperation.Jne => a != b,
-        JumpOperation.Jgt => a > b,
-        JumpOperation.Jge => a >= b,
-        JumpOperation.Jlt => a < b,
-        JumpOperation.Jle => a <= b,
-        JumpOperation.Jset => (a & b) != 0,
-        JumpOperation.Jsgt => is32 ? (int)a > (int)b : (long)a > (long)b,
-        JumpOperation.Jsge => is32 ? (int)a >= (int)b : (long)a >= (long)b,
-        JumpOperation.Jslt => is32 ? (int)a < (int)b : (long)a < (long)b,
-        JumpOperation.Jsle => is32 ? (int)a <= (int)b : (long)a <= (long)b,
-        _ => true,
-    };
 
     /// <summary>The condition that holds on the fall-through side (Jset has none we can express: it stays Jset-negated).</summary>
     private static JumpOperation Negate(JumpOperation op) => op switch
@@ -104,69 +104,73 @@ internal static class BranchRefinement
     };
 
     /// <summary>The bounds of both operands given that "left op right" holds; an empty range means it cannot.</summary>
-    private static (ScalarRange Left, ScalarRange Right) Constrain(JumpOperation op, ScalarRange a, ScalarRange b)
+    private static (ScalarRange Left, ScalarRange Right) Constrain(JumpOperation op, Width width, ScalarRange a, ScalarRange b)
     {
         switch (op)
         {
             case JumpOperation.Jeq:
             {
+                if (((a.KnownBits.Value ^ b.KnownBits.Value) & ~a.KnownBits.Mask & ~b.KnownBits.Mask) != 0)
+                {
+                    return (Empty, Empty);
+                }
+
                 var both = new ScalarRange(Math.Max(a.SMin, b.SMin), Math.Min(a.SMax, b.SMax), Math.Max(a.UMin, b.UMin), Math.Min(a.UMax, b.UMax))
                 {
-                    KnownBits = a.KnownBits,
+                    KnownBits = a.KnownBits.Intersect(b.KnownBits),
                 };
-                both = both.IsEmpty ? Empty : Sync(both.WithBits(b.KnownBits));
                 return (both, both);
             }
             case JumpOperation.Jne:
-                if (a.IsConstant && b.IsConstant && a.Value == b.Value)
+                if (a.KnownBits.IsConstant && b.KnownBits.IsConstant && a.KnownBits.Value == b.KnownBits.Value)
                 {
                     return (Empty, Empty);
                 }
 
-                return (ExcludeBoundary(a, b), ExcludeBoundary(b, a));
+                return (ExcludeBoundary(width, a, b), ExcludeBoundary(width, b, a));
             case JumpOperation.Jgt:
-                if (b.UMin == ulong.MaxValue || a.UMax == 0)
+                if (b.UMin == width.UnsignedMax || a.UMax == 0)
                 {
                     return (Empty, Empty);
                 }
 
-                return (Sync(a with { UMin = Math.Max(a.UMin, b.UMin + 1) }), Sync(b with { UMax = Math.Min(b.UMax, a.UMax - 1) }));
+                return (a with { UMin = Math.Max(a.UMin, b.UMin + 1) }, b with { UMax = Math.Min(b.UMax, a.UMax - 1) });
             case JumpOperation.Jge:
-                return (Sync(a with { UMin = Math.Max(a.UMin, b.UMin) }), Sync(b with { UMax = Math.Min(b.UMax, a.UMax) }));
+                return (a with { UMin = Math.Max(a.UMin, b.UMin) }, b with { UMax = Math.Min(b.UMax, a.UMax) });
             case JumpOperation.Jlt:
             {
-                var (r, l) = Constrain(JumpOperation.Jgt, b, a);
+                var (r, l) = Constrain(JumpOperation.Jgt, width, b, a);
                 return (l, r);
             }
             case JumpOperation.Jle:
             {
-                var (r, l) = Constrain(JumpOperation.Jge, b, a);
+                var (r, l) = Constrain(JumpOperation.Jge, width, b, a);
                 return (l, r);
             }
             case JumpOperation.Jsgt:
-                if (b.SMin == long.MaxValue || a.SMax == long.MinValue)
+                if (b.SMin == width.SignedMax || a.SMax == width.SignedMin)
                 {
                     return (Empty, Empty);
                 }
 
-                return (Sync(a with { SMin = Math.Max(a.SMin, b.SMin + 1) }), Sync(b with { SMax = Math.Min(b.SMax, a.SMax - 1) }));
+                return (a with { SMin = Math.Max(a.SMin, b.SMin + 1) }, b with { SMax = Math.Min(b.SMax, a.SMax - 1) });
             case JumpOperation.Jsge:
-                return (Sync(a with { SMin = Math.Max(a.SMin, b.SMin) }), Sync(b with { SMax = Math.Min(b.SMax, a.SMax) }));
+                return (a with { SMin = Math.Max(a.SMin, b.SMin) }, b with { SMax = Math.Min(b.SMax, a.SMax) });
             case JumpOperation.Jslt:
             {
-                var (r, l) = Constrain(JumpOperation.Jsgt, b, a);
+                var (r, l) = Constrain(JumpOperation.Jsgt, width, b, a);
                 return (l, r);
             }
             case JumpOperation.Jsle:
             {
-                var (r, l) = Constrain(JumpOperation.Jsge, b, a);
+                var (r, l) = Constrain(JumpOperation.Jsge, width, b, a);
                 return (l, r);
             }
             case JumpOperation.Jset:
-                return b.IsConstant ? (BitsSet(a, b.Value), b) : a.IsConstant ? (a, BitsSet(b, a.Value)) : (a, b);
+                return b.KnownBits.IsConstant ? (BitsSet(a, b.KnownBits.Value), b) : a.KnownBits.IsConstant ? (a, BitsSet(b, a.KnownBits.Value)) : (a, b);
             default:
                 // "Jset does not hold": every bit of the constant is clear in the other operand.
-                return b.IsConstant ? (BitsClear(a, b.Value), b) : a.IsConstant ? (a, BitsClear(b, a.Value)) : (a, b);
+                return b.KnownBits.IsConstant ? (BitsClear(a, b.KnownBits.Value), b) : a.KnownBits.IsConstant ? (a, BitsClear(b, a.KnownBits.Value)) : (a, b);
         }
     }
 
@@ -178,12 +182,12 @@ internal static class BranchRefinement
             return Empty;
         }
 
-        return System.Numerics.BitOperations.IsPow2(mask) ? Sync(x.WithBits(x.KnownBits | Tnum.Constant(mask))) : x;
+        return System.Numerics.BitOperations.IsPow2(mask) ? x with { KnownBits = x.KnownBits | Tnum.Constant(mask) } : x;
     }
 
     /// <summary>x &amp; mask == 0: impossible when a bit of the mask is known set; otherwise those bits are known clear.</summary>
     private static ScalarRange BitsClear(ScalarRange x, ulong mask) =>
-        (x.KnownBits.Value & mask) != 0 ? Empty : Sync(x.WithBits(x.KnownBits & Tnum.Constant(~mask)));
+        (x.KnownBits.Value & mask) != 0 ? Empty : x with { KnownBits = x.KnownBits & Tnum.Constant(~mask) };
 
     private static readonly ScalarRange Empty = ScalarRange.EmptyRange;
 
@@ -199,14 +203,15 @@ internal static class BranchRefinement
     }
 
     /// <summary>x != c: when c is one of x's bounds, that bound moves inward.</summary>
-    private static ScalarRange ExcludeBoundary(ScalarRange x, ScalarRange other)
+    private static ScalarRange ExcludeBoundary(Width width, ScalarRange x, ScalarRange other)
     {
-        if (!other.IsConstant || x.IsConstant)
+        if (!other.KnownBits.IsConstant || x.KnownBits.IsConstant)
         {
             return x;
         }
 
-        ulong c = other.Value;
+        ulong c = other.KnownBits.Value;
+        long signedC = width.SignedMax == int.MaxValue ? (int)(uint)c : (long)c;
         if (x.UMin == c)
         {
             x = x with { UMin = c + 1 };
@@ -216,15 +221,15 @@ internal static class BranchRefinement
             x = x with { UMax = c - 1 };
         }
 
-        if (x.SMin == (long)c)
+        if (x.SMin == signedC)
         {
-            x = x with { SMin = (long)c + 1 };
+            x = x with { SMin = signedC + 1 };
         }
-        else if (x.SMax == (long)c)
+        else if (x.SMax == signedC)
         {
-            x = x with { SMax = (long)c - 1 };
+            x = x with { SMax = signedC - 1 };
         }
 
-        return Sync(x);
+        return x;
     }
 }

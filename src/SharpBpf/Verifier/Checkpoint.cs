@@ -56,4 +56,10 @@ internal sealed class Checkpoint(VerifierState state, int pc, Checkpoint? parent
 /// register spill) which frame's stack slot it filled from or spilled to, so precision can follow values through the stack.
 /// </summary>
 /// A callback's exit returns to the helper call that runs it (<see cref="FromCallback"/>), not into R0.
-internal readonly record struct PathStep(int Pc, int Depth, int SpillFrame = -1, int SpillOffset = 0, bool FromCallback = false);
+/// <summary>
+/// One instruction of a path, with what precision tracking needs to walk back through it: the stack slot a spill or
+/// fill used, and at a conditional jump the scalars linked to its operands (<see cref="Linked"/>: a register, or with
+/// <c>Register</c> -1 a spilled slot), which are precise together (the kernel's linked_regs in the jump history).
+/// </summary>
+internal readonly record struct PathStep(int Pc, int Depth, int SpillFrame = -1, int SpillOffset = 0, bool FromCallback = false,
+    (int Frame, int Register, int Offset)[]? Linked = null);

@@ -10,6 +10,9 @@ namespace SharpBpf.Verifier;
 /// pointer, or every pointer derived from <c>data</c> by constants, id 0) learn it together.
 /// <see cref="Precise"/> is the kernel's precision mark, set only in the explored states kept for pruning: a scalar
 /// whose value some later check relied on must be matched by range, any other scalar matches any scalar.
+/// A scalar's <see cref="Id"/> links it to its copies (the kernel's linked scalar ids): a comparison that refines one
+/// refines every register and spilled slot with the same id. <c>r2 = r1; r2 += c</c> keeps the link with
+/// <see cref="LinkedWithOffset"/> set in the id and c in <see cref="Offset"/> (the kernel's BPF_ADD_CONST).
 /// A ring buffer record carries the kernel's <c>ref_obj_id</c> (<see cref="ReferenceId"/>: the reference the state must
 /// release, shared by every copy) and <c>mem_size</c> (<see cref="MemorySize"/>: the bytes reserved).
 /// </summary>
@@ -32,6 +35,12 @@ internal readonly record struct RegisterValue(
 
     /// <summary>The kernel's BEYOND_PKT_END: a packet pointer known to lie past data_end.</summary>
     public const int BeyondPacketEnd = -2;
+
+    /// <summary>A scalar's id flag: this copy is the linked value plus <see cref="Offset"/>.</summary>
+    public const int LinkedWithOffset = 1 << 30;
+
+    /// <summary>The id a linked scalar shares with its copies, without the offset flag.</summary>
+    public int LinkId => Id & ~LinkedWithOffset;
 
     public bool IsPacket => Kind is ValueKind.Packet or ValueKind.PacketMeta;
 
@@ -57,6 +66,14 @@ internal readonly record struct RegisterValue(
 
     /// <summary>A pointer whose variable part is known exactly (zero): its offset is a constant.</summary>
     public bool HasConstantOffset => Range.IsConstant;
+
+    /// <summary>The kernel's print of a linked scalar: <c>scalar(id=1+4,smin=...)</c>.</summary>
+    private string LinkedScalarText()
+    {
+        string bounds = Range.ToString()["scalar(".Length..^1];
+        string offset = (Id & LinkedWithOffset) == 0 ? "" : Offset < 0 ? $"{Offset}" : $"+{Offset}";
+        return $"scalar(id={LinkId}{offset}{(bounds.Length > 0 ? "," + bounds : "")})";
+    }
 
     public override string ToString()
     {
@@ -98,7 +115,8 @@ internal readonly record struct RegisterValue(
 
         return Kind switch
         {
-            ValueKind.Scalar => Range.ToString(),
+            ValueKind.Scalar when Id == 0 || Range.IsConstant => Range.ToString(),
+            ValueKind.Scalar => LinkedScalarText(),
             ValueKind.NotInit => "?",
             ValueKind.Function => $"func(subprog={Subprogram})",
             ValueKind.Stack when Range.IsConstant => $"fp{Offset + (long)Range.Value}",

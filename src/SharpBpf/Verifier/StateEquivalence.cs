@@ -23,6 +23,7 @@ internal sealed class StateEquivalence(ushort[] liveBefore)
 {
     private readonly Dictionary<int, int> _oldToCurrent = [];
     private readonly Dictionary<int, int> _currentToOld = [];
+    private int _temporaryId;
 
     public bool Equal(Checkpoint old, VerifierState current, int pc, Equivalence mode)
     {
@@ -36,6 +37,7 @@ internal sealed class StateEquivalence(ushort[] liveBefore)
 
         _oldToCurrent.Clear();
         _currentToOld.Clear();
+        _temporaryId = 0;
         if (!ReferencesSafe(before, current))
         {
             return false;
@@ -111,7 +113,15 @@ internal sealed class StateEquivalence(ushort[] liveBefore)
         switch (old.Kind)
         {
             case ValueKind.Scalar:
-                return (!old.Precise && mode == Equivalence.NotExact) || old.Range.Contains(current.Range);
+                if (!old.Precise && mode == Equivalence.NotExact)
+                {
+                    return true;
+                }
+
+                // A linked copy must be linked alike (same offset), so that a comparison refines the same registers.
+                int offsetFlag = old.Id & RegisterValue.LinkedWithOffset;
+                return offsetFlag == (current.Id & RegisterValue.LinkedWithOffset) && (offsetFlag == 0 || old.Offset == current.Offset)
+                    && old.Range.Contains(current.Range) && SameScalarId(old.LinkId, current.LinkId);
             case ValueKind.Unknown:
                 return true;
             case ValueKind.MapValue or ValueKind.MapKey:
@@ -223,6 +233,13 @@ internal sealed class StateEquivalence(ushort[] liveBefore)
 
         return false;
     }
+
+    /// <summary>
+    /// The kernel's check_scalar_ids: as <see cref="SameId"/>, but an unlinked scalar (id 0) stands for an id of its
+    /// own, so it matches a linked one only if that link is not already matched to another.
+    /// </summary>
+    private bool SameScalarId(int old, int current) =>
+        SameId(old == 0 ? --_temporaryId : old, current == 0 ? --_temporaryId : current);
 
     /// <summary>The kernel's check_ids: ids correspond one to one between the two states (0 only with 0).</summary>
     private bool SameId(int old, int current)

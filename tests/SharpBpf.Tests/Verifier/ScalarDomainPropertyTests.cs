@@ -9,8 +9,9 @@ namespace SharpBpf.Tests.Verifier;
 /// computes on the concrete values (<see cref="ConcreteBpf"/>, plain C# arithmetic sharing no code with the
 /// verifier) always lies inside what the abstract operation says; and a conditional jump never calls a side
 /// impossible that the concrete values take, nor refines a register's bounds past its concrete value — JMP32 on
-/// registers wider than 32 bits included. "Inside" means all three views: signed bounds, unsigned bounds and known
-/// bits (the tnum): ranges are drawn as intervals, as tnums, and as both at once.
+/// registers wider than 32 bits included. "Inside" means every view: signed and unsigned 64-bit bounds, signed and
+/// unsigned bounds of the low 32 bits, and known bits (the tnum): ranges are drawn as intervals, as tnums, as both at
+/// once, and as bounds of the low half only (what a JMP32 or an ALU32 result knows).
 /// </summary>
 public class ScalarDomainPropertyTests
 {
@@ -50,10 +51,24 @@ public class ScalarDomainPropertyTests
 
     /// <summary>A range and a member of it: a constant, an unsigned or signed interval, a tnum, or an interval with known bits.</summary>
     private static readonly Gen<(ScalarRange Range, ulong Member)> RangeWithMember =
-        Gen.Select(Value, Value, Gen.Int[0, 4], Gen.ULong, Mask).Select((a, b, shape, pick, mask) =>
+        Gen.Select(Value, Value, Gen.Int[0, 6], Gen.ULong, Mask).Select((a, b, shape, pick, mask) =>
         {
             switch (shape)
             {
+                case 5:
+                {
+                    // Bounds of the low half only (a JMP32 or an ALU32 result), any high half.
+                    uint lo = Math.Min((uint)a, (uint)b), hi = Math.Max((uint)a, (uint)b);
+                    uint low = hi == lo ? lo : lo + (uint)(pick % ((ulong)hi - lo + 1));
+                    return (ScalarRange.Unsigned32(lo, hi), (pick & ~0xffff_ffffUL) | low);
+                }
+                case 6:
+                {
+                    int lo = Math.Min((int)a, (int)b), hi = Math.Max((int)a, (int)b);
+                    int low = (int)(lo + (long)(pick % (ulong)((long)hi - lo + 1)));
+                    var range = (ScalarRange.Unbounded with { S32Min = lo, S32Max = hi }).Normalized();
+                    return (range, (pick & ~0xffff_ffffUL) | (uint)low);
+                }
                 case 0:
                     return (ScalarRange.Constant(a), a);
                 case 3:
@@ -81,7 +96,8 @@ public class ScalarDomainPropertyTests
         });
 
     private static bool Holds(ScalarRange range, ulong value) =>
-        range.UMin <= value && value <= range.UMax && range.SMin <= (long)value && (long)value <= range.SMax && range.KnownBits.Has(value);
+        range.UMin <= value && value <= range.UMax && range.SMin <= (long)value && (long)value <= range.SMax && range.KnownBits.Has(value)
+        && range.U32Min <= (uint)value && (uint)value <= range.U32Max && range.S32Min <= (int)value && (int)value <= range.S32Max;
 
     [Fact]
     public void Every_tnum_operation_holds_the_concrete_result_of_members()
@@ -131,7 +147,7 @@ public class ScalarDomainPropertyTests
     [InlineData(0x1f8UL, 8UL)]
     public void And_with_a_constant_knows_the_low_bits_are_clear(ulong mask, ulong alignment)
     {
-        var result = ScalarArithmetic.Apply(AluOperation.And, true, false, ScalarRange.Unbounded, ScalarRange.Constant(mask));
+        var result = ScalarArithmetic.Apply(AluOperation.And, true, ScalarRange.Unbounded, ScalarRange.Constant(mask));
         Assert.True(result.KnownBits.IsAligned(alignment), result.ToString());
         Assert.Equal(mask, result.UMax);
         Assert.Equal($"(0x0; 0x{mask:x})", result.KnownBits.ToString());
@@ -165,7 +181,7 @@ public class ScalarDomainPropertyTests
                 Assert.True(Holds(left.Range, left.Member), $"generator: {left.Member} not in {left.Range}");
                 Assert.True(Holds(right.Range, right.Member), $"generator: {right.Member} not in {right.Range}");
                 var concrete = ConcreteBpf.Alu(op, is64, signed, left.Member, right.Member);
-                var abstractResult = ScalarArithmetic.Apply(op, is64, signed, left.Range, right.Range);
+                var abstractResult = ScalarArithmetic.Apply(op, is64, left.Range, right.Range);
                 Assert.True(Holds(abstractResult, concrete),
                     $"{op} is64={is64} signed={signed}: {left.Member} in {left.Range}, {right.Member} in {right.Range} gives {concrete}, outside {abstractResult}");
             }, iter: 200_000);

@@ -558,6 +558,67 @@ int prog(struct xdp_md *ctx)
 }}
 """)
 
+# 20. 32-bit bounds and linked scalar ids deciding a map value index (hand-written assembly, so the compiler's choice
+# of register widths and copies does not hide the case): a JMP32 bound, zero extension, sign extension, copies of a
+# checked register (in registers and on the stack, plus a constant), and writes that break the link.
+SCALAR_CASES = {
+    # A JMP32 bound on a 64-bit unknown: the high half stays unknown, so the index is unbounded...
+    "jmp32_wide_index": "call %[bpf_ktime_get_ns]; if w0 > 15 goto 1f; r7 += r0",
+    # ...unless a 32-bit move zero-extends the bounded low half.
+    "jmp32_then_zext": "call %[bpf_ktime_get_ns]; if w0 > 15 goto 1f; w0 = w0; r7 += r0",
+    "jmp32_then_zext_past_end": "call %[bpf_ktime_get_ns]; if w0 > 16 goto 1f; w0 = w0; r7 += r0",
+    "jmp32_signed_then_zext": "call %[bpf_ktime_get_ns]; if w0 s> 15 goto 1f; if w0 s< 0 goto 1f; w0 = w0; r7 += r0",
+    "jmp32_signed_no_lower": "call %[bpf_ktime_get_ns]; if w0 s> 15 goto 1f; w0 = w0; r7 += r0",
+    # ALU32 bounds: a 32-bit add that cannot wrap, and one that can.
+    "alu32_add_bounded": "call %[bpf_get_prandom_u32]; w0 &= 7; w0 += 8; r7 += r0",
+    "alu32_add_wraps": "call %[bpf_get_prandom_u32]; w0 &= 7; w0 += -4; r7 += r0",
+    # A 64-bit bound on a 32-bit result is also a bound on its low half.
+    "alu32_mov_of_bounded": "call %[bpf_ktime_get_ns]; if r0 > 15 goto 1f; w1 = w0; r7 += r1",
+    # A checked copy bounds the original, and the other way round.
+    "linked_copy_checked": "call %[bpf_get_prandom_u32]; r1 = r0; if r1 > 15 goto 1f; r7 += r0",
+    "linked_original_checked": "call %[bpf_get_prandom_u32]; r1 = r0; if r0 > 15 goto 1f; r7 += r1",
+    "linked_copy_checked_past_end": "call %[bpf_get_prandom_u32]; r1 = r0; if r1 > 16 goto 1f; r7 += r0",
+    # A copy plus a constant stays linked with that offset.
+    "linked_offset_in_bounds": "call %[bpf_get_prandom_u32]; r1 = r0; r0 += 1; if r1 > 14 goto 1f; r7 += r0",
+    "linked_offset_past_end": "call %[bpf_get_prandom_u32]; r1 = r0; r0 += 1; if r1 > 15 goto 1f; r7 += r0",
+    "linked_sub_zero": "call %[bpf_get_prandom_u32]; r1 = r0; r0 -= 0; if r1 > 15 goto 1f; r7 += r0",
+    "linked_sub_in_bounds": "call %[bpf_get_prandom_u32]; r1 = r0; r0 -= 1; if r1 > 16 goto 1f; if r1 == 0 goto 1f; r7 += r0",
+    "linked_sub_below_zero": "call %[bpf_get_prandom_u32]; r1 = r0; r0 -= 1; if r1 > 16 goto 1f; r7 += r0",
+    # Any other write ends the link.
+    "linked_broken_by_or": "call %[bpf_get_prandom_u32]; r1 = r0; r0 |= 0; if r1 > 15 goto 1f; r7 += r0",
+    # A spilled copy is refined with the register.
+    "linked_spill_checked": "call %[bpf_get_prandom_u32]; *(u64 *)(r10 - 16) = r0; if r0 > 15 goto 1f; r1 = *(u64 *)(r10 - 16); r7 += r1",
+    "linked_spill_past_end": "call %[bpf_get_prandom_u32]; *(u64 *)(r10 - 16) = r0; if r0 > 16 goto 1f; r1 = *(u64 *)(r10 - 16); r7 += r1",
+    # A 32-bit copy is linked only when the value already fits in 32 bits (a helper's u32 result is a 64-bit unknown
+    # to the verifier: only after a zero extension does it fit).
+    "linked_mov32_helper_result": "call %[bpf_get_prandom_u32]; w1 = w0; if r1 > 15 goto 1f; r7 += r0",
+    "linked_mov32_after_zext": "call %[bpf_get_prandom_u32]; w0 = w0; w1 = w0; if r1 > 15 goto 1f; r7 += r0",
+    "linked_mov32_wide": "call %[bpf_ktime_get_ns]; w1 = w0; if r1 > 15 goto 1f; r7 += r0",
+}
+for case, body in SCALAR_CASES.items():
+    add(f"scalar_{case}", f"{case.replace('_', ' ')}: an index into a 16-byte map value", f"""
+struct {{
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u8[16]);
+}} table SEC(".maps");
+
+SEC("xdp")
+__attribute__((naked)) int prog(void)
+{{
+	asm volatile(
+		"r1 = 0; *(u32 *)(r10 - 4) = r1; r2 = r10; r2 += -4; r1 = %[table] ll;"
+		"call %[bpf_map_lookup_elem]; if r0 == 0 goto 1f; r7 = r0;"
+		"{body};"
+		"r0 = *(u8 *)(r7 + 0); exit;"
+		"1: r0 = 2; exit;"
+		:: [table] "i"(&table), [bpf_map_lookup_elem] "i"(bpf_map_lookup_elem), [bpf_get_prandom_u32] "i"(bpf_get_prandom_u32),
+		   [bpf_ktime_get_ns] "i"(bpf_ktime_get_ns)
+		: "memory");
+}}
+""")
+
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
     for old in OUT.glob("*.c"):
