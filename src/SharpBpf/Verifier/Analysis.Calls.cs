@@ -79,6 +79,10 @@ internal sealed partial class Analysis
             {
                 CheckGlobalReturn(pc, r0);
             }
+            else if (ProgramReturnCodes.RangeFor(_input.ProgramType, _input.ExpectedAttachType) is { } programRange)
+            {
+                CheckReturnRange(pc, r0, "At program exit", programRange.Min, programRange.Max);
+            }
 
             return null;
         }
@@ -257,6 +261,9 @@ internal sealed partial class Analysis
             HelperReturnKind.MapValueOrNull when meta.Map is { Type: MapType.ArrayOfMaps or MapType.HashOfMaps, InnerMap: { } inner } =>
                 InnerMapPointer(inner, NewId()),
             HelperReturnKind.MapValueOrNull when meta.Map is { Type: MapType.ArrayOfMaps or MapType.HashOfMaps } => RegisterValue.Unmodelled,
+            // A socket map's lookup hands out the socket itself, with a reference the program must release.
+            HelperReturnKind.MapValueOrNull when id == (int)HelperId.MapLookupElem && meta.Map is { Type: MapType.Sockmap or MapType.Sockhash } =>
+                AcquireSocket(pc, state, ValueKind.SocketOrNull),
             // An array lookup with a constant key inside the array cannot fail: the kernel drops PTR_MAYBE_NULL.
             HelperReturnKind.MapValueOrNull when id == (int)HelperId.MapLookupElem && meta.Map is { MaxEntries: > 0 } array
                 && meta.ConstantKey is { } key && key < (ulong)array.MaxEntries =>
@@ -463,7 +470,7 @@ internal sealed partial class Analysis
                 // under a packet access the verifier proved against it.
                 throw new Rejection(pc, $"R{register} type=ctx expected={HelperMemoryTypes}");
             case ValueKind.Stack:
-                StackAccess(pc, state, register, value, 0, Math.Max(size, 1), AccessSource.Helper, stored: null);
+                StackAccess(pc, state, register, value, 0, Math.Max(size, 1), AccessSource.Helper, stored: null, helperWrites: write);
                 if (write && value.HasConstantOffset)
                 {
                     var frame = state.Frames[Math.Min(value.Frame, state.CurrentFrameIndex)];
@@ -479,6 +486,10 @@ internal sealed partial class Analysis
                 break;
             case ValueKind.RingbufMemory when size > 0:
                 CheckRegion(pc, register, value, 0, size, value.MemorySize, "memory, mem_size");
+                break;
+            case ValueKind.Packet or ValueKind.PacketMeta when size > 0:
+                // check_packet_access over the bytes the helper touches (only helpers with pkt_access get here).
+                CheckPacketAccess(pc, register, value, 0, size);
                 break;
         }
     }

@@ -180,7 +180,9 @@ internal sealed partial class Analysis
                     throw new Rejection(pc, "cannot write into packet");
                 }
 
-                if (CheckPacketAccess(pc, register, pointer, offset, size))
+                // Only where the runtime hands the program a real packet may a proven access run unchecked: other types
+                // run on a context of the caller's bytes, whose data pointers are whatever those bytes say.
+                if (CheckPacketAccess(pc, register, pointer, offset, size) && _input.Context.RunsOnPacket)
                 {
                     Proofs.InBounds(pointer.Kind == ValueKind.Packet ? AccessRegions.Packet : AccessRegions.PacketMeta);
                 }
@@ -304,12 +306,18 @@ internal sealed partial class Analysis
     }
 
     private RegisterValue StackAccess(int pc, VerifierState state, int register, RegisterValue pointer, int offset, int size,
-        AccessSource source, RegisterValue? stored)
+        AccessSource source, RegisterValue? stored, bool helperWrites = false)
     {
         var frame = state.Frames[Math.Min(pointer.Frame, state.CurrentFrameIndex)];
         // A pointer into a frame that has returned addresses memory no live frame owns: never proven.
         bool liveFrame = pointer.Frame <= state.CurrentFrameIndex;
-        string verb = source switch { AccessSource.Helper => "indirect access to", AccessSource.Read or AccessSource.GlobalArgument => "read from", _ => "write to" };
+        // Linux 6.18 names a helper's access by its direction too (check_helper_mem_access passes BPF_READ or BPF_WRITE).
+        string verb = source switch
+        {
+            AccessSource.Helper => helperWrites ? "write to" : "read from",
+            AccessSource.Read or AccessSource.GlobalArgument => "read from",
+            _ => "write to",
+        };
         long off = pointer.Offset + offset;
         if (!pointer.HasConstantOffset)
         {
@@ -527,6 +535,11 @@ internal sealed partial class Analysis
         if (field is { HoldsPointer: true })
         {
             return BorrowedSocket();
+        }
+
+        if (field is { HoldsUnmodelledPointer: true })
+        {
+            return RegisterValue.Unmodelled;
         }
 
         if (offset == layout.DataOffset)
