@@ -224,6 +224,14 @@ internal sealed partial class Analysis
             CheckArgument(pc, state, register, arguments, i, meta);
         }
 
+        // record_func_map: a map the program may only read (BPF_F_RDONLY_PROG: .rodata, devmap, cpumap) is not changed
+        // by a helper either.
+        if (meta.Map is { IsReadOnly: true } && (HelperId)id is HelperId.MapUpdateElem or HelperId.MapDeleteElem
+                or HelperId.MapPushElem or HelperId.MapPopElem)
+        {
+            throw new Rejection(pc, "write into map forbidden");
+        }
+
         CheckFuncIpSupported(pc, id, _input.ProgramType);
 
         if (id == SpinLock)

@@ -1139,6 +1139,68 @@ int prog(struct xdp_md *ctx)
 }
 """, ("o2", "o1", "o0", "v2"))
 
+
+# N15. Return codes the cgroup and socket types must respect: constants in and out of range, values loaded from the
+# context (bounded by a mask or not), per attach type.
+RET_CASES = [
+    ("cgroup_skb/ingress", "struct __sk_buff *skb", "2", "skb_ingress_2"), ("cgroup_skb/egress", "struct __sk_buff *skb", "3", "skb_egress_3"),
+    ("cgroup_skb/egress", "struct __sk_buff *skb", "4", "skb_egress_4"), ("cgroup_skb/ingress", "struct __sk_buff *skb", "skb->mark & 1", "skb_mark_bit"),
+    ("cgroup_skb/ingress", "struct __sk_buff *skb", "skb->mark", "skb_mark"), ("cgroup/sock_create", "struct bpf_sock *sk", "sk->type == 2 ? 0 : 1", "sock_type"),
+    ("cgroup/sock_create", "struct bpf_sock *sk", "-1", "sock_minus1"), ("sockops", "struct bpf_sock_ops *skops", "skops->op", "sockops_op"),
+    ("sockops", "struct bpf_sock_ops *skops", "skops->op > 3", "sockops_cmp"), ("cgroup/connect4", "struct bpf_sock_addr *ctx", "ctx->user_port & 1", "connect4_bit"),
+    ("cgroup/connect4", "struct bpf_sock_addr *ctx", "ctx->user_port & 3", "connect4_two_bits"), ("cgroup/bind4", "struct bpf_sock_addr *ctx", "3", "bind4_3"),
+    ("cgroup/bind6", "struct bpf_sock_addr *ctx", "4", "bind6_4"), ("cgroup/recvmsg4", "struct bpf_sock_addr *ctx", "0", "recvmsg4_0"),
+    ("cgroup/getpeername6", "struct bpf_sock_addr *ctx", "1", "getpeername6_1"), ("cgroup/sendmsg6", "struct bpf_sock_addr *ctx", "2", "sendmsg6_2"),
+    ("sk_lookup", "struct bpf_sk_lookup *ctx", "2", "sk_lookup_2"), ("cgroup/getsockopt", "struct bpf_sockopt *ctx", "ctx->retval ? 0 : 1", "getsockopt_cmp"),
+    ("cgroup/setsockopt", "struct bpf_sockopt *ctx", "2", "setsockopt_2"), ("sk_msg", "struct sk_msg_md *msg", "7", "sk_msg_7"),
+    ("flow_dissector", "struct __sk_buff *skb", "-1", "flow_minus1"), ("sk_reuseport", "struct sk_reuseport_md *md", "5", "reuseport_5"),
+]
+for section, param, value, name in RET_CASES:
+    net(f"ret_{name}", f"a {section} program returning {value}", f"""
+SEC("{section}")
+int prog({param})
+{{
+	return {value};
+}}
+""")
+
+# N16. More helpers of the networking types with memory arguments: perf events from XDP with the packet as the
+# sample, tunnel keys, MTU checks, load_bytes_relative, bpf_getsockopt into a small buffer.
+PERF = "struct { __uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY); __uint(key_size, 4); __uint(value_size, 4); } events SEC(\".maps\");\n"
+for variant, section, param, code in (
+        ("perf_xdp_sample", "xdp", "struct xdp_md *ctx", "__u64 flags = BPF_F_CURRENT_CPU | ((__u64)64 << 32);\n\t__u32 meta = ctx->ingress_ifindex;\n\tbpf_perf_event_output(ctx, &events, flags, &meta, sizeof(meta));\n\treturn XDP_PASS;"),
+        ("perf_xdp_packet_as_data", "xdp", "struct xdp_md *ctx", "void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;\n\tif (data + 16 > end)\n\t\treturn XDP_PASS;\n\tbpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, data, 16);\n\treturn XDP_PASS;"),
+        ("perf_tc_size_over", "tc", "struct __sk_buff *skb", "__u64 ev[2] = { skb->len, skb->mark };\n\tbpf_perf_event_output(skb, &events, BPF_F_CURRENT_CPU, ev, sizeof(ev) + 8);\n\treturn TC_ACT_OK;"),
+        ("tunnel_key_ok", "tc", "struct __sk_buff *skb", "struct bpf_tunnel_key key = {};\n\tif (bpf_skb_get_tunnel_key(skb, &key, sizeof(key), 0))\n\t\treturn TC_ACT_SHOT;\n\treturn key.tunnel_id == 7 ? TC_ACT_OK : TC_ACT_SHOT;"),
+        ("tunnel_key_small_buffer", "tc", "struct __sk_buff *skb", "__u32 id[2] = {};\n\tif (bpf_skb_get_tunnel_key(skb, (struct bpf_tunnel_key *)id, sizeof(struct bpf_tunnel_key), 0))\n\t\treturn TC_ACT_SHOT;\n\treturn id[0] == 7 ? TC_ACT_OK : TC_ACT_SHOT;"),
+        ("check_mtu", "tc", "struct __sk_buff *skb", "__u32 mtu = 0;\n\tif (bpf_check_mtu(skb, skb->ifindex, &mtu, 0, 0))\n\t\treturn TC_ACT_SHOT;\n\treturn mtu > 1500 ? TC_ACT_OK : TC_ACT_SHOT;"),
+        ("load_relative", "cgroup_skb/ingress", "struct __sk_buff *skb", "struct iphdr ip;\n\tif (bpf_skb_load_bytes_relative(skb, 0, &ip, sizeof(ip), BPF_HDR_START_NET))\n\t\treturn 1;\n\treturn ip.ttl > 1;"),
+        ("load_relative_big", "cgroup_skb/ingress", "struct __sk_buff *skb", "__u8 buf[8];\n\tif (bpf_skb_load_bytes_relative(skb, 0, buf, 12, BPF_HDR_START_NET))\n\t\treturn 1;\n\treturn buf[0] > 1;"),
+        ("getsockopt_small", "sockops", "struct bpf_sock_ops *skops", "int v = 0;\n\tbpf_getsockopt(skops, 6, 2, &v, 8);\n\treturn v > 100 ? 0 : 1;"),
+        ("store_hdr_opt", "sockops", "struct bpf_sock_ops *skops", "__u8 opt[4] = { 0xfd, 4, 1, 2 };\n\tif (skops->op == BPF_SOCK_OPS_WRITE_HDR_OPT_CB)\n\t\tbpf_store_hdr_opt(skops, opt, sizeof(opt), 0);\n\treturn 1;"),
+        ("store_hdr_opt_over", "sockops", "struct bpf_sock_ops *skops", "__u8 opt[4] = { 0xfd, 4, 1, 2 };\n\tbpf_store_hdr_opt(skops, opt, 6, 0);\n\treturn 1;"),
+        ("reserve_hdr_opt", "sockops", "struct bpf_sock_ops *skops", "if (skops->op == BPF_SOCK_OPS_HDR_OPT_LEN_CB)\n\t\tbpf_reserve_hdr_opt(skops, 4, 0);\n\treturn 1;"),
+        ("setsockopt_from_ctx", "sockops", "struct bpf_sock_ops *skops", "bpf_setsockopt(skops, 6, 3, (void *)skops, 4);\n\treturn 1;"),
+        ("sockmap_update_stack_key", "sockops", "struct bpf_sock_ops *skops", "__u32 key = 0;\n\tbpf_sock_map_update(skops, &sock_map, &key, BPF_NOEXIST);\n\treturn 1;"),
+        ("sockhash_update_short_key", "sockops", "struct bpf_sock_ops *skops", "__u16 key = 0;\n\tbpf_sock_hash_update(skops, &sock_hash, &key, BPF_NOEXIST);\n\treturn 1;"),
+        ("select_reuseport_ok", "sk_reuseport", "struct sk_reuseport_md *md", "__u32 key = 0;\n\treturn bpf_sk_select_reuseport(md, &reuse, &key, 0) ? SK_DROP : SK_PASS;"),
+        ("select_reuseport_wrong_map", "sk_reuseport", "struct sk_reuseport_md *md", "__u32 key = 0;\n\treturn bpf_sk_select_reuseport(md, &sock_hash, &key, 0) ? SK_DROP : SK_PASS;"),
+        ("msg_redirect_wrong_map", "sk_msg", "struct sk_msg_md *msg", "return bpf_msg_redirect_map(msg, &sock_hash, 0, 0);"),
+        ("sk_redirect_map_to_hash", "sk_skb/stream_verdict", "struct __sk_buff *skb", "return bpf_sk_redirect_map(skb, &sock_hash, 0, 0);"),
+        ("sockmap_lookup_tc", "tc", "struct __sk_buff *skb", "__u32 key = 0;\n\tstruct bpf_sock *sk = bpf_map_lookup_elem(&sock_map, &key);\n\tif (!sk)\n\t\treturn TC_ACT_OK;\n\t__u32 family = sk->family;\n\tbpf_sk_release(sk);\n\treturn family == 2 ? TC_ACT_OK : TC_ACT_SHOT;"),
+        ("sockmap_lookup_unchecked", "tc", "struct __sk_buff *skb", "__u32 key = 0;\n\tstruct bpf_sock *sk = bpf_map_lookup_elem(&sock_map, &key);\n\t__u32 family = sk->family;\n\tbpf_sk_release(sk);\n\treturn family == 2 ? TC_ACT_OK : TC_ACT_SHOT;"),
+        ("sockmap_lookup_write", "tc", "struct __sk_buff *skb", "__u32 key = 0;\n\tstruct bpf_sock *sk = bpf_map_lookup_elem(&sock_map, &key);\n\tif (!sk)\n\t\treturn TC_ACT_OK;\n\t*(volatile __u32 *)&sk->mark = 1;\n\tbpf_sk_release(sk);\n\treturn TC_ACT_OK;"),
+        ("cpumap_lookup_read", "xdp", "struct xdp_md *ctx", "__u32 key = 0;\n\tstruct bpf_cpumap_val *v = bpf_map_lookup_elem(&cpus, &key);\n\treturn v && v->qsize > 64 ? XDP_PASS : XDP_DROP;"),
+        ("cpumap_lookup_write", "xdp", "struct xdp_md *ctx", "__u32 key = 0;\n\tstruct bpf_cpumap_val *v = bpf_map_lookup_elem(&cpus, &key);\n\tif (v)\n\t\tv->qsize = 1;\n\treturn XDP_PASS;"),
+        ("devmap_update", "xdp", "struct xdp_md *ctx", "__u32 key = 0, ifindex = ctx->ingress_ifindex;\n\tbpf_map_update_elem(&ports, &key, &ifindex, 0);\n\treturn XDP_PASS;")):
+    net(f"helper_{variant}", f"{section}: {variant}", PERF + SOCK_MAPS + REDIR_MAPS + f"""
+SEC("{section}")
+int prog({param})
+{{
+	{code}
+}}
+""")
+
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
     for old in OUT.glob("*.c"):
