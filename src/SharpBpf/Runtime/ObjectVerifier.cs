@@ -71,11 +71,12 @@ public static class ObjectVerifier
             Functions = [.. program.Functions.Select(f => new VerifierFunction(f.Name, f.StartSlot, IsStatic(collection.Btf, program, f.StartSlot)))],
             MapReferences = program.MapReferences.ToFrozenDictionary(
                 r => r.Slot, r => new VerifierMapReference(maps[r.MapIndex], r.Kind == MapReferenceKind.Value, (int)r.Offset)),
-            Context = ContextFor(program.Type),
+            Context = VerifierContexts.For(program.Type, program.ExpectedAttachType),
             Helpers = helpers,
             HasFuncInfo = !program.FuncInfo.IsDefaultOrEmpty,
             GlobalFunctions = GlobalFunctionsOf(collection.Btf, program),
             ProgramType = (uint)program.Type,
+            ExpectedAttachType = (uint?)program.ExpectedAttachType,
             IsGplCompatible = MapCompatibilityRules.IsGplCompatible(program.License ?? collection.License),
             IsSleepable = program.Flags.HasFlag(ProgramFlags.Sleepable),
             HostHelperIds = hostHelperIds ?? helpers.Keys.Where(id => id >= HelperTable.MaxId).ToFrozenSet(),
@@ -117,10 +118,9 @@ public static class ObjectVerifier
     private static VerifierMap ToVerifierMap(MapSpec spec) => new(
         spec.Name, spec.Type, (int)spec.KeySize, (int)spec.ValueSize,
         spec.SpecialFields.Fields,
-        spec.IsReadOnly,
+        // The kernel creates device and CPU maps read-only for programs (BPF_F_RDONLY_PROG): their values are for the redirect.
+        spec.IsReadOnly || spec.Type is Maps.MapType.Devmap or Maps.MapType.DevmapHash or Maps.MapType.Cpumap,
         spec.InnerMap is null ? null : ToVerifierMap(spec.InnerMap),
         spec.HasBtf,
         (int)spec.MaxEntries);
-
-    private static ContextLayout ContextFor(ProgramType type) => VerifierContexts.For(type);
 }

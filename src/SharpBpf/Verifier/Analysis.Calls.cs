@@ -81,7 +81,13 @@ internal sealed partial class Analysis
 
         if (state.Frames.Count == 1)
         {
-            return frame.Function == 0 || CheckGlobalReturn(pc, r0);
+            if (frame.Function != 0)
+            {
+                return CheckGlobalReturn(pc, r0);
+            }
+
+            return ProgramReturnCodes.RangeFor(_input.ProgramType, _input.ExpectedAttachType) is not { } programRange
+                || CheckReturnRange(pc, r0, "At program exit", programRange.Min, programRange.Max);
         }
 
         if (r0.Kind == ValueKind.Stack)
@@ -238,6 +244,14 @@ internal sealed partial class Analysis
             }
         }
 
+        // record_func_map: a map the program may only read (BPF_F_RDONLY_PROG: .rodata, devmap, cpumap) is not changed
+        // by a helper either.
+        if (meta.Map is { IsReadOnly: true } && (HelperId)id is HelperId.MapUpdateElem or HelperId.MapDeleteElem
+                or HelperId.MapPushElem or HelperId.MapPopElem)
+        {
+            return Reject(pc, "write into map forbidden");
+        }
+
         if (!CheckFuncIpSupported(pc, id, _input.ProgramType))
         {
             return false;
@@ -285,6 +299,9 @@ internal sealed partial class Analysis
             HelperReturnKind.MapValueOrNull when meta.Map is { Type: MapType.ArrayOfMaps or MapType.HashOfMaps, InnerMap: { } inner } =>
                 InnerMapPointer(inner, NewId()),
             HelperReturnKind.MapValueOrNull when meta.Map is { Type: MapType.ArrayOfMaps or MapType.HashOfMaps } => RegisterValue.Unmodelled,
+            // A socket map's lookup hands out the socket itself, with a reference the program must release.
+            HelperReturnKind.MapValueOrNull when id == (int)HelperId.MapLookupElem && meta.Map is { Type: MapType.Sockmap or MapType.Sockhash } =>
+                AcquireSocket(pc, state, ValueKind.SocketOrNull),
             // An array lookup with a constant key inside the array cannot fail: the kernel drops PTR_MAYBE_NULL.
             HelperReturnKind.MapValueOrNull when id == (int)HelperId.MapLookupElem && meta.Map is { MaxEntries: > 0 } array
                 && meta.ConstantKey is { } key && key < (ulong)array.MaxEntries =>
@@ -527,7 +544,7 @@ internal sealed partial class Analysis
                 // under a packet access the verifier proved against it.
                 return Reject(pc, $"R{register} type=ctx expected={HelperMemoryTypes}");
             case ValueKind.Stack:
-                if (!StackAccess(pc, state, register, value, 0, Math.Max(size, 1), AccessSource.Helper, stored: null, out _))
+                if (!StackAccess(pc, state, register, value, 0, Math.Max(size, 1), AccessSource.Helper, stored: null, out _, helperWrites: write))
                 {
                     return false;
                 }
@@ -545,6 +562,9 @@ internal sealed partial class Analysis
                 return CheckRegion(pc, register, value, 0, size, value.Map?.KeySize, "map key, key_size", out _);
             case ValueKind.RingbufMemory when size > 0:
                 return CheckRegion(pc, register, value, 0, size, value.MemorySize, "memory, mem_size", out _);
+            case ValueKind.Packet or ValueKind.PacketMeta when size > 0:
+                // check_packet_access over the bytes the helper touches (only helpers with pkt_access get here).
+                return CheckPacketAccess(pc, register, value, 0, size);
         }
 
         return true;

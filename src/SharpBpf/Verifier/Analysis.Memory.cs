@@ -265,7 +265,13 @@ internal sealed partial class Analysis
                     return false;
                 }
 
-                Proofs.InBounds(pointer.Kind == ValueKind.Packet ? AccessRegions.Packet : AccessRegions.PacketMeta);
+                // Only where the runtime hands the program a real packet may a proven access run unchecked: other types
+                // run on a context of the caller's bytes, whose data pointers are whatever those bytes say.
+                if (_input.Context.RunsOnPacket)
+                {
+                    Proofs.InBounds(pointer.Kind == ValueKind.Packet ? AccessRegions.Packet : AccessRegions.PacketMeta);
+                }
+
                 value = source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
                 return true;
             default:
@@ -390,13 +396,19 @@ internal sealed partial class Analysis
     }
 
     private bool StackAccess(int pc, VerifierState state, int register, RegisterValue pointer, int offset, int size,
-        AccessSource source, RegisterValue? stored, out RegisterValue value)
+        AccessSource source, RegisterValue? stored, out RegisterValue value, bool helperWrites = false)
     {
         value = RegisterValue.NotInit;
         var frame = state.Frames[Math.Min(pointer.Frame, state.CurrentFrameIndex)];
         // A pointer into a frame that has returned addresses memory no live frame owns: never proven.
         bool liveFrame = pointer.Frame <= state.CurrentFrameIndex;
-        string verb = source switch { AccessSource.Helper => "indirect access to", AccessSource.Read or AccessSource.GlobalArgument => "read from", _ => "write to" };
+        // Linux 6.18 names a helper's access by its direction too (check_helper_mem_access passes BPF_READ or BPF_WRITE).
+        string verb = source switch
+        {
+            AccessSource.Helper => helperWrites ? "write to" : "read from",
+            AccessSource.Read or AccessSource.GlobalArgument => "read from",
+            _ => "write to",
+        };
         long off = pointer.Offset + offset;
         if (!pointer.HasConstantOffset)
         {
@@ -630,6 +642,12 @@ internal sealed partial class Analysis
         if (field is { HoldsPointer: true })
         {
             value = BorrowedSocket();
+            return true;
+        }
+
+        if (field is { HoldsUnmodelledPointer: true })
+        {
+            value = RegisterValue.Unmodelled;
             return true;
         }
 

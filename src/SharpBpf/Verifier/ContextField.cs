@@ -11,20 +11,36 @@ internal enum ContextFieldAccess : byte
 
     /// <summary>Any naturally aligned part of it (a narrow load of a 4-byte field, or any aligned access of cb[]).</summary>
     AlignedPart,
+
+    /// <summary>A part that starts where the field starts, of any size (bpf_sock's narrow loads of family, type…).</summary>
+    Prefix,
+
+    /// <summary>Naturally aligned 4- or 8-byte parts only (bpf_sock_addr's user_ip6 stores).</summary>
+    AlignedWords,
+
+    /// <summary>Naturally aligned parts of 2 bytes or more (sk_reuseport_md's eth_protocol).</summary>
+    AlignedHalves,
 }
 
 /// <summary>
 /// One field of a program type's context as the kernel's is_valid_access callback judges it: the bytes it spans and
 /// how a load and a store may touch them. <see cref="HoldsPointer"/> marks a field whose load is a socket pointer the
-/// program does not own (<c>__sk_buff.sk</c>, a sock_common_or_null).
+/// program does not own (<c>__sk_buff.sk</c>, a sock_common_or_null); <see cref="HoldsUnmodelledPointer"/> one whose
+/// load is a pointer this verifier does not model (bpf_sock_ops.sk, bpf_flow_dissector's flow_keys…), so the loaded
+/// register is not checked.
 /// </summary>
 internal readonly record struct ContextField(int Offset, int Size, ContextFieldAccess Read, ContextFieldAccess Write = ContextFieldAccess.None,
-    bool HoldsPointer = false)
+    bool HoldsPointer = false, bool HoldsUnmodelledPointer = false)
 {
     public bool Allows(int offset, int size, bool write) => (write ? Write : Read) switch
     {
         ContextFieldAccess.Whole => offset == Offset && size == Size,
-        ContextFieldAccess.AlignedPart => offset >= Offset && offset % size == 0 && offset + size <= Offset + Size,
+        ContextFieldAccess.AlignedPart => AlignedInside(offset, size),
+        ContextFieldAccess.Prefix => offset == Offset && size <= Size,
+        ContextFieldAccess.AlignedWords => size >= 4 && AlignedInside(offset, size),
+        ContextFieldAccess.AlignedHalves => size >= 2 && AlignedInside(offset, size),
         _ => false,
     };
+
+    private bool AlignedInside(int offset, int size) => offset >= Offset && offset % size == 0 && offset + size <= Offset + Size;
 }

@@ -39,6 +39,9 @@ internal sealed record VerifierInput
     /// </summary>
     public uint? ProgramType { get; init; }
 
+    /// <summary>The kernel's <c>enum bpf_attach_type</c> number the program is loaded for, where its section names one.</summary>
+    public uint? ExpectedAttachType { get; init; }
+
     /// <summary>The license is GPL-compatible (the kernel's license_is_gpl_compatible); gpl_only helpers need it.</summary>
     public bool IsGplCompatible { get; init; } = true;
 
@@ -92,6 +95,12 @@ internal sealed record ContextLayout(int Size, int? DataOffset, int? DataEndOffs
 {
     /// <summary>The program type may store into the packet (XDP, TC, …: the kernel's may_access_direct_pkt_data for writes).</summary>
     public bool PacketWritable { get; init; } = true;
+
+    /// <summary>
+    /// The runtime runs this type on a packet it builds (XDP, TC, socket filter), so the data pointers of its context
+    /// are real: a packet access proven in bounds may run unchecked. Other types run on the caller's context bytes.
+    /// </summary>
+    public bool RunsOnPacket { get; init; } = true;
 
     /// <summary>
     /// The fields a program of this type may load and store; a context access that no field allows is refused as the

@@ -10,28 +10,34 @@ namespace SharpBpf.Runtime.Contexts;
 /// What the verifier may let a program of each type do with its context: which fields hold packet pointers, which
 /// fields it may load and store and with which sizes, and whether it may write the packet. Measured on Linux 6.18.44
 /// as root, one load and one store of each size at each offset (the kernel's is_valid_access callbacks of
-/// xdp_md and __sk_buff); a type not listed here keeps its context fields unchecked.
+/// xdp_md and __sk_buff, and of the other networking types' contexts, per attach type where it matters: the tables in
+/// VerifierContexts.Sockets.cs); a type not listed here keeps its context fields unchecked.
 /// </summary>
-internal static class VerifierContexts
+internal static partial class VerifierContexts
 {
     private const int SkbCbEnd = SkbCb + SkbCbSize;
     private const int SkbVlanPresent = 20, SkbVlanTci = 24, SkbVlanProto = 28, SkbNapiId = 84, SkbFamily = 88;
     private const int SkbRemoteIp4 = 92, SkbLocalIp4 = 96, SkbRemoteIp6 = 100, SkbLocalIp6 = 116, SkbRemotePort = 132;
     private const int SkbLocalPort = 136, SkbSk = 168, SkbTstampType = 180;
 
-    public static ContextLayout For(ProgramType type) => type switch
+    public static ContextLayout For(ProgramType type, AttachType? attach = null) => type switch
     {
         ProgramType.Xdp => new ContextLayout(XdpMdSize, XdpData, XdpDataEnd, XdpDataMeta) { Fields = Xdp },
         ProgramType.SchedCls or ProgramType.SchedAct => Skb(Tc, writable: true),
         ProgramType.SocketFilter => Skb(SocketFilter, writable: false),
-        ProgramType.CgroupSkb => Skb(CgroupSkb, writable: false),
-        ProgramType.LwtXmit or ProgramType.SkSkb => Skb([], writable: true),
-        ProgramType.LwtIn or ProgramType.LwtOut => Skb([], writable: false),
-        _ => ContextLayout.Opaque(0),
+        ProgramType.CgroupSkb => Skb(CgroupSkb, writable: false) with { RunsOnPacket = false },
+        ProgramType.SkSkb => SkbWithoutMeta(SkSkbFields, writable: true),
+        ProgramType.LwtXmit => SkbWithoutMeta(LwtFields, writable: true),
+        ProgramType.LwtIn or ProgramType.LwtOut or ProgramType.LwtSeg6Local => SkbWithoutMeta(LwtFields, writable: false),
+        ProgramType.FlowDissector => SkbWithoutMeta(FlowDissector, writable: false),
+        _ => SocketContext(type, attach),
     };
 
     private static ContextLayout Skb(ImmutableArray<ContextField> fields, bool writable) =>
         new(SkBuffSize, SkbData, SkbDataEnd, SkbDataMeta) { Fields = fields, PacketWritable = writable };
+
+    private static ContextLayout SkbWithoutMeta(ImmutableArray<ContextField> fields, bool writable) =>
+        new(SkBuffSize, SkbData, SkbDataEnd, null) { Fields = fields, PacketWritable = writable, RunsOnPacket = false };
 
     private static readonly ImmutableArray<ContextField> Xdp =
     [

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compiles every generated source (src/*.c, written by generate.py) into objects/*.o with clang-19 (objects are
-# committed; the tests need no clang). A source clang refuses is reported and left out.
+# committed; the tests need no clang). A source clang refuses is reported and left out. A source's "// build:" line
+# names its optimisation level and CPU (default -O2 -mcpu=v3).
 set -uo pipefail
 cd "$(dirname "$0")"
 command -v clang-19 >/dev/null || { echo "clang-19 is needed (apt-get install clang-19 libbpf-dev)" >&2; exit 1; }
@@ -9,7 +10,9 @@ mkdir -p objects
 rm -f objects/*.o
 for source in src/*.c; do
   name="$(basename "${source%.c}")"
-  clang-19 -O2 -g -target bpf -mcpu=v3 -Wall -Wno-unused-variable -I/usr/include/"$multiarch" \
+  flags="$(sed -n 's|^// build: ||p' "$source" | head -1)"
+  # shellcheck disable=SC2086
+  clang-19 ${flags:--O2 -mcpu=v3} -g -target bpf -Wall -Wno-unused-variable -I/usr/include/"$multiarch" \
     -fdebug-prefix-map="$PWD"=. -c "$source" -o "objects/$name.o" 2>"objects/$name.err" || echo "clang refused $name: $(head -1 "objects/$name.err")"
   rm -f "objects/$name.err"
 done
