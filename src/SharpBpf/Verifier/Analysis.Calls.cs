@@ -22,6 +22,9 @@ internal sealed partial class Analysis
         public ulong? ConstantKey;
         public int AllocationSize;
         public int ReleasedReference;
+
+        /// <summary>The largest value of the last ARG_CONST_SIZE(_OR_ZERO) argument (the kernel's msize_max_value).</summary>
+        public ulong SizeMax;
     }
 
     private int? Exit(int pc, VerifierState state)
@@ -220,6 +223,8 @@ internal sealed partial class Analysis
             CheckArgument(pc, state, register, arguments, i, meta);
         }
 
+        CheckReadOnlyMapWrite(pc, id, meta.Map);
+
         CheckFuncIpSupported(pc, id, _input.ProgramType);
 
         if (id == SpinLock)
@@ -266,7 +271,7 @@ internal sealed partial class Analysis
             HelperReturnKind.RingbufMemoryOrNull => ReserveRecord(pc, state, meta.AllocationSize),
             _ => RegisterValue.Unmodelled,
         };
-        ClobberCallerSaved(state, result);
+        ClobberCallerSaved(state, RefineReturnRange(id, result, meta));
     }
 
     /// <summary>A tail call never returns to release what the path holds (checked after its arguments, as the kernel does).</summary>
@@ -344,6 +349,21 @@ internal sealed partial class Analysis
             case HelperArgKind.RingbufMemory:
                 CheckReleasedRecord(pc, register, value, meta);
                 break;
+            case HelperArgKind.ConstString:
+                // check_reg_const_str, in its order: a map value of a read-only map (.rodata), at a constant offset.
+                // The format itself (bpf_snprintf's "Invalid format string") is not checked here.
+                RequireKind(pc, register, value, ValueKind.MapValue, "map_value");
+                if (value.Map is { IsReadOnly: false })
+                {
+                    throw new Rejection(pc, $"R{register} does not point to a readonly map'");
+                }
+
+                if (!value.HasConstantOffset)
+                {
+                    throw new Rejection(pc, $"R{register} is not a constant address'");
+                }
+
+                break;
             case HelperArgKind.MapKey when meta.Map is not null:
                 CheckKeyOfKeylessMap(pc, value, meta.Map);
                 // Before the memory check, which forgets the stack slots a helper touches.
@@ -369,7 +389,7 @@ internal sealed partial class Analysis
                     break;
                 }
 
-                int? size = argument.FixedSize > 0 ? argument.FixedSize : SizeArgument(pc, state, register + 1, arguments, index + 1);
+                int? size = argument.FixedSize > 0 ? argument.FixedSize : SizeArgument(pc, state, register + 1, arguments, index + 1, meta);
                 if (size is { } bytes)
                 {
                     bool write = argument.Kind is HelperArgKind.WritableMemory or HelperArgKind.WritableMemoryOrNull;
@@ -380,7 +400,8 @@ internal sealed partial class Analysis
         }
     }
 
-    private int? SizeArgument(int pc, VerifierState state, int register, System.Collections.Immutable.ImmutableArray<HelperArgument> arguments, int index)
+    private int? SizeArgument(int pc, VerifierState state, int register, System.Collections.Immutable.ImmutableArray<HelperArgument> arguments, int index,
+        CallMeta meta)
     {
         if (index >= arguments.Length || arguments[index].Kind is not (HelperArgKind.ConstSize or HelperArgKind.ConstSizeOrZero))
         {
@@ -393,9 +414,39 @@ internal sealed partial class Analysis
         }
 
         RequireInitialized(pc, state, register);
-        var size = (int)CheckSizeRegister(pc, state, register, zeroAllowed: arguments[index].Kind == HelperArgKind.ConstSizeOrZero);
+        var sizeMax = CheckSizeRegister(pc, state, register, zeroAllowed: arguments[index].Kind == HelperArgKind.ConstSizeOrZero);
+        var size = (int)sizeMax;
+        meta.SizeMax = sizeMax;
         MarkPrecise(state, register);
         return size;
+    }
+
+    /// <summary>
+    /// record_func_map: a map the program may only read (BPF_F_RDONLY_PROG, .rodata) refuses the helpers that change
+    /// it, after their arguments.
+    /// </summary>
+    private static void CheckReadOnlyMapWrite(int pc, int id, VerifierMap? map)
+    {
+        if (map is { IsReadOnly: true } && (HelperId)id is HelperId.MapUpdateElem or HelperId.MapDeleteElem or HelperId.MapPushElem
+                or HelperId.MapPopElem)
+        {
+            throw new Rejection(pc, "write into map forbidden");
+        }
+    }
+
+    /// <summary>
+    /// do_refine_retval_range: the string-reading helpers return a negative errno or at most the buffer's size, so a
+    /// length they return indexes the buffer after one upper-bound check less (measured: Data/generated rt_probe_read_str_*).
+    /// </summary>
+    private static RegisterValue RefineReturnRange(int id, RegisterValue result, CallMeta meta)
+    {
+        if ((HelperId)id is not (HelperId.ProbeReadStr or HelperId.ProbeReadKernelStr or HelperId.ProbeReadUserStr) || !result.IsScalar)
+        {
+            return result;
+        }
+
+        const long maxErrno = 4095;
+        return RegisterValue.Scalar(ScalarRange.Signed(-maxErrno, (long)meta.SizeMax));
     }
 
     private static void RequireKind(int pc, int register, RegisterValue value, ValueKind kind, string expected)
@@ -422,7 +473,8 @@ internal sealed partial class Analysis
     /// </summary>
     private static void CheckMapFieldPointer(int pc, int register, RegisterValue value, SpecialFieldKind field)
     {
-        RequireKind(pc, register, value, ValueKind.MapValue, "map_value");
+        // ARG_PTR_TO_SPIN_LOCK also takes an allocated object (PTR_TO_BTF_ID | MEM_ALLOC), which check_reg_type lists.
+        RequireKind(pc, register, value, ValueKind.MapValue, field == SpecialFieldKind.SpinLock ? "map_value, ptr_" : "map_value");
         var map = value.Map!;
         var structName = field switch
         {
@@ -463,7 +515,7 @@ internal sealed partial class Analysis
                 // under a packet access the verifier proved against it.
                 throw new Rejection(pc, $"R{register} type=ctx expected={HelperMemoryTypes}");
             case ValueKind.Stack:
-                StackAccess(pc, state, register, value, 0, Math.Max(size, 1), AccessSource.Helper, stored: null);
+                StackAccess(pc, state, register, value, 0, Math.Max(size, 1), AccessSource.Helper, stored: null, helperWrites: write);
                 if (write && value.HasConstantOffset)
                 {
                     var frame = state.Frames[Math.Min(value.Frame, state.CurrentFrameIndex)];
@@ -482,6 +534,10 @@ internal sealed partial class Analysis
                 break;
         }
     }
+
+    /// <summary>The map types whose ops have map_for_each_callback (the hash and array families).</summary>
+    private static bool IteratesWithCallback(MapType type) => type is MapType.Hash or MapType.PercpuHash or MapType.LruHash
+        or MapType.LruPercpuHash or MapType.Array or MapType.PercpuArray;
 
     /// <summary>
     /// The compatible register types of ARG_PTR_TO_MEM and, in 6.18, of ARG_PTR_TO_MAP_KEY / ARG_PTR_TO_MAP_VALUE too
@@ -525,6 +581,8 @@ internal sealed partial class Analysis
                 callee.Registers[2] = regs[3];
                 _callbackReturnRange[function] = (0, 1);
                 break;
+            case ForEachMapElem when meta.Map is { } map && !IteratesWithCallback(map.Type):
+                throw new Rejection(pc, "callback function not allowed for map");
             case ForEachMapElem when meta.Map is { } map:
                 callee.Registers[1] = RegisterValue.Pointer(ValueKind.MapPointer, map: map, mapUid: meta.MapUid);
                 callee.Registers[2] = RegisterValue.Pointer(ValueKind.MapKey, map: map, mapUid: meta.MapUid);

@@ -304,12 +304,19 @@ internal sealed partial class Analysis
     }
 
     private RegisterValue StackAccess(int pc, VerifierState state, int register, RegisterValue pointer, int offset, int size,
-        AccessSource source, RegisterValue? stored)
+        AccessSource source, RegisterValue? stored, bool helperWrites = false)
     {
         var frame = state.Frames[Math.Min(pointer.Frame, state.CurrentFrameIndex)];
         // A pointer into a frame that has returned addresses memory no live frame owns: never proven.
         bool liveFrame = pointer.Frame <= state.CurrentFrameIndex;
-        string verb = source switch { AccessSource.Helper => "indirect access to", AccessSource.Read or AccessSource.GlobalArgument => "read from", _ => "write to" };
+        // Linux 6.18 names a helper's access by its direction (measured: bpf_get_current_comm past its buffer is
+        // "invalid write to stack", a map key past the stack "invalid read from stack").
+        string verb = source switch
+        {
+            AccessSource.Helper => helperWrites ? "write to" : "read from",
+            AccessSource.Read or AccessSource.GlobalArgument => "read from",
+            _ => "write to",
+        };
         long off = pointer.Offset + offset;
         if (!pointer.HasConstantOffset)
         {
@@ -514,7 +521,7 @@ internal sealed partial class Analysis
 
         var field = FieldAt(layout, offset, size, source != AccessSource.Read);
         // A field the type allows lies inside its struct; with no field list only the struct's size bounds the access.
-        if (field is not null || (layout.Fields.IsDefaultOrEmpty && InsideRegion(offset, size, layout.Size)))
+        if ((field is not null && layout.FieldsProveBounds) || (layout.Fields.IsDefaultOrEmpty && InsideRegion(offset, size, layout.Size)))
         {
             Proofs.InBounds(AccessRegions.Context);
         }

@@ -99,5 +99,11 @@ internal sealed record ContextLayout(int Size, int? DataOffset, int? DataEndOffs
     /// </summary>
     public ImmutableArray<ContextField> Fields { get; init; } = [];
 
+    /// <summary>
+    /// An access a field allows is inside memory of the context's size at run time, so the verifier may prove it
+    /// (false for tracing contexts, whose events may be shorter than the kernel's bound).
+    /// </summary>
+    public bool FieldsProveBounds { get; init; } = true;
+
     public static ContextLayout Opaque(int size) => new(size, null, null, null);
 }
