@@ -231,6 +231,8 @@ internal sealed partial class Analysis
         {
             // A second lock while holding one never gets here: Call refuses every helper but the unlock.
             state.HoldsSpinLock = true;
+            state.SpinLockId = state.Registers[1].Id;
+            state.SpinLockMap = state.Registers[1].Map;
         }
         else if (id == SpinUnlock)
         {
@@ -238,6 +240,14 @@ internal sealed partial class Analysis
             {
                 throw new Rejection(pc, "bpf_spin_unlock without taking a lock");
             }
+
+            if (state.Registers[1].Id != state.SpinLockId || !ReferenceEquals(state.Registers[1].Map, state.SpinLockMap))
+            {
+                throw new Rejection(pc, "bpf_spin_unlock of different lock");
+            }
+
+            state.SpinLockId = 0;
+            state.SpinLockMap = null;
 
             state.HoldsSpinLock = false;
         }
@@ -265,7 +275,8 @@ internal sealed partial class Analysis
             // An array lookup with a constant key inside the array cannot fail: the kernel drops PTR_MAYBE_NULL.
             HelperReturnKind.MapValueOrNull when id == (int)HelperId.MapLookupElem && meta.Map is { MaxEntries: > 0 } array
                 && meta.ConstantKey is { } key && key < (ulong)array.MaxEntries =>
-                RegisterValue.Pointer(ValueKind.MapValue, map: array, mapUid: meta.MapUid),
+                RegisterValue.Pointer(ValueKind.MapValue, map: array, mapUid: meta.MapUid,
+                    id: array.OffsetOf(SpecialFieldKind.SpinLock) is null ? 0 : NewId()),
             HelperReturnKind.MapValueOrNull when meta.Map is not null =>
                 RegisterValue.Pointer(ValueKind.MapValueOrNull, map: meta.Map, mapUid: meta.MapUid, id: NewId()),
             HelperReturnKind.RingbufMemoryOrNull => ReserveRecord(pc, state, meta.AllocationSize),
@@ -510,6 +521,10 @@ internal sealed partial class Analysis
     {
         switch (value.Kind)
         {
+            case ValueKind.Scalar:
+                // check_reg_type: a number (NULL included, where the argument may not be NULL) is not memory; this
+                // comes before the map-type checks at the end of the call (measured: a NULL key for a queue update).
+                throw new Rejection(pc, $"R{register} type=scalar expected={HelperMemoryTypes}");
             case ValueKind.Context:
                 // check_reg_type: the context is never helper memory. A helper writing it could move xdp_md.data_end
                 // under a packet access the verifier proved against it.
