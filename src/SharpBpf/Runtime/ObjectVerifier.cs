@@ -124,7 +124,7 @@ public static class ObjectVerifier
         spec.IsReadOnly,
         spec.InnerMap is null ? null : ToVerifierMap(spec.InnerMap),
         spec.HasBtf,
-        (int)spec.MaxEntries);
+        (int)spec.MaxEntries) { InitialData = spec.InitialData };
 
     private static ContextLayout ContextFor(ProgramType type) => VerifierContexts.For(type);
 }

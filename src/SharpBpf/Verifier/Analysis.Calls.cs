@@ -2,6 +2,7 @@ using SharpBpf.Btf;
 using SpecialField = SharpBpf.Btf.SpecialField;
 using SpecialFieldKind = SharpBpf.Btf.SpecialFieldKind;
 using SharpBpf.Helpers;
+using SharpBpf.Helpers.BuiltIn;
 using SharpBpf.Isa;
 using SharpBpf.Maps;
 
@@ -224,6 +225,7 @@ internal sealed partial class Analysis
         }
 
         CheckReadOnlyMapWrite(pc, id, meta.Map);
+        CheckSnprintfFormat(pc, id, state);
 
         CheckFuncIpSupported(pc, id, _input.ProgramType);
 
@@ -442,6 +444,35 @@ internal sealed partial class Analysis
                 or HelperId.MapPopElem)
         {
             throw new Rejection(pc, "write into map forbidden");
+        }
+    }
+
+    /// <summary>
+    /// check_bpf_snprintf_call: the constant format (R3, already a read-only map value at a constant offset) must parse
+    /// with the arguments R5's byte count gives. An argument size that is not a multiple of 8 the kernel refuses
+    /// without a message; that is not modelled.
+    /// </summary>
+    private static void CheckSnprintfFormat(int pc, int id, VerifierState state)
+    {
+        var format = state.Registers[3];
+        var dataLength = state.Registers[5];
+        if ((HelperId)id != HelperId.Snprintf || format.Kind != ValueKind.MapValue || format.Map is not { InitialData.IsDefaultOrEmpty: false } map
+            || !format.HasConstantOffset || !dataLength.IsScalar || !dataLength.Range.IsConstant || dataLength.Range.Value % 8 != 0)
+        {
+            return;
+        }
+
+        long at = format.Offset + (long)format.Range.Value;
+        if (at < 0 || at >= map.InitialData.Length)
+        {
+            return;
+        }
+
+        var bytes = map.InitialData.AsSpan()[(int)at..];
+        int end = bytes.IndexOf((byte)0);
+        if (end >= 0 && !BpfPrintf.IsValidFormat(bytes[..end], (int)(dataLength.Range.Value / 8)))
+        {
+            throw new Rejection(pc, "Invalid format string");
         }
     }
 

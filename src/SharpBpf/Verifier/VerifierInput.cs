@@ -68,6 +68,9 @@ internal readonly record struct VerifierFunction(string Name, int StartSlot, boo
 internal sealed record VerifierMap(string Name, MapType Type, int KeySize, int ValueSize,
     ImmutableArray<SpecialField> SpecialFields, bool IsReadOnly = false, VerifierMap? InnerMap = null, bool HasBtf = true, int MaxEntries = 0)
 {
+    /// <summary>The value's bytes at load for global data (a read-only map's format strings are read from them).</summary>
+    public ImmutableArray<byte> InitialData { get; init; } = [];
+
     /// <summary>Offset of the (last, as the kernel caches it) special field of this kind, or null.</summary>
     public int? OffsetOf(SpecialFieldKind kind)
     {
