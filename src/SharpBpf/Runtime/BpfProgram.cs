@@ -110,8 +110,10 @@ public sealed class BpfProgram : ITimerProgram
     private unsafe ProgramRunResult RunOnRawContext(ReadOnlySpan<byte> context, int repeat, bool warmUp = false)
     {
         // The verifier proves context accesses against the type's whole UAPI struct, so a shorter context is padded
-        // with zeros to that size; the context out is the bytes that came in.
-        var buffer = new byte[Math.Max(context.Length, VerifierContexts.For(Type).Size)];
+        // with zeros to that size (not for types whose context accesses are never proven: tracing, syscall); the
+        // context out is the bytes that came in.
+        var layout = VerifierContexts.For(Type);
+        var buffer = new byte[Math.Max(context.Length, layout.FieldsProveBounds ? layout.Size : 0)];
         context.CopyTo(buffer);
         fixed (byte* pointer = buffer)
         {

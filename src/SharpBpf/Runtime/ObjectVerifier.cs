@@ -122,5 +122,5 @@ public static class ObjectVerifier
         spec.IsReadOnly || spec.Type is Maps.MapType.Devmap or Maps.MapType.DevmapHash or Maps.MapType.Cpumap,
         spec.InnerMap is null ? null : ToVerifierMap(spec.InnerMap),
         spec.HasBtf,
-        (int)spec.MaxEntries);
+        (int)spec.MaxEntries) { InitialData = spec.InitialData };
 }

@@ -70,6 +70,7 @@ internal sealed partial class Analysis
     private UnprovenReason WhyUnproven(RegisterValue pointer) => pointer.Kind switch
     {
         ValueKind.Context when _input.Context is { DataOffset: null, DataEndOffset: null, Fields.IsDefaultOrEmpty: true } => UnprovenReason.ContextNotModelled,
+        ValueKind.Context when !_input.Context.FieldsProveBounds => UnprovenReason.ContextOfHostMemory,
         ValueKind.Context => UnprovenReason.ContextOutsideStruct,
         ValueKind.Socket or ValueKind.SockCommon => UnprovenReason.SocketField,
         ValueKind.Unknown => UnprovenReason.UnknownPointer,

@@ -2,6 +2,7 @@ using SharpBpf.Btf;
 using SpecialField = SharpBpf.Btf.SpecialField;
 using SpecialFieldKind = SharpBpf.Btf.SpecialFieldKind;
 using SharpBpf.Helpers;
+using SharpBpf.Helpers.BuiltIn;
 using SharpBpf.Isa;
 using SharpBpf.Maps;
 
@@ -22,6 +23,9 @@ internal sealed partial class Analysis
         public ulong? ConstantKey;
         public int AllocationSize;
         public int ReleasedReference;
+
+        /// <summary>The largest value of the last ARG_CONST_SIZE(_OR_ZERO) argument (the kernel's msize_max_value).</summary>
+        public ulong SizeMax;
     }
 
     private bool Exit(int pc, VerifierState state, out int? next)
@@ -244,15 +248,8 @@ internal sealed partial class Analysis
             }
         }
 
-        // record_func_map: a map the program may only read (BPF_F_RDONLY_PROG: .rodata, devmap, cpumap) is not changed
-        // by a helper either.
-        if (meta.Map is { IsReadOnly: true } && (HelperId)id is HelperId.MapUpdateElem or HelperId.MapDeleteElem
-                or HelperId.MapPushElem or HelperId.MapPopElem)
-        {
-            return Reject(pc, "write into map forbidden");
-        }
-
-        if (!CheckFuncIpSupported(pc, id, _input.ProgramType))
+        if (!CheckReadOnlyMapWrite(pc, id, meta.Map) || !CheckSnprintfFormat(pc, id, state)
+            || !CheckFuncIpSupported(pc, id, _input.ProgramType))
         {
             return false;
         }
@@ -261,6 +258,8 @@ internal sealed partial class Analysis
         {
             // A second lock while holding one never gets here: Call refuses every helper but the unlock.
             state.HoldsSpinLock = true;
+            state.SpinLockId = state.Registers[1].Id;
+            state.SpinLockMap = state.Registers[1].Map;
         }
         else if (id == SpinUnlock)
         {
@@ -268,6 +267,14 @@ internal sealed partial class Analysis
             {
                 return Reject(pc, "bpf_spin_unlock without taking a lock");
             }
+
+            if (state.Registers[1].Id != state.SpinLockId || !ReferenceEquals(state.Registers[1].Map, state.SpinLockMap))
+            {
+                return Reject(pc, "bpf_spin_unlock of different lock");
+            }
+
+            state.SpinLockId = 0;
+            state.SpinLockMap = null;
 
             state.HoldsSpinLock = false;
         }
@@ -305,13 +312,14 @@ internal sealed partial class Analysis
             // An array lookup with a constant key inside the array cannot fail: the kernel drops PTR_MAYBE_NULL.
             HelperReturnKind.MapValueOrNull when id == (int)HelperId.MapLookupElem && meta.Map is { MaxEntries: > 0 } array
                 && meta.ConstantKey is { } key && key < (ulong)array.MaxEntries =>
-                RegisterValue.Pointer(ValueKind.MapValue, map: array, mapUid: meta.MapUid),
+                RegisterValue.Pointer(ValueKind.MapValue, map: array, mapUid: meta.MapUid,
+                    id: array.OffsetOf(SpecialFieldKind.SpinLock) is null ? 0 : NewId()),
             HelperReturnKind.MapValueOrNull when meta.Map is not null =>
                 RegisterValue.Pointer(ValueKind.MapValueOrNull, map: meta.Map, mapUid: meta.MapUid, id: NewId()),
             HelperReturnKind.RingbufMemoryOrNull => ReserveRecord(pc, state, meta.AllocationSize),
             _ => RegisterValue.Unmodelled,
         };
-        ClobberCallerSaved(state, result);
+        ClobberCallerSaved(state, RefineReturnRange(id, result, meta));
         return true;
     }
 
@@ -398,6 +406,25 @@ internal sealed partial class Analysis
                 break;
             case HelperArgKind.RingbufMemory:
                 return CheckReleasedRecord(pc, register, value, meta);
+            case HelperArgKind.ConstString:
+                // check_reg_const_str, in its order: a map value of a read-only map (.rodata), at a constant offset.
+                // The format itself (bpf_snprintf's "Invalid format string") is checked with the call (CheckSnprintfFormat).
+                if (!RequireKind(pc, register, value, ValueKind.MapValue, "map_value"))
+                {
+                    return false;
+                }
+
+                if (value.Map is { IsReadOnly: false })
+                {
+                    return Reject(pc, $"R{register} does not point to a readonly map'");
+                }
+
+                if (!value.HasConstantOffset)
+                {
+                    return Reject(pc, $"R{register} is not a constant address'");
+                }
+
+                break;
             case HelperArgKind.MapKey when meta.Map is not null:
                 if (!CheckKeyOfKeylessMap(pc, value, meta.Map))
                 {
@@ -425,7 +452,7 @@ internal sealed partial class Analysis
                 }
 
                 int? size = argument.FixedSize;
-                if (argument.FixedSize <= 0 && !SizeArgument(pc, state, register + 1, arguments, index + 1, out size))
+                if (argument.FixedSize <= 0 && !SizeArgument(pc, state, register + 1, arguments, index + 1, meta, out size))
                 {
                     return false;
                 }
@@ -442,7 +469,8 @@ internal sealed partial class Analysis
         return true;
     }
 
-    private bool SizeArgument(int pc, VerifierState state, int register, System.Collections.Immutable.ImmutableArray<HelperArgument> arguments, int index, out int? size)
+    private bool SizeArgument(int pc, VerifierState state, int register, System.Collections.Immutable.ImmutableArray<HelperArgument> arguments, int index,
+        CallMeta meta, out int? size)
     {
         size = null;
         if (index >= arguments.Length || arguments[index].Kind is not (HelperArgKind.ConstSize or HelperArgKind.ConstSizeOrZero))
@@ -462,8 +490,70 @@ internal sealed partial class Analysis
         }
 
         size = (int)bytes;
+        meta.SizeMax = bytes;
         MarkPrecise(state, register);
         return true;
+    }
+
+    /// <summary>
+    /// record_func_map: a map the program may only read (BPF_F_RDONLY_PROG, .rodata) refuses the helpers that change
+    /// it, after their arguments.
+    /// </summary>
+    private bool CheckReadOnlyMapWrite(int pc, int id, VerifierMap? map)
+    {
+        if (map is { IsReadOnly: true } && (HelperId)id is HelperId.MapUpdateElem or HelperId.MapDeleteElem or HelperId.MapPushElem
+                or HelperId.MapPopElem)
+        {
+            return Reject(pc, "write into map forbidden");
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// check_bpf_snprintf_call: the constant format (R3, already a read-only map value at a constant offset) must parse
+    /// with the arguments R5's byte count gives. An argument size that is not a multiple of 8 the kernel refuses
+    /// without a message; that is not modelled.
+    /// </summary>
+    private bool CheckSnprintfFormat(int pc, int id, VerifierState state)
+    {
+        var format = state.Registers[3];
+        var dataLength = state.Registers[5];
+        if ((HelperId)id != HelperId.Snprintf || format.Kind != ValueKind.MapValue || format.Map is not { InitialData.IsDefaultOrEmpty: false } map
+            || !format.HasConstantOffset || !dataLength.IsScalar || !dataLength.Range.IsConstant || dataLength.Range.Value % 8 != 0)
+        {
+            return true;
+        }
+
+        long at = format.Offset + (long)format.Range.Value;
+        if (at < 0 || at >= map.InitialData.Length)
+        {
+            return true;
+        }
+
+        var bytes = map.InitialData.AsSpan()[(int)at..];
+        int end = bytes.IndexOf((byte)0);
+        if (end >= 0 && !BpfPrintf.IsValidFormat(bytes[..end], (int)(dataLength.Range.Value / 8)))
+        {
+            return Reject(pc, "Invalid format string");
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// do_refine_retval_range: the string-reading helpers return a negative errno or at most the buffer's size, so a
+    /// length they return indexes the buffer after one upper-bound check less (measured: Data/generated rt_probe_read_str_*).
+    /// </summary>
+    private static RegisterValue RefineReturnRange(int id, RegisterValue result, CallMeta meta)
+    {
+        if ((HelperId)id is not (HelperId.ProbeReadStr or HelperId.ProbeReadKernelStr or HelperId.ProbeReadUserStr) || !result.IsScalar)
+        {
+            return result;
+        }
+
+        const long maxErrno = 4095;
+        return RegisterValue.Scalar(ScalarRange.Signed(-maxErrno, (long)meta.SizeMax));
     }
 
     private bool RequireKind(int pc, int register, RegisterValue value, ValueKind kind, string expected)
@@ -497,7 +587,8 @@ internal sealed partial class Analysis
     /// </summary>
     private bool CheckMapFieldPointer(int pc, int register, RegisterValue value, SpecialFieldKind field)
     {
-        if (!RequireKind(pc, register, value, ValueKind.MapValue, "map_value"))
+        // ARG_PTR_TO_SPIN_LOCK also takes an allocated object (PTR_TO_BTF_ID | MEM_ALLOC), which check_reg_type lists.
+        if (!RequireKind(pc, register, value, ValueKind.MapValue, field == SpecialFieldKind.SpinLock ? "map_value, ptr_" : "map_value"))
         {
             return false;
         }
@@ -539,6 +630,10 @@ internal sealed partial class Analysis
     {
         switch (value.Kind)
         {
+            case ValueKind.Scalar:
+                // check_reg_type: a number (NULL included, where the argument may not be NULL) is not memory; this
+                // comes before the map-type checks at the end of the call (measured: a NULL key for a queue update).
+                return Reject(pc, $"R{register} type=scalar expected={HelperMemoryTypes}");
             case ValueKind.Context:
                 // check_reg_type: the context is never helper memory. A helper writing it could move xdp_md.data_end
                 // under a packet access the verifier proved against it.
@@ -569,6 +664,10 @@ internal sealed partial class Analysis
 
         return true;
     }
+
+    /// <summary>The map types whose ops have map_for_each_callback (the hash and array families).</summary>
+    private static bool IteratesWithCallback(MapType type) => type is MapType.Hash or MapType.PercpuHash or MapType.LruHash
+        or MapType.LruPercpuHash or MapType.Array or MapType.PercpuArray;
 
     /// <summary>
     /// The compatible register types of ARG_PTR_TO_MEM and, in 6.18, of ARG_PTR_TO_MAP_KEY / ARG_PTR_TO_MAP_VALUE too
@@ -611,6 +710,8 @@ internal sealed partial class Analysis
                 callee.Registers[2] = regs[3];
                 _callbackReturnRange[function] = (0, 1);
                 break;
+            case ForEachMapElem when meta.Map is { } map && !IteratesWithCallback(map.Type):
+                return Reject(pc, "callback function not allowed for map");
             case ForEachMapElem when meta.Map is { } map:
                 callee.Registers[1] = RegisterValue.Pointer(ValueKind.MapPointer, map: map, mapUid: meta.MapUid);
                 callee.Registers[2] = RegisterValue.Pointer(ValueKind.MapKey, map: map, mapUid: meta.MapUid);

@@ -402,7 +402,8 @@ internal sealed partial class Analysis
         var frame = state.Frames[Math.Min(pointer.Frame, state.CurrentFrameIndex)];
         // A pointer into a frame that has returned addresses memory no live frame owns: never proven.
         bool liveFrame = pointer.Frame <= state.CurrentFrameIndex;
-        // Linux 6.18 names a helper's access by its direction too (check_helper_mem_access passes BPF_READ or BPF_WRITE).
+        // Linux 6.18 names a helper's access by its direction (measured: bpf_get_current_comm past its buffer is
+        // "invalid write to stack", a map key past the stack "invalid read from stack").
         string verb = source switch
         {
             AccessSource.Helper => helperWrites ? "write to" : "read from",
@@ -628,7 +629,7 @@ internal sealed partial class Analysis
         }
 
         // A field the type allows lies inside its struct; with no field list only the struct's size bounds the access.
-        if (field is not null || (layout.Fields.IsDefaultOrEmpty && InsideRegion(offset, size, layout.Size)))
+        if ((field is not null && layout.FieldsProveBounds) || (layout.Fields.IsDefaultOrEmpty && InsideRegion(offset, size, layout.Size)))
         {
             Proofs.InBounds(AccessRegions.Context);
         }

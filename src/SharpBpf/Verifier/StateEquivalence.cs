@@ -38,7 +38,8 @@ internal sealed class StateEquivalence(ushort[] liveBefore)
         _oldToCurrent.Clear();
         _currentToOld.Clear();
         _temporaryId = 0;
-        if (!ReferencesSafe(before, current))
+        if (!ReferencesSafe(before, current)
+            || !ReferenceEquals(before.SpinLockMap, current.SpinLockMap) || !SameId(before.SpinLockId, current.SpinLockId))
         {
             return false;
         }

@@ -10,6 +10,8 @@ internal enum UnprovenReason : byte
     None,
     /// <summary>A context the verifier does not model (tracing arguments, syscall, BTF-typed contexts…).</summary>
     ContextNotModelled,
+    /// <summary>A context whose fields are checked but whose bytes are the host's event or the caller's buffer (tracing, syscall).</summary>
+    ContextOfHostMemory,
     /// <summary>A context of a type with no field list, outside the struct's size.</summary>
     ContextOutsideStruct,
     /// <summary>A socket or sock_common field (bpf_sock) read through a socket pointer.</summary>

@@ -71,6 +71,9 @@ internal readonly record struct VerifierFunction(string Name, int StartSlot, boo
 internal sealed record VerifierMap(string Name, MapType Type, int KeySize, int ValueSize,
     ImmutableArray<SpecialField> SpecialFields, bool IsReadOnly = false, VerifierMap? InnerMap = null, bool HasBtf = true, int MaxEntries = 0)
 {
+    /// <summary>The value's bytes at load for global data (a read-only map's format strings are read from them).</summary>
+    public ImmutableArray<byte> InitialData { get; init; } = [];
+
     /// <summary>Offset of the (last, as the kernel caches it) special field of this kind, or null.</summary>
     public int? OffsetOf(SpecialFieldKind kind)
     {
@@ -107,6 +110,12 @@ internal sealed record ContextLayout(int Size, int? DataOffset, int? DataEndOffs
     /// kernel refuses it ("invalid bpf_context access"). Empty: the fields are not checked.
     /// </summary>
     public ImmutableArray<ContextField> Fields { get; init; } = [];
+
+    /// <summary>
+    /// An access a field allows is inside memory of the context's size at run time, so the verifier may prove it
+    /// (false for tracing contexts, whose events may be shorter than the kernel's bound).
+    /// </summary>
+    public bool FieldsProveBounds { get; init; } = true;
 
     public static ContextLayout Opaque(int size) => new(size, null, null, null);
 }

@@ -1,3 +1,5 @@
+using SpecialFieldKind = SharpBpf.Btf.SpecialFieldKind;
+
 namespace SharpBpf.Verifier;
 
 /// <summary>The state of one path: the call stack of frames, innermost last (the kernel's <c>bpf_verifier_state</c>).</summary>
@@ -20,6 +22,8 @@ internal sealed class VerifierState
         AsyncEntries = other.AsyncEntries;
         CallbackRuns = other.CallbackRuns;
         HoldsSpinLock = other.HoldsSpinLock;
+        SpinLockId = other.SpinLockId;
+        SpinLockMap = other.SpinLockMap;
         InRcuReadSection = other.InRcuReadSection;
         PreemptDisabled = other.PreemptDisabled;
         IterationDepth = other.IterationDepth;
@@ -45,6 +49,14 @@ internal sealed class VerifierState
 
     /// <summary>Between bpf_spin_lock and bpf_spin_unlock (the kernel's active lock).</summary>
     public bool HoldsSpinLock { get; set; }
+
+    /// <summary>
+    /// Which lock is held (the kernel's active_lock_id and active_lock_ptr): the id of the map value it lies in (kept
+    /// past the NULL check for values holding a lock, as reg_may_point_to_spin_lock keeps it) and its map.
+    /// </summary>
+    public int SpinLockId { get; set; }
+
+    public VerifierMap? SpinLockMap { get; set; }
 
     /// <summary>Between bpf_rcu_read_lock and bpf_rcu_read_unlock (the kernel's active_rcu_lock).</summary>
     public bool InRcuReadSection { get; set; }
@@ -143,7 +155,9 @@ internal sealed class VerifierState
             ValueKind.SockCommonOrNull => ValueKind.SockCommon,
             _ => ValueKind.MapPointer,
         };
-        return value with { Kind = kind, Id = 0 };
+        // A map value that may hold a bpf_spin_lock keeps its id: bpf_spin_unlock must name the value locked.
+        bool keepsId = kind == ValueKind.MapValue && value.Map?.OffsetOf(SpecialFieldKind.SpinLock) is not null;
+        return value with { Kind = kind, Id = keepsId ? value.Id : 0 };
     }
 }
 

@@ -36,7 +36,7 @@ public class AccessProofClassTests
     [Theory]
     [InlineData("tests/SharpBpf.Tests/Data/generated/objects/global_fn_struct_checked_given_packet_16.o", "prog", 11, "CallerMemory")]
     [InlineData("tests/SharpBpf.Tests/Data/verifier/ok_ref_sock_lookup_release.o", "read_and_release", 22, "SocketField")]
-    [InlineData("tests/SharpBpf.Tests/Data/corpus/ok_syscall_args_v4.o", "control", 1, "ContextNotModelled")]
+    [InlineData("tests/SharpBpf.Tests/Data/corpus/ok_syscall_args_v4.o", "control", 1, "ContextOfHostMemory")]
     public void Accesses_without_a_proof_name_what_they_lack(string path, string program, int slot, string reason) =>
         Assert.Equal(new AccessProof(false, AccessRegions.None, Enum.Parse<UnprovenReason>(reason)), ProofIn(path, program, slot));
 

@@ -35,6 +35,83 @@ internal static class BpfPrintf
     }
 
     /// <summary>
+    /// bpf_bprintf_prepare as the verifier calls it for a constant format (no arguments at hand, so no buffer limits):
+    /// every character is printable and every conversion is one the dialect knows, needing at most
+    /// <paramref name="argumentCount"/> arguments.
+    /// </summary>
+    public static bool IsValidFormat(ReadOnlySpan<byte> format, int argumentCount)
+    {
+        var conversions = 0;
+        for (var i = 0; i < format.Length; i++)
+        {
+            var c = format[i];
+            if (c >= 0x80 || (!IsPrint(c) && !IsSpace(c)))
+            {
+                return false;
+            }
+
+            if (c != '%')
+            {
+                continue;
+            }
+
+            if (At(format, i + 1) == '%')
+            {
+                i++;
+                continue;
+            }
+
+            if (conversions++ >= argumentCount)
+            {
+                return false;
+            }
+
+            i++;
+            while (At(format, i) is (byte)'0' or (byte)'+' or (byte)'-' or (byte)' ')
+            {
+                i++;
+            }
+
+            if (At(format, i) is >= (byte)'1' and <= (byte)'9')
+            {
+                while (At(format, i) is >= (byte)'0' and <= (byte)'9')
+                {
+                    i++;
+                }
+            }
+
+            var conversion = At(format, i);
+            if (conversion == 'p')
+            {
+                var next = At(format, i + 1);
+                if ((next == 'k' || next == 'u') && At(format, i + 2) == 's')
+                {
+                    i += 2;
+                }
+                else if (next == 0 || IsSpace(next) || IsPunct(next) || next is (byte)'K' or (byte)'x' or (byte)'s' or (byte)'S' or (byte)'B'
+                         || ((next == 'i' || next == 'I') && (At(format, i + 2) == '4' || At(format, i + 2) == '6')))
+                {
+                    i = SkipPointerExtension(format, i);
+                }
+                else
+                {
+                    return false;
+                }
+            }
+            else if (conversion is not ((byte)'s' or (byte)'c'))
+            {
+                i += At(format, i) == 'l' ? (At(format, i + 1) == 'l' ? 2 : 1) : 0;
+                if (At(format, i) is not ((byte)'i' or (byte)'d' or (byte)'u' or (byte)'x' or (byte)'X'))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Formats <paramref name="format"/> (without its NUL) with <paramref name="arguments"/> into <paramref name="output"/>.
     /// Returns 0 or -errno (nothing useful is in <paramref name="output"/> then).
     /// </summary>

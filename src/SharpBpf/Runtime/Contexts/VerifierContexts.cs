@@ -30,8 +30,31 @@ internal static partial class VerifierContexts
         ProgramType.LwtXmit => SkbWithoutMeta(LwtFields, writable: true),
         ProgramType.LwtIn or ProgramType.LwtOut or ProgramType.LwtSeg6Local => SkbWithoutMeta(LwtFields, writable: false),
         ProgramType.FlowDissector => SkbWithoutMeta(FlowDissector, writable: false),
+        ProgramType.Kprobe => Unpacketed(PtRegsSize, [new ContextField(0, PtRegsSize, AlignedPart)]),
+        ProgramType.Tracepoint => Unpacketed(MaxTraceRecordSize, [new ContextField(8, MaxTraceRecordSize - 8, AlignedPart)]),
+        ProgramType.RawTracepoint => Unpacketed(RawTracepointArgsSize, [new ContextField(0, RawTracepointArgsSize, AlignedPart)]),
+        ProgramType.PerfEvent => Unpacketed(PerfEventDataSize, PerfEvent),
+        ProgramType.Syscall => Unpacketed(SyscallContextLimit, [new ContextField(0, SyscallContextLimit, AlignedPart, AlignedPart)]),
         _ => SocketContext(type, attach),
     };
+
+    // Tracing contexts (kprobe_prog_is_valid_access, tp_prog_is_valid_access, raw_tp's bpf_tracing_ctx_access,
+    // pe_prog_is_valid_access, syscall_prog_is_valid_access; measured: Data/generated rt_*_ctx_*): read-only except a
+    // syscall program's buffer, every access aligned to its size, every field a number. Their fields never prove an
+    // access: the memory behind them is the host's event (a tracepoint record is shorter than the bound, a syscall
+    // program's buffer is as long as its caller made it), so such accesses keep their run-time check.
+    private const int PtRegsSize = 168, MaxTraceRecordSize = 8192, RawTracepointArgsSize = 12 * 8, SyscallContextLimit = 65535;
+    private const int PerfEventDataSize = PtRegsSize + 16;
+
+    private static ContextLayout Unpacketed(int size, ImmutableArray<ContextField> fields) =>
+        new(size, null, null, null) { Fields = fields, PacketWritable = false, FieldsProveBounds = false };
+
+    /// <summary>bpf_perf_event_data: the registers as whole 8-byte words, sample_period and addr also narrower.</summary>
+    private static readonly ImmutableArray<ContextField> PerfEvent =
+    [
+        .. Enumerable.Range(0, PtRegsSize / 8).Select(word => new ContextField(word * 8, 8, Whole)),
+        new ContextField(PtRegsSize, 8, AlignedPart), new ContextField(PtRegsSize + 8, 8, AlignedPart),
+    ];
 
     private static ContextLayout Skb(ImmutableArray<ContextField> fields, bool writable) =>
         new(SkBuffSize, SkbData, SkbDataEnd, SkbDataMeta) { Fields = fields, PacketWritable = writable };
