@@ -128,6 +128,8 @@ internal sealed partial class Analysis
             case ValueKind.MemoryOrNull:
             case ValueKind.SocketOrNull:
             case ValueKind.SockCommonOrNull:
+            case ValueKind.TcpSockOrNull:
+            case ValueKind.BtfSocketOrNull:
             case ValueKind.PacketEnd:
                 throw new Rejection(pc, $"R{register} invalid mem access '{pointer.Kind.KernelName()}'");
             case ValueKind.MapValue:
@@ -170,8 +172,10 @@ internal sealed partial class Analysis
                 return ScalarOfSize(size);
             case ValueKind.Stack:
                 return StackAccess(pc, state, register, pointer, offset, size, source, stored);
-            case ValueKind.Socket or ValueKind.SockCommon:
+            case ValueKind.Socket or ValueKind.SockCommon or ValueKind.TcpSock:
                 return SocketAccess(pc, register, pointer, offset, size, source);
+            case ValueKind.BtfSocket:
+                return KernelSocketAccess(pc, register, pointer, offset, size, source);
             case ValueKind.Context:
                 return ContextAccess(pc, register, pointer, offset, size, source);
             case ValueKind.Packet or ValueKind.PacketMeta:

@@ -49,7 +49,7 @@ internal sealed partial class Analysis
                 ClobberCallerSaved(state, RegisterValue.UnknownScalar);
                 return true;
             default:
-                return false;
+                return SocketCastCall(pc, id, state);
         }
     }
 
@@ -64,7 +64,7 @@ internal sealed partial class Analysis
     /// <summary>ARG_PTR_TO_BTF_ID_SOCK_COMMON | OBJ_RELEASE: a checked socket, and one the program owns.</summary>
     private static void CheckReleasedSocket(int pc, RegisterValue socket)
     {
-        if (socket.Kind is not (ValueKind.Socket or ValueKind.SockCommon))
+        if (socket.Kind is not (ValueKind.Socket or ValueKind.SockCommon or ValueKind.TcpSock or ValueKind.BtfSocket))
         {
             throw new Rejection(pc, $"R1 type={socket.Kind.KernelName()} expected={SockCommonTypes}");
         }
@@ -86,7 +86,12 @@ internal sealed partial class Analysis
             throw new Rejection(pc, $"R{register} cannot write into {socket.Kind.KernelName()}");
         }
 
-        bool valid = socket.Kind == ValueKind.SockCommon ? SockCommonFieldReadable(offset, size) : SockFieldReadable(offset, size);
+        bool valid = socket.Kind switch
+        {
+            ValueKind.SockCommon => SockCommonFieldReadable(offset, size),
+            ValueKind.TcpSock => TcpSockFieldReadable(offset, size),
+            _ => SockFieldReadable(offset, size),
+        };
         if (!valid)
         {
             throw new Rejection(pc, $"R{register} invalid {socket.Kind.KernelName()} access off={offset} size={size}");
