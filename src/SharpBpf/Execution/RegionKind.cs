@@ -8,4 +8,6 @@ internal enum RegionKind
     Context,
     Packet,
     HelperMemory,
+    /// <summary>The skb test run's socket (<c>__sk_buff.sk</c>), read-only.</summary>
+    Socket,
 }

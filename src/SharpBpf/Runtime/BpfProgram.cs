@@ -102,6 +102,11 @@ public sealed class BpfProgram : ITimerProgram
         WarmUpEntry(run, warmUp);
         run.AddRegion(packet.ContextPointer, packet.ContextSize, MemoryAccess.ReadWrite, RegionKind.Context);
         run.AddRegion(packet.BufferStart, packet.BufferEnd - packet.BufferStart, MemoryAccess.ReadWrite, RegionKind.Packet);
+        if (packet.SocketPointer != 0)
+        {
+            run.AddRegion(packet.SocketPointer, ContextLayouts.BpfSockSize, MemoryAccess.Read, RegionKind.Socket);
+        }
+
         run.Packet = new MemoryRegion((ulong)packet.Data, (ulong)(packet.DataEnd - packet.Data), MemoryAccess.Read, RegionKind.Packet);
         var (r0, duration) = Execute(run, repeat);
         return new ProgramRunResult((uint)r0, packet.DataOut(), packet.ContextOut(), duration);

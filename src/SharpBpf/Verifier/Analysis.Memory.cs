@@ -169,6 +169,8 @@ internal sealed partial class Analysis
             case ValueKind.MemoryOrNull:
             case ValueKind.SocketOrNull:
             case ValueKind.SockCommonOrNull:
+            case ValueKind.TcpSockOrNull:
+            case ValueKind.BtfSocketOrNull:
             case ValueKind.PacketEnd:
                 return Reject(pc, $"R{register} invalid mem access '{pointer.Kind.KernelName()}'");
             case ValueKind.MapValue:
@@ -250,8 +252,10 @@ internal sealed partial class Analysis
                 return true;
             case ValueKind.Stack:
                 return StackAccess(pc, state, register, pointer, offset, size, source, stored, out value);
-            case ValueKind.Socket or ValueKind.SockCommon:
+            case ValueKind.Socket or ValueKind.SockCommon or ValueKind.TcpSock:
                 return SocketAccess(pc, register, pointer, offset, size, source, out value);
+            case ValueKind.BtfSocket:
+                return KernelSocketAccess(pc, register, pointer, offset, size, source, out value);
             case ValueKind.Context:
                 return ContextAccess(pc, register, pointer, offset, size, source, out value);
             case ValueKind.Packet or ValueKind.PacketMeta:

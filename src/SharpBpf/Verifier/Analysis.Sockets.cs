@@ -55,8 +55,7 @@ internal sealed partial class Analysis
                 ClobberCallerSaved(state, RegisterValue.UnknownScalar);
                 return true;
             default:
-                handled = false;
-                return true;
+                return SocketCastCall(pc, id, state, out handled);
         }
     }
 
@@ -71,7 +70,7 @@ internal sealed partial class Analysis
     /// <summary>ARG_PTR_TO_BTF_ID_SOCK_COMMON | OBJ_RELEASE: a checked socket, and one the program owns.</summary>
     private bool CheckReleasedSocket(int pc, RegisterValue socket)
     {
-        if (socket.Kind is not (ValueKind.Socket or ValueKind.SockCommon))
+        if (socket.Kind is not (ValueKind.Socket or ValueKind.SockCommon or ValueKind.TcpSock or ValueKind.BtfSocket))
         {
             return Reject(pc, $"R1 type={socket.Kind.KernelName()} expected={SockCommonTypes}");
         }
@@ -96,7 +95,12 @@ internal sealed partial class Analysis
             return Reject(pc, $"R{register} cannot write into {socket.Kind.KernelName()}");
         }
 
-        bool valid = socket.Kind == ValueKind.SockCommon ? SockCommonFieldReadable(offset, size) : SockFieldReadable(offset, size);
+        bool valid = socket.Kind switch
+        {
+            ValueKind.SockCommon => SockCommonFieldReadable(offset, size),
+            ValueKind.TcpSock => TcpSockFieldReadable(offset, size),
+            _ => SockFieldReadable(offset, size),
+        };
         if (!valid)
         {
             return Reject(pc, $"R{register} invalid {socket.Kind.KernelName()} access off={offset} size={size}");

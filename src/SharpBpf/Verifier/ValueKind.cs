@@ -35,6 +35,17 @@ internal enum ValueKind : byte
     SockCommon,
     /// <summary>A sock_common before its NULL check.</summary>
     SockCommonOrNull,
+    /// <summary>bpf_tcp_sock's result once NULL-checked (PTR_TO_TCP_SOCK): a read-only struct bpf_tcp_sock.</summary>
+    TcpSock,
+    /// <summary>bpf_tcp_sock's result before its NULL check.</summary>
+    TcpSockOrNull,
+    /// <summary>
+    /// A kernel socket struct from bpf_skc_to_* (PTR_TO_BTF_ID), once NULL-checked: <see cref="RegisterValue.MemorySize"/>
+    /// is the struct's size (<see cref="KernelSocketStructs"/> names it).
+    /// </summary>
+    BtfSocket,
+    /// <summary>A bpf_skc_to_* result before its NULL check.</summary>
+    BtfSocketOrNull,
     /// <summary>An open-coded iterator's stack slot (STACK_ITER) while next may still yield: only ever a spill, holding a reference.</summary>
     IterActive,
     /// <summary>An iterator's stack slot once next returned NULL on this path.</summary>
@@ -71,6 +82,10 @@ internal static class ValueKindNames
         ValueKind.SocketOrNull => "sock_or_null",
         ValueKind.SockCommon => "sock_common",
         ValueKind.SockCommonOrNull => "sock_common_or_null",
+        ValueKind.TcpSock => "tcp_sock",
+        ValueKind.TcpSockOrNull => "tcp_sock_or_null",
+        ValueKind.BtfSocket => "ptr_",
+        ValueKind.BtfSocketOrNull => "ptr_or_null_",
         ValueKind.IterActive or ValueKind.IterDrained => "iter_num",
         ValueKind.ReadOnlyMemory => "rdonly_mem",
         _ => "unknown",
@@ -86,5 +101,6 @@ internal static class ValueKindNames
     /// <summary>A helper result that must be compared with NULL before use (the kernel's PTR_MAYBE_NULL).</summary>
     public static bool MayBeNull(this ValueKind kind) =>
         kind is ValueKind.MapPointerOrNull or ValueKind.MapValueOrNull or ValueKind.RingbufMemoryOrNull
-            or ValueKind.MemoryOrNull or ValueKind.SocketOrNull or ValueKind.SockCommonOrNull;
+            or ValueKind.MemoryOrNull or ValueKind.SocketOrNull or ValueKind.SockCommonOrNull or ValueKind.TcpSockOrNull
+            or ValueKind.BtfSocketOrNull;
 }

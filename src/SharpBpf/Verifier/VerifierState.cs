@@ -123,12 +123,14 @@ internal sealed class VerifierState
 
     /// <summary>
     /// Every copy of the maybe-NULL pointer <paramref name="id"/> is resolved; on the NULL side a reservation that
-    /// failed holds nothing to release, so its reference is dropped (the kernel's release_reference_nomark).
+    /// failed holds nothing to release, so its reference is dropped (the kernel's release_reference_nomark). A socket
+    /// cast's NULL proves nothing of the socket it was made from, whose reference it shares: only a pointer that is
+    /// its reference's own (id equal to ref_obj_id) drops it.
     /// </summary>
     public void ResolveNullCheck(int id, bool isNull, int referenceId)
     {
         ResolveNullCheck(id, isNull);
-        if (isNull && referenceId != 0)
+        if (isNull && referenceId != 0 && referenceId == id)
         {
             References = References.RemoveAll(reference => reference.Id == referenceId);
         }
@@ -153,6 +155,8 @@ internal sealed class VerifierState
             ValueKind.MemoryOrNull => ValueKind.Memory,
             ValueKind.SocketOrNull => ValueKind.Socket,
             ValueKind.SockCommonOrNull => ValueKind.SockCommon,
+            ValueKind.TcpSockOrNull => ValueKind.TcpSock,
+            ValueKind.BtfSocketOrNull => ValueKind.BtfSocket,
             _ => ValueKind.MapPointer,
         };
         // A map value that may hold a bpf_spin_lock keeps its id: bpf_spin_unlock must name the value locked.

@@ -30,6 +30,7 @@ public class NoFalseRejectionTests
         ["tests/SharpBpf.Tests/Data/realworld/kfunc_unknown.o"] = "a kfunc no kernel has: libbpf's refusal (KfuncDifferentialTests)",
         ["tests/SharpBpf.Tests/Data/realworld/kfunc_mismatch.o"] = "a kfunc declared with a wrong prototype: libbpf's refusal",
         ["tests/SharpBpf.Tests/Data/realworld/ksym_strong.o"] = "a strong typeless __ksym kallsyms does not show on this machine: libbpf's refusal",
+        ["tests/SharpBpf.Tests/Data/verifier/ref_cast_skc_to_hole.o"] = "a read in struct tcp_sock's padding: Linux's BTF walk refuses it, SharpBpf has no kernel BTF (SocketCastGapTests)",
         ["tests/SharpBpf.Tests/Data/realworld/ksym_strong_typed.o"] = "a strong typed per-CPU __ksym whose address the kernel does not find",
     };
 

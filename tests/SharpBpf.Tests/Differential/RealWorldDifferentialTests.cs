@@ -129,6 +129,38 @@ public class RealWorldDifferentialTests
         worlds.AssertSameMaps();
     }
 
+    /// <summary>
+    /// __sk_buff.sk in a test run is the run's own socket, not NULL (measured): its fields, bpf_sk_fullsock of it, and
+    /// the NULL of every other cast must be Linux's; a looked-up socket's casts never run (the lookup finds nothing).
+    /// </summary>
+    [KernelTheory]
+    [MemberData(nameof(Engines))]
+    public void Socket_casts_see_the_test_runs_socket_as_in_linux(EngineKind engine)
+    {
+        using var worlds = new RealWorldWorlds("sk_casts.o", engine);
+        foreach (var source in new byte[] { 1, 9 })
+        {
+            var packet = Udp(10, 0, 0, source);
+            Assert.StartsWith("retval 2,", worlds.Run("tc_by_socket", packet), StringComparison.Ordinal);
+            Assert.StartsWith("retval 0,", worlds.Run("tc_lookup_cast", packet), StringComparison.Ordinal);
+            worlds.Run("filter_by_socket", packet);
+        }
+
+        // An IPv6 frame (the socket takes family and addresses from it) and a frame of neither family.
+        var ipv6 = new byte[14 + 40 + 8];
+        ipv6[12] = 0x86; ipv6[13] = 0xdd; ipv6[14] = 0x60; ipv6[20] = 17;
+        for (var i = 0; i < 32; i++) ipv6[22 + i] = (byte)(i + 1);
+        var arp = new byte[60];
+        arp[12] = 0x08; arp[13] = 0x06;
+        foreach (var packet in new[] { ipv6, arp })
+        {
+            worlds.Run("tc_by_socket", packet);
+            worlds.Run("filter_by_socket", packet);
+        }
+
+        worlds.AssertSameMaps();
+    }
+
     private static byte[] WithByte15(byte[] packet, byte value)
     {
         packet[15] = value;

@@ -99,7 +99,7 @@ public class RegistryTests
     {
         var registry = BuiltInHelpers.CreateRegistry();
         var helpers = registry.Snapshot();
-        Assert.Equal(83, helpers.Count);
+        Assert.Equal(91, helpers.Count);
         foreach (var helper in helpers)
         {
             Assert.Equal(SocketHelpers.Ids.Contains((HelperId)helper.Id) ? null : BuiltInHelpers.Signatures[(HelperId)helper.Id], helper.Signature);

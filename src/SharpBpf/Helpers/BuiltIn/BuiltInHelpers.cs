@@ -153,5 +153,13 @@ internal static class BuiltInHelpers
         (HelperId.SkLookupUdp, SocketHelpers.LookupFindsNothing),
         (HelperId.SkcLookupTcp, SocketHelpers.LookupFindsNothing),
         (HelperId.SkRelease, SocketHelpers.Release),
+        (HelperId.SkFullsock, SocketHelpers.FullSocket),
+        (HelperId.TcpSock, SocketHelpers.NoSuchKind),
+        (HelperId.GetListenerSock, SocketHelpers.NoSuchKind),
+        (HelperId.SkcToTcp6Sock, SocketHelpers.NoSuchKind),
+        (HelperId.SkcToTcpSock, SocketHelpers.NoSuchKind),
+        (HelperId.SkcToTcpTimewaitSock, SocketHelpers.NoSuchKind),
+        (HelperId.SkcToTcpRequestSock, SocketHelpers.NoSuchKind),
+        (HelperId.SkcToUdp6Sock, SocketHelpers.NoSuchKind),
     ];
 }

@@ -11,7 +11,11 @@ internal static class ContextLayouts
     public const int SkbVlanPresent = 20, SkbVlanTci = 24, SkbVlanProto = 28, SkbTstampType = 180;
     public const int SkbIngressIfindex = 36, SkbIfindex = 40, SkbTcIndex = 44, SkbCb = 48, SkbCbSize = 20, SkbHash = 68;
     public const int SkbTcClassid = 72, SkbData = 76, SkbDataEnd = 80, SkbDataMeta = 140, SkbTstamp = 152, SkbWireLen = 160;
-    public const int SkbGsoSegs = 164, SkbGsoSize = 176, SkbHwtstamp = 184;
+    public const int SkbGsoSegs = 164, SkbSk = 168, SkbGsoSize = 176, SkbHwtstamp = 184;
+
+    /// <summary>struct bpf_sock: its size, and the fields the test run's socket does not leave zero.</summary>
+    public const int BpfSockSize = 80, BpfSockFamily = 4, BpfSockSrcIp4 = 24, BpfSockSrcIp6 = 28, BpfSockDstIp4 = 52;
+    public const int BpfSockDstIp6 = 56, BpfSockState = 72, BpfSockRxQueueMapping = 76;
 
     /// <summary>The kernel's <c>XDP_PACKET_HEADROOM</c>.</summary>
     public const int XdpHeadroom = 256;

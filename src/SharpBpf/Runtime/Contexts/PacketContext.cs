@@ -30,6 +30,7 @@ internal sealed unsafe class PacketContext : ISkbContext, IDisposable
         new Span<byte>(_frame, _frameSize).Clear();
         ContextSize = contextSize;
         ContextPointer = (nint)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)contextSize);
+
         _dataOffsetFieldsAt = kind == PacketKind.Xdp ? ContextLayouts.XdpData : ContextLayouts.SkbData;
         BufferStart = (nint)_frame;
         BufferEnd = (nint)(_frame + _frameSize - ContextLayouts.SharedInfoTailroom);
@@ -66,6 +67,14 @@ internal sealed unsafe class PacketContext : ISkbContext, IDisposable
     public nint ContextPointer { get; }
 
     public int ContextSize { get; }
+
+    /// <summary>
+    /// The skb's socket (<c>__sk_buff.sk</c>), a struct bpf_sock of <see cref="ContextLayouts.BpfSockSize"/> read-only
+    /// bytes, or 0 for XDP. Linux's skb test run gives its skb a socket of its own (sk_alloc with AF_UNSPEC, never
+    /// connected): state TCP_CLOSE (7), rx_queue_mapping -1, ports 0, and for an IPv4 or IPv6 packet that family with
+    /// the packet's source as the socket's source and its destination as the socket's destination (measured on 6.18).
+    /// </summary>
+    public nint SocketPointer { get; private set; }
 
     public nint Data { get => _data; set { _data = value; WriteBounds(); } }
     public nint DataEnd { get => _dataEnd; set { _dataEnd = value; WriteBounds(); } }
@@ -259,6 +268,7 @@ internal sealed unsafe class PacketContext : ISkbContext, IDisposable
             }
         }
 
+        context.SocketPointer = context.NewTestRunSocket(packet);
         var length = packet.Length - context.NetworkOffset;
         BinaryPrimitives.WriteUInt32LittleEndian(skb[ContextLayouts.SkbLen..], (uint)length);
         packet.Slice(12, 2).CopyTo(skb[ContextLayouts.SkbProtocol..]);
@@ -309,6 +319,31 @@ internal sealed unsafe class PacketContext : ISkbContext, IDisposable
         }
 
         return result;
+    }
+
+    private nint NewTestRunSocket(ReadOnlySpan<byte> frame)
+    {
+        var socket = (byte*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(ContextLayouts.BpfSockSize);
+        var fields = new Span<byte>(socket, ContextLayouts.BpfSockSize);
+        var network = frame[ContextLayouts.EthernetHeaderSize..];
+        switch ((frame[12], frame[13]))
+        {
+            case (0x08, 0x00):
+                BinaryPrimitives.WriteUInt32LittleEndian(fields[ContextLayouts.BpfSockFamily..], 2);
+                network.Slice(12, 4).CopyTo(fields[ContextLayouts.BpfSockSrcIp4..]);
+                network.Slice(16, 4).CopyTo(fields[ContextLayouts.BpfSockDstIp4..]);
+                break;
+            case (0x86, 0xdd):
+                BinaryPrimitives.WriteUInt32LittleEndian(fields[ContextLayouts.BpfSockFamily..], 10);
+                network.Slice(8, 16).CopyTo(fields[ContextLayouts.BpfSockSrcIp6..]);
+                network.Slice(24, 16).CopyTo(fields[ContextLayouts.BpfSockDstIp6..]);
+                break;
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(fields[ContextLayouts.BpfSockState..], 7);
+        BinaryPrimitives.WriteInt32LittleEndian(fields[ContextLayouts.BpfSockRxQueueMapping..], -1);
+        BinaryPrimitives.WriteUInt64LittleEndian(ContextBytes[ContextLayouts.SkbSk..], (ulong)socket);
+        return (nint)socket;
     }
 
     private void WriteBounds()
@@ -368,6 +403,7 @@ internal sealed unsafe class PacketContext : ISkbContext, IDisposable
         _disposed = true;
         LowMemory.Free(_frame, (nuint)_frameSize);
         System.Runtime.InteropServices.NativeMemory.Free((void*)ContextPointer);
+        System.Runtime.InteropServices.NativeMemory.Free((void*)SocketPointer);
     }
 }
 
