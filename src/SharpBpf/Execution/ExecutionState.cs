@@ -18,6 +18,10 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     private PreparedProgram _entryProgram;
     private int _tailCalls;
 
+    /// <summary>A tail call the current function left to its invoker to enter (<see cref="BeginTailJump"/>), and its r1.</summary>
+    private PreparedProgram? _tailJump;
+    private ulong _tailJumpContext;
+
     /// <summary>The frame the current program started in: 0, or the frame a tail call from a subprogram replaced.</summary>
     private int _programBaseDepth;
     private object? _hostState;
@@ -75,6 +79,7 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         _programBaseDepth = 0;
         _tailCalls = 0;
         PendingTailCall = null;
+        _tailJump = null;
         CurrentInstruction = 0;
         CurrentDepth = 0;
         Remaining = budget;
@@ -311,8 +316,11 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
 
         MarkFramesWritten(_program, _programBaseDepth, depth);
         var (savedInstruction, savedDepth) = (CurrentInstruction, CurrentDepth);
+        // A tail call the callback makes replaces the current program until the callback returns (BeginTailJump).
+        var (savedProgram, savedBase) = (_program, _programBaseDepth);
         var result = _program.Execute(this, slot, depth, r1, r2, r3, r4, r5);
         (CurrentInstruction, CurrentDepth) = (savedInstruction, savedDepth);
+        (_program, _programBaseDepth) = (savedProgram, savedBase);
         return result;
     }
 
@@ -416,13 +424,7 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong RunTailCall(PreparedProgram target, int depth, ulong context)
     {
-        // A proven program's unchecked accesses assume r1 is the context of the type it was verified for, as the
-        // kernel assumes when it allows only programs of the caller's type in a PROG_ARRAY and only ctx as r1.
-        if (target.Proofs is { } proofs && (proofs.ContextType != _program.Proofs?.ContextType || context != EntryContext))
-        {
-            FaultThrow.HelperFault(CurrentInstruction, "bpf_tail_call: the target was verified for another context than r1");
-        }
-
+        CheckTailCallContext(target, context);
         var (previous, previousBase) = (_program, _programBaseDepth);
         _program = target;
         _programBaseDepth = depth;
@@ -435,6 +437,71 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         {
             (_program, _programBaseDepth) = (previous, previousBase);
         }
+    }
+
+    /// <summary>
+    /// A proven program's unchecked accesses assume r1 is the context of the type it was verified for, as the kernel
+    /// assumes when it allows only programs of the caller's type in a PROG_ARRAY and only ctx as r1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CheckTailCallContext(PreparedProgram target, ulong context)
+    {
+        if (target.Proofs is { } proofs && (proofs.ContextType != _program.Proofs?.ContextType || context != EntryContext))
+        {
+            FaultThrow.HelperFault(CurrentInstruction, "bpf_tail_call: the target was verified for another context than r1");
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="RunTailCall"/>, for a function whose exit is its invocation's (the frame its
+    /// <see cref="PreparedProgram.Execute"/> was entered at): the target becomes the current program now, and the
+    /// function returns at once; its invoker then enters the target with <see cref="TakeTailJump"/>, in the same
+    /// frame and .NET stack depth, as the kernel's tail call is a jump. The invoker of a callback restores the program
+    /// when the callback returns (<see cref="InvokeSubprogramAt"/>); a whole run ends with it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void BeginTailJump(PreparedProgram target, int depth, ulong context)
+    {
+        CheckTailCallContext(target, context);
+        _program = target;
+        _programBaseDepth = depth;
+        MarkFramesWritten(target, depth, depth);
+        _tailJump = target;
+        _tailJumpContext = context;
+    }
+
+    /// <summary>
+    /// Enters the tail call a helper asked for (<see cref="PendingTailCall"/>): as a jump when <paramref name="jump"/>
+    /// (<see cref="BeginTailJump"/>; the result is then unused), else run here (<see cref="RunTailCall"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal ulong EnterPendingTailCall(int depth, ulong context, bool jump)
+    {
+        var target = TakePendingTailCall()!;
+        if (!jump)
+        {
+            return RunTailCall(target, depth, context);
+        }
+
+        BeginTailJump(target, depth, context);
+        return 0;
+    }
+
+    /// <summary>True when the function that just returned left a tail call for its invoker to enter.</summary>
+    internal bool HasTailJump
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _tailJump is not null;
+    }
+
+    /// <summary>The tail call <see cref="BeginTailJump"/> left, cleared, with its r1; null when there is none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal PreparedProgram? TakeTailJump(out ulong context)
+    {
+        var target = _tailJump;
+        _tailJump = null;
+        context = _tailJumpContext;
+        return target;
     }
 
     [DoesNotReturn]
