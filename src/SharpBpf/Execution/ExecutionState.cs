@@ -18,8 +18,11 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     private PreparedProgram _entryProgram;
     private int _tailCalls;
 
-    /// <summary>A tail call the current function left to its invoker to enter (<see cref="BeginTailJump"/>), and its r1.</summary>
-    private PreparedProgram? _tailJump;
+    /// <summary>
+    /// The current function left a tail call to <see cref="_program"/> for its invoker to enter
+    /// (<see cref="BeginTailJump"/>), with this r1. A flag, not the target: one reference store (write barrier) less.
+    /// </summary>
+    private bool _tailJumpPending;
     private ulong _tailJumpContext;
 
     /// <summary>The frame the current program started in: 0, or the frame a tail call from a subprogram replaced.</summary>
@@ -79,7 +82,7 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         _programBaseDepth = 0;
         _tailCalls = 0;
         PendingTailCall = null;
-        _tailJump = null;
+        _tailJumpPending = false;
         CurrentInstruction = 0;
         CurrentDepth = 0;
         Remaining = budget;
@@ -466,7 +469,7 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         _program = target;
         _programBaseDepth = depth;
         MarkFramesWritten(target, depth, depth);
-        _tailJump = target;
+        _tailJumpPending = true;
         _tailJumpContext = context;
     }
 
@@ -491,17 +494,21 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     internal bool HasTailJump
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => _tailJump is not null;
+        get => _tailJumpPending;
     }
 
     /// <summary>The tail call <see cref="BeginTailJump"/> left, cleared, with its r1; null when there is none.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal PreparedProgram? TakeTailJump(out ulong context)
     {
-        var target = _tailJump;
-        _tailJump = null;
         context = _tailJumpContext;
-        return target;
+        if (!_tailJumpPending)
+        {
+            return null;
+        }
+
+        _tailJumpPending = false;
+        return _program;
     }
 
     [DoesNotReturn]
