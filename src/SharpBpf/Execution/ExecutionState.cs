@@ -299,7 +299,7 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
             FaultThrow.Fault(FaultKind.InvalidCallTarget, CurrentInstruction, functionPointer);
         }
 
-        return InvokeSubprogramAt(slot, r1, r2, r3, r4, r5);
+        return InvokeFunction(slot, r1, r2, r3, r4, r5);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -311,6 +311,14 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
             FaultThrow.Fault(FaultKind.InvalidCallTarget, CurrentInstruction, FunctionPointer.Tag | (uint)Math.Max(slot, 0));
         }
 
+        return InvokeFunction(slot, r1, r2, r3, r4, r5);
+    }
+
+    /// <summary>A callback at <paramref name="slot"/>, an instruction start of the current program, in the next frame.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong InvokeFunction(int slot, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
+    {
+        ThrowIfEnded();
         var depth = CurrentDepth + 1;
         if (depth >= CallDepthLimit)
         {
@@ -522,13 +530,18 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     public override void Fault(string reason) => FaultThrow.HelperFault(CurrentInstruction, reason);
 
     /// <summary>A helper that kept its context past the run would touch a stack block another run may own.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfEnded()
     {
         if (!_active)
         {
-            throw new InvalidOperationException("a helper context is only valid while its helper call runs");
+            ThrowEnded();
         }
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowEnded() => throw new InvalidOperationException("a helper context is only valid while its helper call runs");
 
     public void Dispose()
     {
