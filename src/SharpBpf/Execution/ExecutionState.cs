@@ -385,6 +385,8 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         _program.MapValueAccess(address, size)
         ?? (ReferenceEquals(_program, _entryProgram) ? null : _entryProgram.MapValueAccess(address, size));
 
+    internal override bool RecognizesValuesOf(Maps.BpfMap map, MemoryAccess access) => _program.RecognizesMapValues(map, access);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool TryTailCall(object? target)
     {

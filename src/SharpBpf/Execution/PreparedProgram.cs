@@ -84,6 +84,20 @@ internal abstract unsafe class PreparedProgram
         }
     }
 
+    /// <summary>True when <paramref name="map"/>'s values are recognised with exactly <paramref name="access"/>.</summary>
+    internal bool RecognizesMapValues(Maps.BpfMap map, MemoryAccess access)
+    {
+        foreach (var (recognised, granted) in _valueStorages)
+        {
+            if (ReferenceEquals(recognised, map) && granted == access)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// The access a recognised map grants to [<paramref name="address"/>, +<paramref name="size"/>) when the range is
     /// inside one of its values, or null.

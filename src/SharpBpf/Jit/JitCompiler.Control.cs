@@ -119,6 +119,8 @@ internal sealed partial class JitCompiler
             return;
         }
 
+        RecognizeForEachMap(pc, insn, helper);
+
         var site = _callSiteHelpers.Count;
         _callSiteHelpers.Add(helper);
         LoadCallSiteHelper(site);

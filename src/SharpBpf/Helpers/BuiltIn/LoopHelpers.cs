@@ -81,13 +81,15 @@ internal sealed unsafe class LoopHelpers(HelperEnvironment environment)
         var key = KeyBuffer(context, map.KeySize);
         var keyBytes = new Span<byte>((void*)key, map.KeySize);
         var slot = CallbackSlot(r2);
+        // Values the program's checks recognise need no region each (a proven program's array: JitCompiler.MapCalls.cs).
+        var expose = !context.RecognizesValuesOf(map, MapHelpers.ValueAccess(map));
         ulong visited = 0;
         if (map.Type is MapType.Array or MapType.PercpuArray)
         {
             for (var index = 0u; index < (uint)map.MaxEntries; index++)
             {
                 BitConverter.TryWriteBytes(keyBytes, index);
-                if (Visit(context, map, key, r1, r2, slot, r3, ref visited))
+                if (Visit(context, map, key, r1, r2, slot, r3, expose, ref visited))
                 {
                     break;
                 }
@@ -99,7 +101,7 @@ internal sealed unsafe class LoopHelpers(HelperEnvironment environment)
         foreach (var snapshotKey in map.Keys())
         {
             snapshotKey.CopyTo(keyBytes);
-            if (Visit(context, map, key, r1, r2, slot, r3, ref visited))
+            if (Visit(context, map, key, r1, r2, slot, r3, expose, ref visited))
             {
                 break;
             }
@@ -110,7 +112,7 @@ internal sealed unsafe class LoopHelpers(HelperEnvironment environment)
 
     /// <summary>Calls back for the element under <paramref name="key"/> if it still exists; true when the callback asked to stop.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool Visit(HelperCallContext context, BpfMap map, nint key, ulong mapHandle, ulong callback, int slot, ulong callbackContext, ref ulong visited)
+    private static bool Visit(HelperCallContext context, BpfMap map, nint key, ulong mapHandle, ulong callback, int slot, ulong callbackContext, bool expose, ref ulong visited)
     {
         var value = map.LookupElem(key);
         if (value == 0)
@@ -119,7 +121,11 @@ internal sealed unsafe class LoopHelpers(HelperEnvironment environment)
         }
 
         visited++;
-        MapHelpers.Expose(context, map, value);
+        if (expose)
+        {
+            MapHelpers.Expose(context, map, value);
+        }
+
         var keyArgument = map.KeyAddressOfValue(value) is var inElement and not 0 ? inElement : key;
         if (keyArgument != key)
         {
