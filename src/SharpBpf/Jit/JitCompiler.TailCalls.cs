@@ -12,7 +12,7 @@ namespace SharpBpf.Jit;
 /// bpf_tail_call whose program array is known when the program is compiled (r2 set by an <c>lddw</c> of its handle
 /// just before the call): the kernel's tail call is a jump with a counter, so the compiled code calls
 /// <see cref="JitRuntime.TailCall"/>, which reads the slot and counts, then returns, leaving the target for
-/// <see cref="JitProgram.Execute"/>'s trampoline to enter in the same frame (a chain of tail calls does not grow the
+/// <see cref="PreparedProgram.Execute"/>'s trampoline to enter in the same frame (a chain of tail calls does not grow the
 /// .NET stack), or from a bpf-to-bpf callee runs it there; instead of the general helper call, the pending tail call
 /// and the engine's round trip. The guess
 /// is checked at run time (r2 equals the handle, the array is not disposed); anything else takes the general call.

@@ -49,32 +49,8 @@ internal sealed class JitProgram : PreparedProgram
     public string? IlListing { get; }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    protected internal override ulong Execute(ExecutionState state, int entrySlot, int depth, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
-    {
-        var r0 = _code(state, entrySlot, depth, r1, r2, r3, r4, r5);
-        return state.HasTailJump ? RunTailJumps(state, depth) : r0;
-    }
-
-    /// <summary>
-    /// The trampoline of tail calls (<see cref="ExecutionState.BeginTailJump"/>): each target runs from its first
-    /// instruction in frame <paramref name="depth"/>, one after the other at this .NET stack depth, until one returns
-    /// without a tail call; its r0 is the invocation's. The 33-call limit is counted where the calls are made.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ulong RunTailJumps(ExecutionState state, int depth)
-    {
-        ulong r0;
-        do
-        {
-            var target = state.TakeTailJump(out var context)!;
-            r0 = target is JitProgram jit
-                ? jit._code(state, 0, depth, context, 0, 0, 0, 0)
-                : target.Execute(state, 0, depth, context, 0, 0, 0, 0);
-        }
-        while (state.HasTailJump);
-
-        return r0;
-    }
+    protected internal override ulong ExecuteFunction(ExecutionState state, int entrySlot, int depth, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5) =>
+        _code(state, entrySlot, depth, r1, r2, r3, r4, r5);
 
     /// <summary>
     /// The budget ran out inside the segment entered at <paramref name="startSlot"/> with <paramref name="available"/>

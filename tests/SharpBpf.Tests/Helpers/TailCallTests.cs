@@ -163,13 +163,15 @@ public class TailCallTests
     }
 
     [Theory]
-    [InlineData(ExecutionMode.Checked, false)]
-    [InlineData(ExecutionMode.Unchecked, false)]
-    [InlineData(ExecutionMode.Checked, true)]
-    [InlineData(ExecutionMode.Unchecked, true)]
-    public void On_the_jit_a_chain_of_33_tail_calls_runs_at_one_dotnet_stack_depth(ExecutionMode mode, bool direct)
+    [InlineData(ExecutionMode.Checked, false, false)]
+    [InlineData(ExecutionMode.Unchecked, false, false)]
+    [InlineData(ExecutionMode.Checked, true, false)]
+    [InlineData(ExecutionMode.Unchecked, true, false)]
+    [InlineData(ExecutionMode.Checked, false, true)]
+    [InlineData(ExecutionMode.Unchecked, true, true)]
+    public void A_chain_of_33_tail_calls_runs_at_one_dotnet_stack_depth(ExecutionMode mode, bool direct, bool jit)
     {
-        // The kernel's tail call is a jump: the JIT's trampoline enters each target at the depth of the first.
+        // The kernel's tail call is a jump: PreparedProgram.Execute's trampoline enters each target at the depth of the first.
         const int stackDepthHelper = 100_000;
         var depths = new List<int>();
         var registry = BuiltInHelpers.CreateRegistry(HelperKit.Environment()).Register(stackDepthHelper, "test_stack_depth",
@@ -179,7 +181,7 @@ public class TailCallTests
                 return 0;
             });
         using var programs = (ProgramArrayMap)CreateMap(MapType.ProgArray, 4, 4, 4);
-        var self = Prepare(jit: true, P(MovReg(6, 1), CallHelper(stackDepthHelper), TailCall(programs, 0, direct), Mov(0, 1), Exit()), registry, mode);
+        var self = Prepare(jit, P(MovReg(6, 1), CallHelper(stackDepthHelper), TailCall(programs, 0, direct), Mov(0, 1), Exit()), registry, mode);
         Assert.Equal(Errno.None, programs.SetProgram(0, self));
         using (EpochManager.Shared.EnterRun())
         {
