@@ -25,7 +25,7 @@ internal static unsafe class JitRuntime
     /// a bpf-to-bpf callee, whose r0 goes back to its caller). False, with <paramref name="r0"/> = -ENOENT, when the
     /// call falls through.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static bool TailCall(ExecutionState state, HelperFunction helper, BpfMap programs, ulong r1, ulong r3, int depth, bool jump, out ulong r0)
     {
         var array = Unsafe.As<ProgramArrayMap>(programs);
