@@ -330,8 +330,13 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         // A tail call the callback makes replaces the current program until the callback returns (BeginTailJump).
         var (savedProgram, savedBase) = (_program, _programBaseDepth);
         var result = _program.Execute(this, slot, depth, r1, r2, r3, r4, r5);
-        (CurrentInstruction, CurrentDepth) = (savedInstruction, savedDepth);
-        (_program, _programBaseDepth) = (savedProgram, savedBase);
+        (CurrentInstruction, CurrentDepth, _programBaseDepth) = (savedInstruction, savedDepth, savedBase);
+        if (!ReferenceEquals(_program, savedProgram))
+        {
+            // Only after a tail call: a reference store costs a write barrier, and callbacks run by the thousand.
+            _program = savedProgram;
+        }
+
         return result;
     }
 

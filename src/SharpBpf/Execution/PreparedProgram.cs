@@ -345,7 +345,7 @@ internal abstract unsafe class PreparedProgram
     /// callbacks helpers invoke; the caller has checked the slot and the depth. The function's tail calls are entered
     /// here, one after the other (the trampoline), so a chain of them does not grow the .NET stack.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected internal ulong Execute(ExecutionState state, int entrySlot, int depth, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var r0 = ExecuteFunction(state, entrySlot, depth, r1, r2, r3, r4, r5);
