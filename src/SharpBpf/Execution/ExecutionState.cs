@@ -18,6 +18,13 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     private PreparedProgram _entryProgram;
     private int _tailCalls;
 
+    /// <summary>
+    /// The current function left a tail call to <see cref="_program"/> for its invoker to enter
+    /// (<see cref="BeginTailJump"/>), with this r1. A flag, not the target: one reference store (write barrier) less.
+    /// </summary>
+    private bool _tailJumpPending;
+    private ulong _tailJumpContext;
+
     /// <summary>The frame the current program started in: 0, or the frame a tail call from a subprogram replaced.</summary>
     private int _programBaseDepth;
     private object? _hostState;
@@ -75,6 +82,7 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         _programBaseDepth = 0;
         _tailCalls = 0;
         PendingTailCall = null;
+        _tailJumpPending = false;
         CurrentInstruction = 0;
         CurrentDepth = 0;
         Remaining = budget;
@@ -291,7 +299,7 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
             FaultThrow.Fault(FaultKind.InvalidCallTarget, CurrentInstruction, functionPointer);
         }
 
-        return InvokeSubprogramAt(slot, r1, r2, r3, r4, r5);
+        return InvokeFunction(slot, r1, r2, r3, r4, r5);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -303,6 +311,14 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
             FaultThrow.Fault(FaultKind.InvalidCallTarget, CurrentInstruction, FunctionPointer.Tag | (uint)Math.Max(slot, 0));
         }
 
+        return InvokeFunction(slot, r1, r2, r3, r4, r5);
+    }
+
+    /// <summary>A callback at <paramref name="slot"/>, an instruction start of the current program, in the next frame.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong InvokeFunction(int slot, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
+    {
+        ThrowIfEnded();
         var depth = CurrentDepth + 1;
         if (depth >= CallDepthLimit)
         {
@@ -311,8 +327,16 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
 
         MarkFramesWritten(_program, _programBaseDepth, depth);
         var (savedInstruction, savedDepth) = (CurrentInstruction, CurrentDepth);
+        // A tail call the callback makes replaces the current program until the callback returns (BeginTailJump).
+        var (savedProgram, savedBase) = (_program, _programBaseDepth);
         var result = _program.Execute(this, slot, depth, r1, r2, r3, r4, r5);
-        (CurrentInstruction, CurrentDepth) = (savedInstruction, savedDepth);
+        (CurrentInstruction, CurrentDepth, _programBaseDepth) = (savedInstruction, savedDepth, savedBase);
+        if (!ReferenceEquals(_program, savedProgram))
+        {
+            // Only after a tail call: a reference store costs a write barrier, and callbacks run by the thousand.
+            _program = savedProgram;
+        }
+
         return result;
     }
 
@@ -366,6 +390,8 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         _program.MapValueAccess(address, size)
         ?? (ReferenceEquals(_program, _entryProgram) ? null : _entryProgram.MapValueAccess(address, size));
 
+    internal override bool RecognizesValuesOf(Maps.BpfMap map, MemoryAccess access) => _program.RecognizesMapValues(map, access);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool TryTailCall(object? target)
     {
@@ -416,13 +442,7 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong RunTailCall(PreparedProgram target, int depth, ulong context)
     {
-        // A proven program's unchecked accesses assume r1 is the context of the type it was verified for, as the
-        // kernel assumes when it allows only programs of the caller's type in a PROG_ARRAY and only ctx as r1.
-        if (target.Proofs is { } proofs && (proofs.ContextType != _program.Proofs?.ContextType || context != EntryContext))
-        {
-            FaultThrow.HelperFault(CurrentInstruction, "bpf_tail_call: the target was verified for another context than r1");
-        }
-
+        CheckTailCallContext(target, context);
         var (previous, previousBase) = (_program, _programBaseDepth);
         _program = target;
         _programBaseDepth = depth;
@@ -437,6 +457,75 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         }
     }
 
+    /// <summary>
+    /// A proven program's unchecked accesses assume r1 is the context of the type it was verified for, as the kernel
+    /// assumes when it allows only programs of the caller's type in a PROG_ARRAY and only ctx as r1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void CheckTailCallContext(PreparedProgram target, ulong context)
+    {
+        if (target.Proofs is { } proofs && (proofs.ContextType != _program.Proofs?.ContextType || context != EntryContext))
+        {
+            FaultThrow.HelperFault(CurrentInstruction, "bpf_tail_call: the target was verified for another context than r1");
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="RunTailCall"/>, for a function whose exit is its invocation's (the frame its
+    /// <see cref="PreparedProgram.Execute"/> was entered at): the target becomes the current program now, and the
+    /// function returns at once; its invoker then enters the target with <see cref="TakeTailJump"/>, in the same
+    /// frame and .NET stack depth, as the kernel's tail call is a jump. The invoker of a callback restores the program
+    /// when the callback returns (<see cref="InvokeSubprogramAt"/>); a whole run ends with it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void BeginTailJump(PreparedProgram target, int depth, ulong context)
+    {
+        CheckTailCallContext(target, context);
+        _program = target;
+        _programBaseDepth = depth;
+        MarkFramesWritten(target, depth, depth);
+        _tailJumpPending = true;
+        _tailJumpContext = context;
+    }
+
+    /// <summary>
+    /// Enters the tail call a helper asked for (<see cref="PendingTailCall"/>): as a jump when <paramref name="jump"/>
+    /// (<see cref="BeginTailJump"/>; the result is then unused), else run here (<see cref="RunTailCall"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal ulong EnterPendingTailCall(int depth, ulong context, bool jump)
+    {
+        var target = TakePendingTailCall()!;
+        if (!jump)
+        {
+            return RunTailCall(target, depth, context);
+        }
+
+        BeginTailJump(target, depth, context);
+        return 0;
+    }
+
+    /// <summary>True when the function that just returned left a tail call for its invoker to enter.</summary>
+    internal bool HasTailJump
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _tailJumpPending;
+    }
+
+    /// <summary>The tail call <see cref="BeginTailJump"/> left, cleared, with its r1; null when there is none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal PreparedProgram? TakeTailJump(out ulong context)
+    {
+        context = _tailJumpContext;
+        if (!_tailJumpPending)
+        {
+            return null;
+        }
+
+        _tailJumpPending = false;
+        return _program;
+    }
+
     [DoesNotReturn]
     public override void EndRun(ulong returnValue)
     {
@@ -448,13 +537,18 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     public override void Fault(string reason) => FaultThrow.HelperFault(CurrentInstruction, reason);
 
     /// <summary>A helper that kept its context past the run would touch a stack block another run may own.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfEnded()
     {
         if (!_active)
         {
-            throw new InvalidOperationException("a helper context is only valid while its helper call runs");
+            ThrowEnded();
         }
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowEnded() => throw new InvalidOperationException("a helper context is only valid while its helper call runs");
 
     public void Dispose()
     {

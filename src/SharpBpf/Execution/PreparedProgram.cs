@@ -84,6 +84,20 @@ internal abstract unsafe class PreparedProgram
         }
     }
 
+    /// <summary>True when <paramref name="map"/>'s values are recognised with exactly <paramref name="access"/>.</summary>
+    internal bool RecognizesMapValues(Maps.BpfMap map, MemoryAccess access)
+    {
+        foreach (var (recognised, granted) in _valueStorages)
+        {
+            if (ReferenceEquals(recognised, map) && granted == access)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// The access a recognised map grants to [<paramref name="address"/>, +<paramref name="size"/>) when the range is
     /// inside one of its values, or null.
@@ -328,7 +342,39 @@ internal abstract unsafe class PreparedProgram
     /// <summary>
     /// Runs from <paramref name="entrySlot"/> in frame <paramref name="depth"/> (r10 = that frame's top, r1–r5 as given,
     /// other registers 0) until the <c>exit</c> of that frame, and returns r0. Used for the whole run (depth 0) and for
-    /// callbacks helpers invoke; the caller has checked the slot and the depth.
+    /// callbacks helpers invoke; the caller has checked the slot and the depth. The function's tail calls are entered
+    /// here, one after the other (the trampoline), so a chain of them does not grow the .NET stack.
     /// </summary>
-    protected internal abstract ulong Execute(ExecutionState state, int entrySlot, int depth, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected internal ulong Execute(ExecutionState state, int entrySlot, int depth, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
+    {
+        var r0 = ExecuteFunction(state, entrySlot, depth, r1, r2, r3, r4, r5);
+        return state.HasTailJump ? RunTailJumps(state, depth) : r0;
+    }
+
+    /// <summary>
+    /// The trampoline of tail calls (<see cref="ExecutionState.BeginTailJump"/>): each target runs from its first
+    /// instruction in frame <paramref name="depth"/>, one after the other at this .NET stack depth, until one returns
+    /// without a tail call; its r0 is the invocation's. The 33-call limit is counted where the calls are made.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ulong RunTailJumps(ExecutionState state, int depth)
+    {
+        ulong r0;
+        do
+        {
+            var target = state.TakeTailJump(out var context)!;
+            r0 = target.ExecuteFunction(state, 0, depth, context, 0, 0, 0, 0);
+        }
+        while (state.HasTailJump);
+
+        return r0;
+    }
+
+    /// <summary>
+    /// As <see cref="Execute"/> for the engine: runs one function to its exit. A tail call the function makes is either
+    /// run by the engine (<see cref="ExecutionState.RunTailCall"/>) or, from the function entered here, left to
+    /// <see cref="Execute"/> (<see cref="ExecutionState.BeginTailJump"/>, then return at once).
+    /// </summary>
+    protected internal abstract ulong ExecuteFunction(ExecutionState state, int entrySlot, int depth, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5);
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SharpBpf.Helpers;
 
 /// <summary>
@@ -19,6 +21,7 @@ internal static class FunctionPointer
     }
 
     /// <summary>True when <paramref name="value"/> is a tagged slot; the slot is not checked against any program.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryDecode(ulong value, out int slot)
     {
         if ((value & TagMask) == Tag && (value & ~TagMask) <= int.MaxValue)

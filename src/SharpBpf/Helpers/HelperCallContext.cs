@@ -46,6 +46,13 @@ internal abstract class HelperCallContext
     public abstract ulong InvokeSubprogramAt(int slot, ulong r1 = 0, ulong r2 = 0, ulong r3 = 0, ulong r4 = 0, ulong r5 = 0);
 
     /// <summary>
+    /// True when the running program reaches every value of <paramref name="map"/> with <paramref name="access"/>
+    /// without a region per value (the engine recognises the map's value storage in its checks, as for a proven
+    /// program's inlined array lookups): a helper handing the program such values need not add their regions.
+    /// </summary>
+    internal virtual bool RecognizesValuesOf(Maps.BpfMap map, MemoryAccess access) => false;
+
+    /// <summary>
     /// As <see cref="GetMemory"/>, but reports an inaccessible range instead of faulting, in both modes: for helpers
     /// that read memory the verifier did not prove (the kernel's nofault copies: <c>%s</c> arguments of printk).
     /// </summary>

@@ -38,7 +38,7 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
         }
     }
 
-    protected internal override ulong Execute(ExecutionState state, int entrySlot, int depth, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
+    protected internal override ulong ExecuteFunction(ExecutionState state, int entrySlot, int depth, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         // Proven-unchecked runs the checked loop: its proven accesses were decoded to variants without the check.
         var result = Mode != ExecutionMode.Unchecked
@@ -484,8 +484,9 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
             continue;
 
         TailCall:
-            // The target replaces the current function in its frame; its result is this function's exit value.
-            r[0] = state.RunTailCall(state.TakePendingTailCall()!, depth, r[1]);
+            // The target replaces the current function in its frame; its result is this function's exit value. From the
+            // function entered here it is left to PreparedProgram.Execute's trampoline (r0 unused), else run now.
+            r[0] = state.EnterPendingTailCall(depth, r[1], jump: depth == baseDepth);
             remaining = state.Remaining;
             goto ReturnFromFunction;
 

@@ -119,6 +119,8 @@ internal sealed partial class JitCompiler
             return;
         }
 
+        RecognizeForEachMap(pc, insn, helper);
+
         var site = _callSiteHelpers.Count;
         _callSiteHelpers.Add(helper);
         LoadCallSiteHelper(site);
@@ -171,17 +173,34 @@ internal sealed partial class JitCompiler
         _il.Emit(IL.OpCodes.Call, StateGetter(nameof(ExecutionState.PendingTailCall)));
         _il.Emit(IL.OpCodes.Brfalse, noTailCall);
         _il.LoadArgument(ArgState);
-        _il.LoadArgument(ArgState);
-        _il.Emit(IL.OpCodes.Call, typeof(ExecutionState).GetMethod(nameof(ExecutionState.TakePendingTailCall))!);
         _il.Emit(IL.OpCodes.Ldloc, _depth);
         LoadRegister(1);
-        _il.Emit(IL.OpCodes.Call, typeof(ExecutionState).GetMethod(nameof(ExecutionState.RunTailCall))!);
+        EmitIsInvocationFunction();
+        _il.Emit(IL.OpCodes.Call, typeof(ExecutionState).GetMethod(nameof(ExecutionState.EnterPendingTailCall), BindingFlags.Instance | BindingFlags.NonPublic)!);
         StoreRegister(0);
         _il.LoadArgument(ArgState);
         _il.Emit(IL.OpCodes.Call, StateGetter(nameof(ExecutionState.Remaining)));
         _il.Emit(IL.OpCodes.Stloc, _remaining);
         EmitExit();
         _il.MarkLabel(noTailCall);
+    }
+
+    /// <summary>
+    /// Pushes whether the current function is the one this invocation was entered for (its exit is the method's
+    /// return), not a bpf-to-bpf callee: then a tail call can be left to the invoker's trampoline.
+    /// </summary>
+    private void EmitIsInvocationFunction()
+    {
+        if (_hasCalls)
+        {
+            _il.Emit(IL.OpCodes.Ldloc, _depth);
+            _il.LoadArgument(ArgBaseDepth);
+            _il.Emit(IL.OpCodes.Ceq);
+        }
+        else
+        {
+            _il.Emit(IL.OpCodes.Ldc_I4_1);
+        }
     }
 
     /// <summary>callx: a function pointer is a local call (to a valid instruction start), anything else a helper id.</summary>

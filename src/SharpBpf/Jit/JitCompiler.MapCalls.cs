@@ -112,6 +112,20 @@ internal sealed partial class JitCompiler
         return true;
     }
 
+    /// <summary>
+    /// bpf_for_each_map_elem over an array known at compile time (r1 loaded by an <c>lddw</c> of its handle) in a proven
+    /// program: the array's values are recognised as for an inlined lookup, so the helper adds no region per element
+    /// (<see cref="HelperCallContext.RecognizesValuesOf"/>). Another map at run time still gets its regions.
+    /// </summary>
+    private void RecognizeForEachMap(int pc, Instruction insn, HelperFunction helper)
+    {
+        if ((HelperId)insn.Immediate == HelperId.ForEachMapElem && helper.Target is LoopHelpers && _owner.Proofs is not null
+            && ConstantBefore(pc, 1) is { } handle && BpfMap.FromHandle((nint)handle) is ArrayMap array)
+        {
+            _owner.RecognizeMapValues(array, MapHelpers.ValueAccess(array));
+        }
+    }
+
     /// <summary>r0 = the value's address or 0; a found value becomes a region of the run, as the helper's Expose does.</summary>
     private void EmitDirectLookup(BpfMap map)
     {

@@ -11,8 +11,10 @@ namespace SharpBpf.Jit;
 /// <summary>
 /// bpf_tail_call whose program array is known when the program is compiled (r2 set by an <c>lddw</c> of its handle
 /// just before the call): the kernel's tail call is a jump with a counter, so the compiled code calls
-/// <see cref="JitRuntime.TailCall"/>, which reads the slot, counts and runs the target's compiled code in the
-/// caller's frame, instead of the general helper call, the pending tail call and the engine's round trip. The guess
+/// <see cref="JitRuntime.TailCall"/>, which reads the slot and counts, then returns, leaving the target for
+/// <see cref="PreparedProgram.Execute"/>'s trampoline to enter in the same frame (a chain of tail calls does not grow the
+/// .NET stack), or from a bpf-to-bpf callee runs it there; instead of the general helper call, the pending tail call
+/// and the engine's round trip. The guess
 /// is checked at run time (r2 equals the handle, the array is not disposed); anything else takes the general call.
 /// Results, counting and faults are those of <see cref="TailCallHelper"/> and <see cref="ExecutionState.RunTailCall"/>.
 /// </summary>
@@ -68,6 +70,9 @@ internal sealed partial class JitCompiler
         LoadRegister(1);
         LoadRegister(3);
         _il.Emit(IL.OpCodes.Ldloc, _depth);
+        // A jump only from the function this invocation was entered for: a bpf-to-bpf callee's caller goes on after it.
+        EmitIsInvocationFunction();
+
         _il.Emit(IL.OpCodes.Ldloca, _value);
         _il.Emit(IL.OpCodes.Call, typeof(JitRuntime).GetMethod(nameof(JitRuntime.TailCall))!);
         _il.Emit(IL.OpCodes.Stloc, _target);

@@ -49,7 +49,7 @@ internal sealed class JitProgram : PreparedProgram
     public string? IlListing { get; }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    protected internal override ulong Execute(ExecutionState state, int entrySlot, int depth, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5) =>
+    protected internal override ulong ExecuteFunction(ExecutionState state, int entrySlot, int depth, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5) =>
         _code(state, entrySlot, depth, r1, r2, r3, r4, r5);
 
     /// <summary>

@@ -18,12 +18,15 @@ internal static unsafe class JitRuntime
 
     /// <summary>
     /// bpf_tail_call called directly by compiled code whose r2 is <paramref name="programs"/>: TailCallHelper's checks in
-    /// its order (index, count, slot, a runnable target), then the target runs in place of the caller
-    /// (<see cref="ExecutionState.RunTailCall"/>) without the helper's pending-call round trip. False, with
-    /// <paramref name="r0"/> = -ENOENT, when the call falls through.
+    /// its order (index, count, slot, a runnable target), then the target replaces the caller without the helper's
+    /// pending-call round trip: when <paramref name="jump"/> (the caller is the function its method was invoked for),
+    /// left to the invoker's trampoline (<see cref="ExecutionState.BeginTailJump"/>; <paramref name="r0"/> is then
+    /// unused, the caller returns at once), else run here (<see cref="ExecutionState.RunTailCall"/>, a tail call from
+    /// a bpf-to-bpf callee, whose r0 goes back to its caller). False, with <paramref name="r0"/> = -ENOENT, when the
+    /// call falls through.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static bool TailCall(ExecutionState state, HelperFunction helper, BpfMap programs, ulong r1, ulong r3, int depth, out ulong r0)
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    public static bool TailCall(ExecutionState state, HelperFunction helper, BpfMap programs, ulong r1, ulong r3, int depth, bool jump, out ulong r0)
     {
         var array = Unsafe.As<ProgramArrayMap>(programs);
         var index = (uint)r3;
@@ -35,7 +38,16 @@ internal static unsafe class JitRuntime
                 : Resolve(array, index, slot, helper);
             if (target is not null && target.Mode == state.CurrentProgram.Mode)
             {
-                r0 = state.RunTailCall(target, depth, r1);
+                if (jump)
+                {
+                    state.BeginTailJump(target, depth, r1);
+                    r0 = 0;
+                }
+                else
+                {
+                    r0 = state.RunTailCall(target, depth, r1);
+                }
+
                 return true;
             }
         }

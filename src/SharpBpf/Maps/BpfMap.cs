@@ -240,6 +240,7 @@ public abstract unsafe class BpfMap : IDisposable
     /// element, valid while it lives), or 0 where the map has no key memory (arrays: use <see cref="ArrayMap.TryGetIndex"/>).
     /// What <c>bpf_timer_init</c> needs to give the callback its key argument.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal virtual nint KeyAddressOfValue(nint valueAddress) => 0;
 
     /// <summary>The run's CPU folded into this map's possible CPUs.</summary>

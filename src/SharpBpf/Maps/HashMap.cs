@@ -72,6 +72,7 @@ internal unsafe class HashMap : BpfMap
     public int LruEvictionBatch => _lru ? _evictionBatch : 0;
 
     /// <summary>The key sits right after the value area of the element's block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override nint KeyAddressOfValue(nint valueAddress) => IsPerCpu ? 0 : valueAddress + _valueArea;
 
     // ---- lookup ----

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace SharpBpf.Maps;
@@ -46,6 +47,7 @@ public sealed unsafe class RingBufferMap : BpfMap
     public override Errno GetNextKey(ReadOnlySpan<byte> key, Span<byte> nextKey) => Errno.ENOTSUPP;
 
     /// <summary><c>bpf_ringbuf_reserve</c>: the sample's address (after the header), or 0 when it does not fit or flags ≠ 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal nint Reserve(ulong size, ulong flags)
     {
         if (flags != 0 || size > (uint.MaxValue >> 2)) return 0;
@@ -66,6 +68,7 @@ public sealed unsafe class RingBufferMap : BpfMap
     }
 
     /// <summary>The kernel's pending position: skips committed records so a busy one holds reservations back.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AdvancePending()
     {
         while (_pending < _producer)
@@ -77,11 +80,13 @@ public sealed unsafe class RingBufferMap : BpfMap
     }
 
     /// <summary><c>bpf_ringbuf_submit</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Submit(nint sample, ulong flags) => Commit(sample, discard: false);
 
     /// <summary><c>bpf_ringbuf_discard</c>.</summary>
     internal void Discard(nint sample, ulong flags) => Commit(sample, discard: true);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Commit(nint sample, bool discard)
     {
         var header = (byte*)sample - RingBufferFlags.HeaderSize;
@@ -99,6 +104,7 @@ public sealed unsafe class RingBufferMap : BpfMap
     }
 
     /// <summary><c>bpf_ringbuf_output</c>: 0, -EINVAL for unknown flags, -EAGAIN when full.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal long Output(nint data, ulong size, ulong flags)
     {
         if ((flags & ~(RingBufferFlags.NoWakeup | RingBufferFlags.ForceWakeup)) != 0) return Errno.EINVAL.ToHelperResult();

@@ -19,6 +19,15 @@ public class TailCallTests
 
     private static Instruction[] TailCall(BpfMap programs, int index) => P(MovReg(1, 6), LoadMap(2, programs), Mov(3, index), Call(HelperId.TailCall));
 
+    /// <summary>
+    /// As <see cref="TailCall"/> with the array's handle as a plain constant, as the loader leaves a relocated map: the
+    /// JIT then calls the tail call directly (JitCompiler.TailCalls.cs) instead of through the helper.
+    /// </summary>
+    private static Instruction[] DirectTailCall(BpfMap programs, int index) =>
+        P(MovReg(1, 6), Lddw(2, (ulong)programs.Handle), Mov(3, index), Call(HelperId.TailCall));
+
+    private static Instruction[] TailCall(BpfMap programs, int index, bool direct) => direct ? DirectTailCall(programs, index) : TailCall(programs, index);
+
     private static ulong ReadCounter(BpfMap counter)
     {
         var value = new byte[8];
@@ -39,15 +48,19 @@ public class TailCallTests
     }
 
     [Theory]
-    [InlineData(ExecutionMode.Checked, false)]
-    [InlineData(ExecutionMode.Unchecked, false)]
-    [InlineData(ExecutionMode.Checked, true)]
-    [InlineData(ExecutionMode.Unchecked, true)]
-    public void A_program_tail_calling_itself_runs_34_times(ExecutionMode mode, bool jit)
+    [InlineData(ExecutionMode.Checked, false, false)]
+    [InlineData(ExecutionMode.Unchecked, false, false)]
+    [InlineData(ExecutionMode.Checked, true, false)]
+    [InlineData(ExecutionMode.Unchecked, true, false)]
+    [InlineData(ExecutionMode.Checked, false, true)]
+    [InlineData(ExecutionMode.Unchecked, false, true)]
+    [InlineData(ExecutionMode.Checked, true, true)]
+    [InlineData(ExecutionMode.Unchecked, true, true)]
+    public void A_program_tail_calling_itself_runs_34_times(ExecutionMode mode, bool jit, bool direct)
     {
         using var counter = CreateMap(MapType.Array, 4, 8, 1);
         using var programs = (ProgramArrayMap)CreateMap(MapType.ProgArray, 4, 4, 4);
-        var self = Install(jit, programs, 0, P(MovReg(6, 1), Count(counter), TailCall(programs, 0), MovReg(7, 0), Mov(0, 1), Exit()), mode);
+        var self = Install(jit, programs, 0, P(MovReg(6, 1), Count(counter), TailCall(programs, 0, direct), MovReg(7, 0), Mov(0, 1), Exit()), mode);
         using (EpochManager.Shared.EnterRun())
         {
             Assert.Equal(1UL, self.Run(new RunContext()));
@@ -57,15 +70,17 @@ public class TailCallTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void The_limit_counts_tail_calls_made_from_subprograms_and_the_target_returns_to_the_subprogram_caller(bool jit)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void The_limit_counts_tail_calls_made_from_subprograms_and_the_target_returns_to_the_subprogram_caller(bool jit, bool direct)
     {
         using var counter = CreateMap(MapType.Array, 4, 8, 1);
         using var programs = (ProgramArrayMap)CreateMap(MapType.ProgArray, 4, 4, 4);
         // B: count; tail call B; r0 = 5; exit.  main: r6 = ctx; call sub; r0 += 1000; exit.  sub: count; tail call B; r0 = 9; exit
-        Install(jit, programs, 1, P(Count(counter), TailCall(programs, 1), Mov(0, 5), Exit()));
-        var sub = P(Count(counter), TailCall(programs, 1), Mov(0, 9), Exit());
+        Install(jit, programs, 1, P(Count(counter), TailCall(programs, 1, direct), Mov(0, 5), Exit()));
+        var sub = P(Count(counter), TailCall(programs, 1, direct), Mov(0, 9), Exit());
         var main = Prepare(jit, P(MovReg(6, 1), CallLocal(2), Add(0, 1000), Exit(), sub), Registry);
         using (EpochManager.Shared.EnterRun())
         {
@@ -145,5 +160,64 @@ public class TailCallTests
             Install(jit, programs, 0, P(Mov(0, 3), Exit()), ExecutionMode.Unchecked);
             Assert.Equal(7UL, caller.Run(new RunContext()));
         }
+    }
+
+    [Theory]
+    [InlineData(ExecutionMode.Checked, false, false)]
+    [InlineData(ExecutionMode.Unchecked, false, false)]
+    [InlineData(ExecutionMode.Checked, true, false)]
+    [InlineData(ExecutionMode.Unchecked, true, false)]
+    [InlineData(ExecutionMode.Checked, false, true)]
+    [InlineData(ExecutionMode.Unchecked, true, true)]
+    public void A_chain_of_33_tail_calls_runs_at_one_dotnet_stack_depth(ExecutionMode mode, bool direct, bool jit)
+    {
+        // The kernel's tail call is a jump: PreparedProgram.Execute's trampoline enters each target at the depth of the first.
+        const int stackDepthHelper = 100_000;
+        var depths = new List<int>();
+        var registry = BuiltInHelpers.CreateRegistry(HelperKit.Environment()).Register(stackDepthHelper, "test_stack_depth",
+            (_, _, _, _, _, _) =>
+            {
+                depths.Add(new System.Diagnostics.StackTrace().FrameCount);
+                return 0;
+            });
+        using var programs = (ProgramArrayMap)CreateMap(MapType.ProgArray, 4, 4, 4);
+        var self = Prepare(jit, P(MovReg(6, 1), CallHelper(stackDepthHelper), TailCall(programs, 0, direct), Mov(0, 1), Exit()), registry, mode);
+        Assert.Equal(Errno.None, programs.SetProgram(0, self));
+        using (EpochManager.Shared.EnterRun())
+        {
+            Assert.Equal(1UL, self.Run(new RunContext()));
+        }
+
+        Assert.Equal(34, depths.Count);
+        Assert.Single(depths.Skip(1).Distinct());
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void A_tail_call_from_a_bpf_loop_callback_ends_the_callback_and_the_caller_goes_on_as_itself(bool jit, bool direct)
+    {
+        using var counter = CreateMap(MapType.Array, 4, 8, 1);
+        using var programs = (ProgramArrayMap)CreateMap(MapType.ProgArray, 4, 4, 4);
+        // Linux's verifier rejects a tail call in a callback (docs/verifier.md); an unverified checked run still gets a
+        // defined result. The target counts and returns 0 (the loop goes on); the callback returns 1 (stop) only if
+        // its tail call fails. The second loop finds its callback only if the caller's program was restored.
+        Install(jit, programs, 0, P(Count(counter), Mov(0, 0), Exit()));
+        var main = Prepare(jit, P(
+            MovReg(6, 1),
+            Mov(1, 3), LoadFunction(2, 13), Mov(3, 0), Mov(4, 0), Call(HelperId.Loop), // slots 1-6
+            MovReg(8, 0),
+            Mov(1, 2), LoadFunction(2, 6), Mov(3, 0), Mov(4, 0), Call(HelperId.Loop), // slots 8-13: the callback again
+            AddReg(0, 8), Exit(),
+            TailCall(programs, 0, direct), Mov(0, 1), Exit()), Registry); // slot 16: the callback
+        using (EpochManager.Shared.EnterRun())
+        {
+            // Both loops ran every iteration through the target; the second found its callback in main again.
+            Assert.Equal(5UL, main.Run(new RunContext()));
+        }
+
+        Assert.Equal(5UL, ReadCounter(counter));
     }
 }

@@ -36,9 +36,10 @@ internal sealed unsafe class LoopHelpers(HelperEnvironment environment)
             return InlinedE2big;
         }
 
+        var slot = CallbackSlot(r2);
         for (ulong i = 0; i < r1; i++)
         {
-            if (context.InvokeSubprogram(r2, i, r3) != 0)
+            if (Invoke(context, r2, slot, i, r3, 0, 0) != 0)
             {
                 return i + 1;
             }
@@ -46,6 +47,17 @@ internal sealed unsafe class LoopHelpers(HelperEnvironment environment)
 
         return r1;
     }
+
+    /// <summary>The slot a callback's function pointer names, decoded once per helper call; -1 when it names none.</summary>
+    private static int CallbackSlot(ulong functionPointer) => FunctionPointer.TryDecode(functionPointer, out var slot) ? slot : -1;
+
+    /// <summary>
+    /// Calls the callback back: by its decoded slot (the context checks it is an instruction start and faults with the
+    /// same value as for the pointer), or by the pointer itself when it decodes to none (the context faults).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Invoke(HelperCallContext context, ulong callback, int slot, ulong r1, ulong r2, ulong r3, ulong r4) =>
+        slot >= 0 ? context.InvokeSubprogramAt(slot, r1, r2, r3, r4) : context.InvokeSubprogram(callback, r1, r2, r3, r4);
 
     /// <summary>
     /// (map, callback_fn, callback_ctx, flags): callback(map, key, value, ctx) for every element (this CPU's copy of
@@ -68,13 +80,16 @@ internal sealed unsafe class LoopHelpers(HelperEnvironment environment)
 
         var key = KeyBuffer(context, map.KeySize);
         var keyBytes = new Span<byte>((void*)key, map.KeySize);
+        var slot = CallbackSlot(r2);
+        // Values the program's checks recognise need no region each (a proven program's array: JitCompiler.MapCalls.cs).
+        var expose = !context.RecognizesValuesOf(map, MapHelpers.ValueAccess(map));
         ulong visited = 0;
         if (map.Type is MapType.Array or MapType.PercpuArray)
         {
             for (var index = 0u; index < (uint)map.MaxEntries; index++)
             {
                 BitConverter.TryWriteBytes(keyBytes, index);
-                if (Visit(context, map, key, r1, r2, r3, ref visited))
+                if (Visit(context, map, key, r1, r2, slot, r3, expose, ref visited))
                 {
                     break;
                 }
@@ -86,7 +101,7 @@ internal sealed unsafe class LoopHelpers(HelperEnvironment environment)
         foreach (var snapshotKey in map.Keys())
         {
             snapshotKey.CopyTo(keyBytes);
-            if (Visit(context, map, key, r1, r2, r3, ref visited))
+            if (Visit(context, map, key, r1, r2, slot, r3, expose, ref visited))
             {
                 break;
             }
@@ -96,7 +111,8 @@ internal sealed unsafe class LoopHelpers(HelperEnvironment environment)
     }
 
     /// <summary>Calls back for the element under <paramref name="key"/> if it still exists; true when the callback asked to stop.</summary>
-    private static bool Visit(HelperCallContext context, BpfMap map, nint key, ulong mapHandle, ulong callback, ulong callbackContext, ref ulong visited)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool Visit(HelperCallContext context, BpfMap map, nint key, ulong mapHandle, ulong callback, int slot, ulong callbackContext, bool expose, ref ulong visited)
     {
         var value = map.LookupElem(key);
         if (value == 0)
@@ -105,14 +121,18 @@ internal sealed unsafe class LoopHelpers(HelperEnvironment environment)
         }
 
         visited++;
-        MapHelpers.Expose(context, map, value);
+        if (expose)
+        {
+            MapHelpers.Expose(context, map, value);
+        }
+
         var keyArgument = map.KeyAddressOfValue(value) is var inElement and not 0 ? inElement : key;
         if (keyArgument != key)
         {
             context.AddRegion(keyArgument, map.KeySize, MemoryAccess.Read);
         }
 
-        return context.InvokeSubprogram(callback, mapHandle, (ulong)keyArgument, (ulong)value, callbackContext) != 0;
+        return Invoke(context, callback, slot, mapHandle, (ulong)keyArgument, (ulong)value, callbackContext) != 0;
     }
 
     /// <summary>
