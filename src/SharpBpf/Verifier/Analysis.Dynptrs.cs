@@ -34,7 +34,7 @@ internal sealed partial class Analysis
     }
 
     /// <summary>The dynptr helpers: their other arguments as ordinary helper arguments, the dynptr one at its index.</summary>
-    private static readonly Dictionary<HelperId, (ImmutableArray<HelperArgument> Arguments, int DynptrIndex, DynptrUse Use)> DynptrHelpers = new()
+    private static readonly Dictionary<HelperId, (ImmutableArray<HelperArgument> Arguments, int DynptrIndex, DynptrUse Use)> DynptrHelperArguments = new()
     {
         [HelperId.DynptrFromMem] = ([WritableMemory, ConstSizeOrZero, Anything, Anything], 3, DynptrUse.Initializes),
         [HelperId.RingbufReserveDynptr] = ([ConstMapPointer, Anything, Anything, Anything], 3, DynptrUse.Initializes),
@@ -48,7 +48,7 @@ internal sealed partial class Analysis
     /// <summary>Verifies a call of a dynptr helper (handled: it was one), in the kernel's order: arguments, then the call's own rules.</summary>
     private bool DynptrHelperCall(int pc, int id, VerifierState state, out bool handled)
     {
-        handled = DynptrHelpers.TryGetValue((HelperId)id, out var helper);
+        handled = DynptrHelperArguments.TryGetValue((HelperId)id, out var helper);
         if (!handled)
         {
             return true;

@@ -9,6 +9,14 @@ namespace SharpBpf.Helpers.BuiltIn;
 /// </summary>
 internal static class DynptrHelpers
 {
+    /// <summary>The dynptr helpers: they have no <see cref="HelperSignature"/>, the verifier's dynptr model judges them.</summary>
+    public static IReadOnlySet<HelperId> Ids { get; } =
+        new HashSet<HelperId>
+        {
+            HelperId.DynptrFromMem, HelperId.RingbufReserveDynptr, HelperId.RingbufSubmitDynptr, HelperId.RingbufDiscardDynptr,
+            HelperId.DynptrRead, HelperId.DynptrWrite, HelperId.DynptrData,
+        };
+
     /// <summary>bpf_dynptr_from_mem(data, size, flags, ptr): a local dynptr over the (map value) memory.</summary>
     public static ulong FromMem(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
