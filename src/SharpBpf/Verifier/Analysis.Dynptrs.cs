@@ -88,11 +88,15 @@ internal sealed partial class Analysis
                 InitializeDynptr(pc, state, state.Registers[4], (HelperId)id == HelperId.RingbufReserveDynptr);
                 break;
             case HelperId.RingbufSubmitDynptr or HelperId.RingbufDiscardDynptr:
-                // The dynptr's slots become invalid bytes (STACK_INVALID), then the reference and its slices go.
-                RemoveDynptr(state, dynptr.ReferenceId);
-                if (!ReleaseRecord(pc, id, state, dynptr.ReferenceId))
+                // The dynptr's slots become invalid bytes (STACK_INVALID), then the reference and its slices go. An
+                // unmodelled pointer (a global function's dynptr argument) releases nothing the verifier knows of.
+                if (dynptr.ReferenceId != 0)
                 {
-                    return false;
+                    RemoveDynptr(state, dynptr.ReferenceId);
+                    if (!ReleaseRecord(pc, id, state, dynptr.ReferenceId))
+                    {
+                        return false;
+                    }
                 }
 
                 result = RegisterValue.NotInit;
