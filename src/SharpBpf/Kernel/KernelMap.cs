@@ -230,6 +230,45 @@ internal sealed unsafe class KernelMap
         return entries;
     }
 
+    /// <summary>
+    /// A ring buffer's committed records not consumed yet, oldest first (libbpf's ring_buffer__consume; discarded
+    /// records are skipped). Consuming moves the kernel's consumer position past them.
+    /// </summary>
+    public IReadOnlyList<byte[]> ConsumeRingBuffer()
+    {
+        using var lease = _owner.LeaseMapFd(this);
+        var records = new List<byte[]>();
+        var handle = System.Runtime.InteropServices.GCHandle.Alloc(records);
+        try
+        {
+            nint ring = LibBpf.RingBufferNew(lease.Fd, &CollectRecord, System.Runtime.InteropServices.GCHandle.ToIntPtr(handle), 0);
+            if (ring == 0)
+                throw new InvalidOperationException($"map '{Name}': ring_buffer__new failed (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()})");
+            try
+            {
+                int result = LibBpf.RingBufferConsume(ring);
+                if (result < 0) throw Failure("ring_buffer__consume", result);
+            }
+            finally
+            {
+                LibBpf.RingBufferFree(ring);
+            }
+        }
+        finally
+        {
+            handle.Free();
+        }
+        return records;
+    }
+
+    [System.Runtime.InteropServices.UnmanagedCallersOnly(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
+    private static int CollectRecord(nint context, byte* data, nuint size)
+    {
+        var records = (List<byte[]>)System.Runtime.InteropServices.GCHandle.FromIntPtr(context).Target!;
+        records.Add(new ReadOnlySpan<byte>(data, (int)size).ToArray());
+        return 0;
+    }
+
     public override string ToString() =>
         $"{Name} ({TypeName}, key {KeySize} B, value {ValueSize} B, max_entries {MaxEntries}, flags 0x{Flags:x})";
 

@@ -51,6 +51,9 @@ internal static class GlobalFunctionPrototypes
 
             switch (type)
             {
+                case BtfPointer dynptr when btf.SkipQualifiersAndTypedefs(dynptr.TargetId) is BtfStruct { Name: "bpf_dynptr" }:
+                    arguments.Add(new GlobalArgument(GlobalArgumentKind.Dynptr));
+                    break;
                 case BtfPointer target:
                     var pointee = btf.SkipQualifiersAndTypedefs(target.TargetId);
                     if (!btf.TrySizeOf(pointee.Id, out long size) || pointee is BtfVoid)

@@ -76,6 +76,7 @@ internal sealed partial class Analysis
         ValueKind.Unknown => UnprovenReason.UnknownPointer,
         ValueKind.Memory => UnprovenReason.CallerMemory,
         ValueKind.ReadOnlyMemory => UnprovenReason.ReadOnlyMemory,
+        ValueKind.DynptrMemory => UnprovenReason.DynptrSlice,
         ValueKind.MapValue when pointer.Map is null => UnprovenReason.MapValueOfUnknownMap,
         ValueKind.MapKey when pointer.Map is null => UnprovenReason.RegionOfUnknownSize,
         // A stack access inside 512 bytes of a live frame is always proven; otherwise it was refused.

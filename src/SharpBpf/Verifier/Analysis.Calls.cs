@@ -216,7 +216,8 @@ internal sealed partial class Analysis
 
     private bool HelperCall(int pc, int id, VerifierState state)
     {
-        if (!CheckHelperIsCallable(pc, id, state, out var info) || !SocketHelperCall(pc, id, state, out bool handled))
+        if (!CheckHelperIsCallable(pc, id, state, out var info) || !SocketHelperCall(pc, id, state, out bool handled)
+            || (!handled && !DynptrHelperCall(pc, id, state, out handled)))
         {
             return false;
         }
@@ -655,7 +656,7 @@ internal sealed partial class Analysis
                 return CheckMapValueAccess(pc, register, value, 0, size, write ? AccessSource.Write : AccessSource.Helper, out _);
             case ValueKind.MapKey when size > 0:
                 return CheckRegion(pc, register, value, 0, size, value.Map?.KeySize, "map key, key_size", out _);
-            case ValueKind.RingbufMemory when size > 0:
+            case ValueKind.RingbufMemory or ValueKind.DynptrMemory when size > 0:
                 return CheckRegion(pc, register, value, 0, size, value.MemorySize, "memory, mem_size", out _);
             case ValueKind.Packet or ValueKind.PacketMeta when size > 0:
                 // check_packet_access over the bytes the helper touches (only helpers with pkt_access get here).

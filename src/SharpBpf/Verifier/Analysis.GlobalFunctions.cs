@@ -94,6 +94,8 @@ internal sealed partial class Analysis
                 }
 
                 break;
+            case GlobalArgumentKind.Dynptr:
+                return CheckDynptrArgument(pc, state, register, DynptrUse.Reads, out _);
             case GlobalArgumentKind.Memory or GlobalArgumentKind.MemoryOrNull:
                 if (!CheckFixedOffsetOnly(pc, register, value) || !CheckGlobalMemory(pc, state, register, value, argument.MemorySize))
                 {

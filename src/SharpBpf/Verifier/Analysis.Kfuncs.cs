@@ -216,14 +216,14 @@ internal sealed partial class Analysis
     }
 
     /// <summary>
-    /// An iterator's stack slot is not data: reading any of its bytes is refused, by a load (check_stack_read_fixed_off)
+    /// An iterator's (or a dynptr's) stack slot is not data: reading any of its bytes is refused, by a load (check_stack_read_fixed_off)
     /// or as a helper's memory argument (check_stack_range_initialized, which names the register).
     /// </summary>
     private bool CheckNotIterator(int pc, FrameState frame, long at, int size, int? helperArgument)
     {
         foreach (var (spilledAt, spilled) in frame.Spills)
         {
-            if (spilled.Value.Kind.IsIterator() && spilledAt < at + size && at < spilledAt + spilled.Size)
+            if ((spilled.Value.Kind.IsIterator() || spilled.Value.Kind.IsDynptr()) && spilledAt < at + size && at < spilledAt + spilled.Size)
             {
                 string register = helperArgument is { } r ? $"R{r} " : "";
                 return Reject(pc, string.Create(System.Globalization.CultureInfo.InvariantCulture,

@@ -167,6 +167,7 @@ internal sealed partial class Analysis
             case ValueKind.MapPointerOrNull:
             case ValueKind.RingbufMemoryOrNull:
             case ValueKind.MemoryOrNull:
+            case ValueKind.DynptrMemoryOrNull:
             case ValueKind.SocketOrNull:
             case ValueKind.SockCommonOrNull:
             case ValueKind.TcpSockOrNull:
@@ -231,6 +232,8 @@ internal sealed partial class Analysis
 
                 value = source == AccessSource.Read ? ScalarOfSize(size) : RegisterValue.NotInit;
                 return true;
+            case ValueKind.DynptrMemory:
+                return DynptrSliceAccess(pc, register, pointer, offset, size, source, out value);
             case ValueKind.ReadOnlyMemory:
                 if (source == AccessSource.Write)
                 {
@@ -451,6 +454,11 @@ internal sealed partial class Analysis
             NoteStackAccess(frameIndex, slot, size, write: false, spillOrFill: source == AccessSource.Read && frame.Spills.ContainsKey(slot));
         }
 
+        if (helperWrites && !CheckHelperWriteMissesDynptr(pc, frame, at, size))
+        {
+            return false;
+        }
+
         if (source != AccessSource.Write && !CheckNotIterator(pc, frame, at, size, source == AccessSource.Helper ? register : null))
         {
             return false;
@@ -492,6 +500,11 @@ internal sealed partial class Analysis
         if (source == AccessSource.Write && stored is { IsPointer: true } && size != 8)
         {
             return Reject(pc, "invalid size of register spill");
+        }
+
+        if (!DestroyOverwrittenDynptrs(pc, state, frame, slot, size))
+        {
+            return false;
         }
 
         frame.Clobber(slot, size);
@@ -546,6 +559,11 @@ internal sealed partial class Analysis
         NoteStackAccess(frameIndex, (int)low, (int)(high - low), write: false, spillOrFill: false);
         if (source != AccessSource.Read)
         {
+            if (source == AccessSource.Write && !DestroyOverwrittenDynptrs(pc, state, frame, low, (int)(high - low)))
+            {
+                return false;
+            }
+
             frame.Clobber((int)low, (int)(high - low));
         }
 

@@ -44,7 +44,7 @@ internal sealed partial class Analysis
         bool known = offset.Range.IsConstant;
         bool movable = pointer.Kind is ValueKind.Context or ValueKind.MapValue or ValueKind.MapKey or ValueKind.Stack
             or ValueKind.Packet or ValueKind.PacketMeta or ValueKind.Function or ValueKind.RingbufMemory or ValueKind.Memory
-            or ValueKind.ReadOnlyMemory or ValueKind.BtfSocket
+            or ValueKind.ReadOnlyMemory or ValueKind.BtfSocket or ValueKind.DynptrMemory
             || (pointer.Kind == ValueKind.MapPointer && known && offset.Range.Value == 0 && op == AluOperation.Add);
         if (!movable)
         {

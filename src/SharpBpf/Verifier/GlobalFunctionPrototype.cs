@@ -26,6 +26,12 @@ internal enum GlobalArgumentKind : byte
     /// <summary>A pointer to a sized type (ARG_PTR_TO_MEM | PTR_MAYBE_NULL): the callee must check it for NULL.</summary>
     MemoryOrNull,
 
-    /// <summary>Kinds SharpBpf does not model (trusted kernel objects, arena, dynptr): neither checked nor trusted.</summary>
+    /// <summary>
+    /// A <c>struct bpf_dynptr *</c> (ARG_PTR_TO_DYNPTR | MEM_RDONLY): the caller must pass an initialized dynptr; inside the
+    /// function it is not modelled (the kernel's CONST_PTR_TO_DYNPTR).
+    /// </summary>
+    Dynptr,
+
+    /// <summary>Kinds SharpBpf does not model (trusted kernel objects, arena): neither checked nor trusted.</summary>
     Unmodelled,
 }

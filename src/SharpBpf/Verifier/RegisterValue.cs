@@ -13,6 +13,8 @@ namespace SharpBpf.Verifier;
 /// A scalar's <see cref="Id"/> links it to its copies (the kernel's linked scalar ids): a comparison that refines one
 /// refines every register and spilled slot with the same id. <c>r2 = r1; r2 += c</c> keeps the link with
 /// <see cref="LinkedWithOffset"/> set in the id and c in <see cref="Offset"/> (the kernel's BPF_ADD_CONST).
+/// A dynptr's stack spill and its slices share <see cref="DynptrId"/> (the kernel's dynptr_id): destroying the dynptr
+/// invalidates the slices.
 /// A ring buffer record carries the kernel's <c>ref_obj_id</c> (<see cref="ReferenceId"/>: the reference the state must
 /// release, shared by every copy) and <c>mem_size</c> (<see cref="MemorySize"/>: the bytes reserved).
 /// </summary>
@@ -28,7 +30,8 @@ internal readonly record struct RegisterValue(
     int PacketRange = 0,
     bool Precise = false,
     int ReferenceId = 0,
-    int MemorySize = 0)
+    int MemorySize = 0,
+    int DynptrId = 0)
 {
     /// <summary>The kernel's AT_PKT_END: a packet pointer known to equal data_end (a later comparison's outcome is known).</summary>
     public const int AtPacketEnd = -1;
@@ -108,7 +111,8 @@ internal readonly record struct RegisterValue(
             details.Add($"r={PacketRange}");
         }
 
-        if (Kind is ValueKind.RingbufMemory or ValueKind.RingbufMemoryOrNull or ValueKind.Memory or ValueKind.MemoryOrNull)
+        if (Kind is ValueKind.RingbufMemory or ValueKind.RingbufMemoryOrNull or ValueKind.Memory or ValueKind.MemoryOrNull
+            or ValueKind.DynptrMemory or ValueKind.DynptrMemoryOrNull)
         {
             details.Add($"sz={MemorySize}");
         }

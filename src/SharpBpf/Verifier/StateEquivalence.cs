@@ -128,9 +128,10 @@ internal sealed class StateEquivalence(ushort[] liveBefore)
             case ValueKind.MapValue or ValueKind.MapKey:
                 return ReferenceEquals(old.Map, current.Map) && old.MapUid == current.MapUid && old.Offset == current.Offset
                     && old.Range.Contains(current.Range) && SameId(old.Id, current.Id);
-            case ValueKind.RingbufMemory or ValueKind.RingbufMemoryOrNull or ValueKind.Memory or ValueKind.MemoryOrNull:
+            case ValueKind.RingbufMemory or ValueKind.RingbufMemoryOrNull or ValueKind.Memory or ValueKind.MemoryOrNull
+                or ValueKind.DynptrMemory or ValueKind.DynptrMemoryOrNull:
                 return old.MemorySize == current.MemorySize && old.Offset == current.Offset && old.Range.Contains(current.Range)
-                    && SameId(old.Id, current.Id) && SameId(old.ReferenceId, current.ReferenceId);
+                    && SameId(old.Id, current.Id) && SameId(old.ReferenceId, current.ReferenceId) && SameId(old.DynptrId, current.DynptrId);
             case ValueKind.Packet or ValueKind.PacketMeta:
                 // The old path must not have relied on more proven bytes than the new one has.
                 return old.PacketRange <= current.PacketRange && old.Offset == current.Offset && SameId(old.Id, current.Id)
@@ -142,8 +143,8 @@ internal sealed class StateEquivalence(ushort[] liveBefore)
 
     /// <summary>The kernel's regs_exact: every field but the ids, which must map one to one, and the precision mark.</summary>
     private bool Exact(RegisterValue old, RegisterValue current) =>
-        old with { Id = 0, ReferenceId = 0, Precise = false } == current with { Id = 0, ReferenceId = 0, Precise = false }
-        && SameId(old.Id, current.Id) && SameId(old.ReferenceId, current.ReferenceId);
+        old with { Id = 0, ReferenceId = 0, DynptrId = 0, Precise = false } == current with { Id = 0, ReferenceId = 0, DynptrId = 0, Precise = false }
+        && SameId(old.Id, current.Id) && SameId(old.ReferenceId, current.ReferenceId) && SameId(old.DynptrId, current.DynptrId);
 
     /// <summary>
     /// The kernel's refsafe: both states hold as many references, pairwise the same up to id renaming. A path that

@@ -22,6 +22,8 @@ internal enum UnprovenReason : byte
     CallerMemory,
     /// <summary>Read-only memory a kfunc or helper returned.</summary>
     ReadOnlyMemory,
+    /// <summary>A bpf_dynptr_data slice: the dynptr's memory (a map value or a ring buffer record), checked at run time.</summary>
+    DynptrSlice,
     /// <summary>A map value whose map is not known at the access (an inner map's value).</summary>
     MapValueOfUnknownMap,
     /// <summary>A map value, key or record whose size the verifier does not know.</summary>

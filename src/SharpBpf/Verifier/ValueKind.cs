@@ -52,6 +52,20 @@ internal enum ValueKind : byte
     IterDrained,
     /// <summary>PTR_TO_MEM | MEM_RDONLY: <see cref="RegisterValue.MemorySize"/> readable bytes (bpf_iter_num_next's int).</summary>
     ReadOnlyMemory,
+    /// <summary>
+    /// A local dynptr's 16 stack bytes (STACK_DYNPTR, BPF_DYNPTR_TYPE_LOCAL, from bpf_dynptr_from_mem): only ever a
+    /// 16-byte spill at an 8-aligned offset; <see cref="RegisterValue.DynptrId"/> names it for its slices.
+    /// </summary>
+    DynptrLocal,
+    /// <summary>A ring buffer dynptr's stack bytes (BPF_DYNPTR_TYPE_RINGBUF): as <see cref="DynptrLocal"/>, holding a reference.</summary>
+    DynptrRingbuf,
+    /// <summary>
+    /// bpf_dynptr_data's slice once NULL-checked (PTR_TO_MEM of the constant length): <see cref="RegisterValue.MemorySize"/>
+    /// bytes of the dynptr's memory, never proven (its region is the dynptr's: a map value or a ring buffer record).
+    /// </summary>
+    DynptrMemory,
+    /// <summary>bpf_dynptr_data's result before its NULL check.</summary>
+    DynptrMemoryOrNull,
     /// <summary>Something this verifier does not model (a kfunc result, ring buffer memory…): never the cause of a rejection.</summary>
     Unknown,
 }
@@ -88,10 +102,16 @@ internal static class ValueKindNames
         ValueKind.BtfSocketOrNull => "ptr_or_null_",
         ValueKind.IterActive or ValueKind.IterDrained => "iter_num",
         ValueKind.ReadOnlyMemory => "rdonly_mem",
+        ValueKind.DynptrLocal => "dynptr_local",
+        ValueKind.DynptrRingbuf => "dynptr_ringbuf",
+        ValueKind.DynptrMemory => "mem",
+        ValueKind.DynptrMemoryOrNull => "mem_or_null",
         _ => "unknown",
     };
 
     public static bool IsIterator(this ValueKind kind) => kind is ValueKind.IterActive or ValueKind.IterDrained;
+
+    public static bool IsDynptr(this ValueKind kind) => kind is ValueKind.DynptrLocal or ValueKind.DynptrRingbuf;
 
     public static bool IsPointer(this ValueKind kind) => kind is not (ValueKind.NotInit or ValueKind.Scalar or ValueKind.Unknown);
 
@@ -102,5 +122,5 @@ internal static class ValueKindNames
     public static bool MayBeNull(this ValueKind kind) =>
         kind is ValueKind.MapPointerOrNull or ValueKind.MapValueOrNull or ValueKind.RingbufMemoryOrNull
             or ValueKind.MemoryOrNull or ValueKind.SocketOrNull or ValueKind.SockCommonOrNull or ValueKind.TcpSockOrNull
-            or ValueKind.BtfSocketOrNull;
+            or ValueKind.BtfSocketOrNull or ValueKind.DynptrMemoryOrNull;
 }

@@ -153,6 +153,7 @@ internal sealed class VerifierState
             ValueKind.MapValueOrNull => ValueKind.MapValue,
             ValueKind.RingbufMemoryOrNull => ValueKind.RingbufMemory,
             ValueKind.MemoryOrNull => ValueKind.Memory,
+            ValueKind.DynptrMemoryOrNull => ValueKind.DynptrMemory,
             ValueKind.SocketOrNull => ValueKind.Socket,
             ValueKind.SockCommonOrNull => ValueKind.SockCommon,
             ValueKind.TcpSockOrNull => ValueKind.TcpSock,

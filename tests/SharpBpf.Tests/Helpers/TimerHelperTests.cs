@@ -62,7 +62,7 @@ public class TimerHelperTests
             Timers = TimerBindings.ForMaps(service, (program, slot) => new SubprogramCallback((PreparedProgram)program, slot)),
         };
         var registry = BuiltInHelpers.CreateRegistry(environment);
-        Assert.Equal(95, registry.Count);
+        Assert.Equal(102, registry.Count);
         using var map = TimerArray();
 
         Assert.Equal([0UL, Err(Errno.EBUSY), 0UL, 0UL], Results(ArmTimer(map, 1000), registry, 4, tail: CountingCallback));

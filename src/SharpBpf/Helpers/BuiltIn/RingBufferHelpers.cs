@@ -50,6 +50,64 @@ internal sealed class RingBufferHelpers(HelperEnvironment environment)
         return 0;
     }
 
+    /// <summary>
+    /// bpf_ringbuf_reserve_dynptr(map, size, flags, ptr): 0 with a ring buffer dynptr, or an error with a NULL one:
+    /// -EINVAL for flags (checked first), -E2BIG past DYNPTR_MAX_SIZE, and -EINVAL again when the record does not fit
+    /// (measured on Linux 6.18: not bpf_ringbuf_output's -EAGAIN).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public ulong ReserveDynptr(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
+    {
+        const string helper = "bpf_ringbuf_reserve_dynptr";
+        var ring = Ring(context, r1, helper);
+        var dynptr = DynptrLayout.At(context, r4, helper);
+        uint size = (uint)r2;
+        ulong error = r3 != 0 ? HelperErrors.Einval : size > DynptrLayout.MaxSize ? HelperErrors.E2big : 0;
+        var sample = error == 0 ? ring.Reserve(size, 0) : 0;
+        if (sample == 0)
+        {
+            dynptr.SetNull();
+            return error != 0 ? error : HelperErrors.Einval;
+        }
+
+        _reserved[sample] = ring;
+        context.AddRegion(sample, size, MemoryAccess.ReadWrite);
+        dynptr.Initialize((ulong)sample, DynptrType.Ringbuf, size);
+        return 0;
+    }
+
+    /// <summary>bpf_ringbuf_submit_dynptr(ptr, flags): commits the record and makes the dynptr NULL (a NULL one is left alone).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public ulong SubmitDynptr(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5) =>
+        CommitDynptr(context, r1, r2, discard: false, "bpf_ringbuf_submit_dynptr");
+
+    /// <summary>bpf_ringbuf_discard_dynptr(ptr, flags).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public ulong DiscardDynptr(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5) =>
+        CommitDynptr(context, r1, r2, discard: true, "bpf_ringbuf_discard_dynptr");
+
+    private ulong CommitDynptr(HelperCallContext context, ulong address, ulong flags, bool discard, string helper)
+    {
+        var dynptr = DynptrLayout.At(context, address, helper);
+        if (dynptr.IsNull)
+        {
+            return 0;
+        }
+
+        var ring = Take(context, dynptr.Data, helper);
+        if (discard)
+        {
+            ring.Discard((nint)dynptr.Data, flags);
+        }
+        else
+        {
+            ring.Submit((nint)dynptr.Data, flags);
+        }
+
+        dynptr.SetNull();
+        return 0;
+    }
+
     public ulong Query(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5) =>
         Ring(context, r1, "bpf_ringbuf_query").Query(r2);
 

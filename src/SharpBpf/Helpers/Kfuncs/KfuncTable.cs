@@ -67,7 +67,7 @@ internal static class KfuncTable
     private const string WorkQueue = "struct bpf_wq runs its callback later on a kernel workqueue in a sleepable context; "
         + "SharpBpf has no workqueue (Linux refuses its callback in programs that are not sleepable)";
     private const string UncheckedMemory = "it reads memory through a pointer the verifier does not check, which SharpBpf cannot do safely in user space";
-    private const string Dynptr = "dynptrs are not implemented";
+    private const string Dynptr = "the skb, xdp and slice dynptr kfuncs are not implemented (the dynptr helpers are)";
     private const string KernelTypes = "it gives kernel-typed (BTF) pointers, which SharpBpf does not model";
     private const string Conntrack = "a test run has no connection tracking table";
 

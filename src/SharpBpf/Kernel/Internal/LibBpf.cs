@@ -6,8 +6,8 @@ namespace SharpBpf.Kernel.Internal;
 /// P/Invoke declarations for Debian's libbpf 1.1 (<c>libbpf.so.1</c>), checked against the 1.1.2 headers in
 /// <c>/usr/include/bpf</c>. libbpf ≥ 1.0 returns <c>-errno</c> from the low-level <c>bpf_*</c> wrappers and
 /// NULL plus <c>errno</c> from the object constructors. Only the calls the kernel engine needs are declared;
-/// this file deliberately exposes no libbpf features beyond open/load/close, introspection, map element access
-/// and test runs.
+/// this file deliberately exposes no libbpf features beyond open/load/close, introspection, map element access,
+/// ring buffer consumption and test runs.
 /// </summary>
 internal static unsafe partial class LibBpf
 {
@@ -16,6 +16,15 @@ internal static unsafe partial class LibBpf
     public const int PrintWarn = 0;
     public const int PrintInfo = 1;
     public const int PrintDebug = 2;
+
+    [LibraryImport(Library, EntryPoint = "ring_buffer__new", SetLastError = true)]
+    public static partial nint RingBufferNew(int mapFd, delegate* unmanaged[Cdecl]<nint, byte*, nuint, int> sampleCallback, nint context, nint options);
+
+    [LibraryImport(Library, EntryPoint = "ring_buffer__consume")]
+    public static partial int RingBufferConsume(nint ringBuffer);
+
+    [LibraryImport(Library, EntryPoint = "ring_buffer__free")]
+    public static partial void RingBufferFree(nint ringBuffer);
 
     [LibraryImport(Library, EntryPoint = "libbpf_set_print")]
     public static partial nint SetPrint(delegate* unmanaged[Cdecl]<int, byte*, nint, int> printFunction);

@@ -2822,6 +2822,98 @@ int prog(void *ctx)
 }
 """)
 
+# D. Dynamic pointers (bpf_dynptr): ring buffer dynptrs (reserve / submit / discard), local dynptrs over a map value,
+# bpf_dynptr_read / write / data, the dynptr's stack bytes, misplaced dynptrs, global functions taking one.
+DYNPTR_MAPS = """struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } rb SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u64[4]); } arr SEC(".maps");
+"""
+for name, helpers, body in (
+        ('data_after_discard_local', '',
+         'struct bpf_dynptr d; __u32 k = 0; __u64 *v = bpf_map_lookup_elem(&arr, &k); if (!v) return 0; bpf_dynptr_from_mem(v, 32, 0, &d); __u64 *p = bpf_dynptr_data(&d, 8, 16); if (!p) return 0; *(volatile __u64 *)&d = 0; return p[0];'),
+        ('data_after_submit', '',
+         'struct bpf_dynptr d; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); __u64 *p = bpf_dynptr_data(&d, 0, 8); if (!p) { bpf_ringbuf_discard_dynptr(&d, 0); return 0;} bpf_ringbuf_submit_dynptr(&d, 0); return *(volatile __u64*)p;'),
+        ('data_in_loop', '',
+         'struct bpf_dynptr d; bpf_ringbuf_reserve_dynptr(&rb, 64, 0, &d); for (int i = 0; i < 4; i++) { __u64 *p = bpf_dynptr_data(&d, i * 8, 8); if (p) *p = i; } bpf_ringbuf_submit_dynptr(&d, 0); return 0;'),
+        ('data_nonull', '',
+         'struct bpf_dynptr d; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); __u64 *p = bpf_dynptr_data(&d, 0, 8); *p = 1; bpf_ringbuf_submit_dynptr(&d, 0); return 0;'),
+        ('data_ok', '',
+         'struct bpf_dynptr d; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); __u64 *p = bpf_dynptr_data(&d, 0, 8); if (p) *p = 1; bpf_ringbuf_submit_dynptr(&d, 0); return 0;'),
+        ('data_past', '',
+         'struct bpf_dynptr d; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); __u64 *p = bpf_dynptr_data(&d, 0, 8); if (p) p[1] = 1; bpf_ringbuf_submit_dynptr(&d, 0); return 0;'),
+        ('data_ro_local', '',
+         'struct bpf_dynptr d; __u32 k = 0; __u64 *v = bpf_map_lookup_elem(&arr, &k); if (!v) return 0; bpf_dynptr_from_mem(v, 32, 0, &d); __u64 *p = bpf_dynptr_data(&d, 8, 16); if (!p) return 0; p[1] = 5; return p[0];'),
+        ('data_rw_ringbuf_read', '',
+         'struct bpf_dynptr d; __u64 x = 0; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); bpf_dynptr_read(&x, 8, &d, 8, 0); bpf_ringbuf_discard_dynptr(&d, 0); return x;'),
+        ('data_var_len', '',
+         'struct bpf_dynptr d; __u32 n = ctx->ingress_ifindex & 7; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); __u64 *p = bpf_dynptr_data(&d, 0, n); if (p) *(char*)p = 1; bpf_ringbuf_submit_dynptr(&d, 0); return 0;'),
+        ('dynptr_to_read_mem', '',
+         'struct bpf_dynptr d; __u64 x = 0; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); bpf_ringbuf_output(&rb, &d, 16, 0); bpf_ringbuf_discard_dynptr(&d, 0); return x;'),
+        ('dynptr_to_write_mem', '',
+         'struct bpf_dynptr d; __u64 x = 0; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); bpf_get_current_comm(&d, 16); bpf_ringbuf_discard_dynptr(&d, 0); return x;'),
+        ('flags_nonzero', '',
+         'struct bpf_dynptr d; bpf_ringbuf_reserve_dynptr(&rb, 16, 1, &d); bpf_ringbuf_discard_dynptr(&d, 0); return 0;'),
+        ('from_mem_local_no_release', '',
+         'char buf[16] = {}; struct bpf_dynptr d; bpf_dynptr_from_mem(buf, sizeof(buf), 0, &d); return 0;'),
+        ('from_mem_map', '',
+         'struct bpf_dynptr d; __u32 k = 0; __u64 x = 0; __u64 *v = bpf_map_lookup_elem(&arr, &k); if (!v) return 0; bpf_dynptr_from_mem(v, 32, 0, &d); bpf_dynptr_read(&x, 8, &d, 4, 0); bpf_dynptr_write(&d, 0, &x, 8, 0); return x;'),
+        ('from_mem_map_noinit', '',
+         'struct bpf_dynptr d; __u32 k = 0; __u64 x = 0; __u64 *v = bpf_map_lookup_elem(&arr, &k); if (!v) return 0; bpf_dynptr_read(&x, 8, &d, 4, 0); return x;'),
+        ('from_mem_ok', '',
+         'char buf[16] = {}; struct bpf_dynptr d; __u64 x = 0; bpf_dynptr_from_mem(buf, sizeof(buf), 0, &d); bpf_dynptr_read(&x, 8, &d, 4, 0); return x;'),
+        ('global_sub', '__noinline int fill(struct bpf_dynptr *d) { __u64 v = 3; if (!d) return 0; return bpf_dynptr_write(d, 0, &v, 8, 0); }',
+         'struct bpf_dynptr d; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); fill(&d); bpf_ringbuf_submit_dynptr(&d, 0); return 0;'),
+        ('global_submit', '__noinline int fin(struct bpf_dynptr *d) { if (!d) return 0; bpf_ringbuf_submit_dynptr(d, 0); return 0; }',
+         'struct bpf_dynptr d; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); fin(&d); return 0;'),
+        ('global_uninit', '__noinline int fill(struct bpf_dynptr *d) { __u64 v = 3; if (!d) return 0; return bpf_dynptr_write(d, 0, &v, 8, 0); }',
+         'struct bpf_dynptr d; fill(&d); return 0;'),
+        ('leak', '',
+         'struct bpf_dynptr d; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); return 2;'),
+        ('mapval_dynptr', '',
+         'struct bpf_dynptr d; __u32 k = 0; __u64 *v = bpf_map_lookup_elem(&arr, &k); if (!v) return 0; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, (void*)v); return 0;'),
+        ('misaligned', '',
+         'char buf[40] __attribute__((aligned(8))); bpf_ringbuf_reserve_dynptr(&rb, 16, 0, (void *)(buf + 4)); bpf_ringbuf_submit_dynptr((void *)(buf + 4), 0); return 0;'),
+        ('non_dynptr', '',
+         'char buf[16] = {}; __u64 x = 0; __u32 *m = (void*)(long)ctx->data; return bpf_dynptr_read(&x, 8, (void *)&rb, 0, 0);'),
+        ('ok_basic', '',
+         'struct bpf_dynptr d; __u64 v = 7; if (bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d)) { bpf_ringbuf_discard_dynptr(&d, 0); return 1; } bpf_dynptr_write(&d, 0, &v, 8, 0); bpf_ringbuf_submit_dynptr(&d, 0); return 2;'),
+        ('overwrite', '',
+         'struct bpf_dynptr d; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); *(volatile __u64 *)&d = 0; bpf_ringbuf_submit_dynptr(&d, 0); return 0;'),
+        ('overwrite_local', '',
+         'struct bpf_dynptr d; __u32 k = 0; __u64 *v = bpf_map_lookup_elem(&arr, &k); if (!v) return 0; bpf_dynptr_from_mem(v, 32, 0, &d); *(volatile __u64 *)&d = 0; __u64 x; return bpf_dynptr_read(&x, 8, &d, 0, 0);'),
+        ('read_bytes', '',
+         'struct bpf_dynptr d; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); __u64 x = *(volatile __u64 *)&d; bpf_ringbuf_discard_dynptr(&d, 0); return x;'),
+        ('read_len', '',
+         'struct bpf_dynptr d; __u64 x = 0; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); long r = bpf_dynptr_read(&x, 16, &d, 0, 0); bpf_ringbuf_discard_dynptr(&d, 0); return x + r;'),
+        ('read_size', '',
+         'struct bpf_dynptr d; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); __u32 x = ((volatile __u32 *)&d)[2]; bpf_ringbuf_discard_dynptr(&d, 0); return x;'),
+        ('reserve_twice', '',
+         'struct bpf_dynptr d; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); bpf_ringbuf_submit_dynptr(&d, 0); return 0;'),
+        ('reserve_var_size', '',
+         'struct bpf_dynptr d; __u32 n = ctx->ingress_ifindex & 7; bpf_ringbuf_reserve_dynptr(&rb, n, 0, &d); bpf_ringbuf_submit_dynptr(&d, 0); return 0;'),
+        ('spill_over_half', '',
+         'struct bpf_dynptr d; __u32 k = 0; __u64 *v = bpf_map_lookup_elem(&arr, &k); if (!v) return 0; bpf_dynptr_from_mem(v, 32, 0, &d); ((volatile __u64 *)&d)[1] = 0; __u64 x; return bpf_dynptr_read(&x, 8, &d, 0, 0);'),
+        ('submit_local', '',
+         'struct bpf_dynptr d; __u32 k = 0; __u64 *v = bpf_map_lookup_elem(&arr, &k); if (!v) return 0; bpf_dynptr_from_mem(v, 32, 0, &d); bpf_ringbuf_submit_dynptr(&d, 0); return 0;'),
+        ('submit_twice', '',
+         'struct bpf_dynptr d; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); bpf_ringbuf_submit_dynptr(&d, 0); bpf_ringbuf_submit_dynptr(&d, 0); return 0;'),
+        ('submit_uninit', '',
+         'struct bpf_dynptr d; bpf_ringbuf_submit_dynptr(&d, 0); return 0;'),
+        ('subprog', 'static __noinline int fill(struct bpf_dynptr *d) { __u64 v = 3; return bpf_dynptr_write(d, 0, &v, 8, 0); }',
+         'struct bpf_dynptr d; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); fill(&d); bpf_ringbuf_submit_dynptr(&d, 0); return 0;'),
+        ('subprog_submit', 'static __noinline int fin(struct bpf_dynptr *d) { bpf_ringbuf_submit_dynptr(d, 0); return 0; }',
+         'struct bpf_dynptr d; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, &d); fin(&d); return 0;'),
+        ('varoff', '',
+         'char buf[48] __attribute__((aligned(8))); __u32 i = (ctx->ingress_ifindex & 1) * 16; bpf_ringbuf_reserve_dynptr(&rb, 16, 0, (void *)(buf + i)); bpf_ringbuf_submit_dynptr((void *)(buf + i), 0); return 0;'),
+):
+    add(f"dynptr_{name}", f"a dynptr: {name.replace('_', ' ')}", DYNPTR_MAPS + helpers + f"""
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{{
+	{body}
+}}
+""")
+
+
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
     for old in OUT.glob("*.c"):
