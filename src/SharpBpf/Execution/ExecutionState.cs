@@ -497,6 +497,12 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     internal void EnterTailJumpInPlace(PreparedProgram target, int depth, ulong context)
     {
         CheckTailCallContext(target, context);
+        if (ReferenceEquals(_program, target) && _programBaseDepth == depth)
+        {
+            // Already the current program from this frame, its frames marked: a reference store is a write barrier.
+            return;
+        }
+
         _program = target;
         _programBaseDepth = depth;
         MarkFramesWritten(target, depth, depth);
