@@ -240,6 +240,28 @@ public class TailCallTests
     }
 
     [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void A_callback_tail_calling_its_own_program_runs_it_from_the_start_in_the_callback_frame(bool jit, bool direct)
+    {
+        // Entered with r1 = 0x1000, the program loops once over its callback (slot 11), which tail-calls the program
+        // itself with r1 = 0: that run returns 7, ending the callback and the loop (1 iteration); then r0 + 100.
+        using var programs = (ProgramArrayMap)CreateMap(MapType.ProgArray, 4, 4, 4);
+        var program = Install(jit, programs, 0, P(
+            JneImm(1, 0x1000, 8),
+            Mov(1, 1), LoadFunction(2, 8), Mov(3, 0), Mov(4, 0), Call(HelperId.Loop), Add(0, 100), Exit(),
+            Mov(0, 7), Exit(),
+            TailCall(programs, 0, direct), Mov(0, 1), Exit()));
+        using (EpochManager.Shared.EnterRun())
+        {
+            Assert.Equal(101UL, program.Run(new RunContext { R1 = 0x1000 }));
+            Assert.Equal(101UL, program.Run(new RunContext { R1 = 0x1000 }));
+        }
+    }
+
+    [Theory]
     [InlineData(ExecutionMode.Checked)]
     [InlineData(ExecutionMode.Unchecked)]
     public void A_self_tail_call_reads_the_slot_at_run_time(ExecutionMode mode)
