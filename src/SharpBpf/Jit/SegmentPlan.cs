@@ -7,8 +7,8 @@ namespace SharpBpf.Jit;
 /// Splits a program into budget segments so compiled code charges the instruction budget once per segment instead of
 /// once per instruction, yet faults at the same instruction as the interpreter. A segment is a straight run of
 /// instructions that starts at a leader (slot 0, a jump or call target, the slot after a segment end, the end
-/// sentinel) and whose only instruction with an effect anyone can observe — a memory access that may fault or write,
-/// a call, a jump, exit, a packet load — is its last. So when the budget runs out inside a segment, every instruction
+/// sentinel) and whose only instruction with an effect anyone can observe — a memory access that may fault or write
+/// (but for a store to the run's own stack that cannot fault), a call, a jump, exit, a packet load — is its last. So when the budget runs out inside a segment, every instruction
 /// before the one that exhausts it only changed registers, which a fault discards: faulting at once at the exact
 /// index is indistinguishable from stepping there.
 /// It does not decide how entries in the middle of a segment are charged: that is <see cref="Charge"/>'s reader.
