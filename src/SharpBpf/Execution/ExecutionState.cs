@@ -489,6 +489,26 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     }
 
     /// <summary>
+    /// As <see cref="BeginTailJump"/>, for a target whose code the caller's engine enters itself, in the same
+    /// invocation (the JIT's tail call of a program to itself: a jump to its first instruction): the target becomes the
+    /// current program with its frames counted from <paramref name="depth"/>, and nothing is left for the trampoline.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void EnterTailJumpInPlace(PreparedProgram target, int depth, ulong context)
+    {
+        CheckTailCallContext(target, context);
+        if (ReferenceEquals(_program, target) && _programBaseDepth == depth)
+        {
+            // Already the current program from this frame, its frames marked: a reference store is a write barrier.
+            return;
+        }
+
+        _program = target;
+        _programBaseDepth = depth;
+        MarkFramesWritten(target, depth, depth);
+    }
+
+    /// <summary>
     /// Enters the tail call a helper asked for (<see cref="PendingTailCall"/>): as a jump when <paramref name="jump"/>
     /// (<see cref="BeginTailJump"/>; the result is then unused), else run here (<see cref="RunTailCall"/>).
     /// </summary>

@@ -19,10 +19,10 @@ internal sealed partial class JitCompiler
         switch (insn.Opcode)
         {
             case Opcodes.Ja:
-                _il.Emit(IL.OpCodes.Br, Leader(pc + 1 + insn.Offset));
-                return;
             case Opcodes.Ja32:
-                _il.Emit(IL.OpCodes.Br, Leader(pc + 1 + insn.Immediate));
+                var target = (int)ProgramValidator.JumpTarget(insn, pc)!.Value;
+                // A merged jump's segment charged the target's too (SegmentPlan.MergedJump): enter past its charge.
+                _il.Emit(IL.OpCodes.Br, _plan.MergedJump[pc] && !_isChunk ? _body[target - _first] : Leader(target));
                 return;
             case Opcodes.Exit:
                 EmitExit();

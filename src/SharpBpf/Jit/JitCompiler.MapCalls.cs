@@ -25,7 +25,6 @@ internal sealed partial class JitCompiler
 
     /// <summary>The method being emitted's locals caching the run's CPU, by possible-CPU count (see EmitRunCpu).</summary>
     private readonly Dictionary<int, IL.LocalBuilder> _runCpu = [];
-    private IlEmitter? _runCpuMethod;
 
     private static readonly MethodInfo CheckAccessMethod = typeof(ExecutionState).GetMethod(nameof(ExecutionState.CheckAccess))!;
     private static readonly MethodInfo ExposeMethod = typeof(JitRuntime).GetMethod(nameof(JitRuntime.ExposeMapValue))!;
@@ -201,35 +200,19 @@ internal sealed partial class JitCompiler
     }
 
     /// <summary>
-    /// Pushes the run's CPU index for a per-CPU map of <paramref name="possibleCpus"/> copies. The thread-static read
-    /// happens once per method call: a local holds the index plus one (0, as locals start, means not read yet). A run
-    /// stays on its CPU; a nested run (a timer callback from a helper) restores the ambient CPU when it ends.
+    /// Pushes the run's CPU index for a per-CPU map of <paramref name="possibleCpus"/> copies: a local the method's
+    /// entry fills (<see cref="EmitEntryLocals"/>), so a lookup in a loop reads a register, not a thread static or a
+    /// not-read-yet test. A run stays on its CPU; a nested run (a timer callback from a helper) restores the ambient
+    /// CPU when it ends.
     /// </summary>
     private void EmitRunCpu(int possibleCpus)
     {
-        if (!ReferenceEquals(_runCpuMethod, _il))
-        {
-            _runCpuMethod = _il;
-            _runCpu.Clear();
-        }
-
         if (!_runCpu.TryGetValue(possibleCpus, out var local))
         {
-            _runCpu[possibleCpus] = local = _il.DeclareLocal(typeof(int), $"cpu_plus_one_{possibleCpus}");
+            _runCpu[possibleCpus] = local = _il.DeclareLocal(typeof(int), $"cpu_{possibleCpus}");
         }
 
-        var known = _il.DefineLabel("cpu_known");
         _il.Emit(IL.OpCodes.Ldloc, local);
-        _il.Emit(IL.OpCodes.Brtrue, known);
-        _il.Emit(IL.OpCodes.Ldc_I4, possibleCpus);
-        _il.Emit(IL.OpCodes.Call, CurrentCpuMethod);
-        _il.Emit(IL.OpCodes.Ldc_I4_1);
-        _il.Emit(IL.OpCodes.Add);
-        _il.Emit(IL.OpCodes.Stloc, local);
-        _il.MarkLabel(known);
-        _il.Emit(IL.OpCodes.Ldloc, local);
-        _il.Emit(IL.OpCodes.Ldc_I4_1);
-        _il.Emit(IL.OpCodes.Sub);
     }
 
     /// <summary>The found value (r0, may be 0) becomes a region of the run, as the helper's Expose does.</summary>

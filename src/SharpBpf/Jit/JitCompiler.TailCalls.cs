@@ -67,6 +67,9 @@ internal sealed partial class JitCompiler
         _il.Emit(IL.OpCodes.Ldc_I4, site);
         _il.Emit(IL.OpCodes.Ldelem_Ref);
         LoadInlinedMap(mapIndex);
+        _il.LoadArgument(ArgProgram);
+        // A chunk's method does not hold slot 0 or keep the depth limit across chunks: its self tail call takes the trampoline.
+        _il.Emit(_isChunk ? IL.OpCodes.Ldc_I4_0 : IL.OpCodes.Ldc_I4_1);
         LoadRegister(1);
         LoadRegister(3);
         _il.Emit(IL.OpCodes.Ldloc, _depth);
@@ -83,8 +86,33 @@ internal sealed partial class JitCompiler
         _il.Emit(IL.OpCodes.Stloc, _remaining);
         _il.Emit(IL.OpCodes.Ldloc, _target);
         _il.Emit(IL.OpCodes.Brfalse, done);
+        var restart = _il.DefineLabel($"tail_call_restart_{pc}");
+        _il.Emit(IL.OpCodes.Ldloc, _target);
+        _il.Emit(IL.OpCodes.Ldc_I4, JitRuntime.TailCallRestart);
+        _il.Emit(IL.OpCodes.Beq, restart);
         // Taken: the target's r0 is this function's exit value.
         EmitExit();
+
+        // The program tail-called itself: its first instruction again, in the same frame (r10 and the stack bytes
+        // kept), with r1 = the context and the other registers as the trampoline enters a target (0).
+        _il.MarkLabel(restart);
+        for (var i = 0; i <= 9; i++)
+        {
+            if (i != 1)
+            {
+                _il.Emit(IL.OpCodes.Ldc_I8, 0L);
+                StoreRegister(i);
+            }
+        }
+
+        if (_hasCalls)
+        {
+            _il.LoadArgument(ArgState);
+            _il.Emit(IL.OpCodes.Call, StateGetter(nameof(ExecutionState.CallDepthLimit)));
+            _il.Emit(IL.OpCodes.Stloc, _depthLimit);
+        }
+
+        _il.Emit(IL.OpCodes.Br, Leader(0));
         _il.MarkLabel(done);
         return true;
     }

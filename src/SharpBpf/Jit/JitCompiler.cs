@@ -72,6 +72,10 @@ internal sealed partial class JitCompiler
     private IL.Label _budgetFault;
     private IL.Label _unreachable;
 
+    /// <summary>Where the prologue fills the locals the body's code asked for (emitted after the body, when they are known).</summary>
+    private IL.Label _entryLocals;
+    private IL.Label _entryLocalsDone;
+
     /// <summary>A chunk's way out: stores the registers to the register file and returns <see cref="_target"/>.</summary>
     private IL.Label _leave;
     private readonly List<IL.Label> _returnSites = [];
@@ -141,6 +145,7 @@ internal sealed partial class JitCompiler
         _first = first;
         _end = end;
         _returnSites.Clear();
+        _runCpu.Clear();
         _cold.Clear();
         _exits.Clear();
         for (var i = 0; i < _r.Length; i++)
@@ -183,6 +188,8 @@ internal sealed partial class JitCompiler
         _returnFromCall = _il.DefineLabel("return_from_call");
         _budgetFault = _il.DefineLabel("budget_fault");
         _leave = _il.DefineLabel("leave");
+        _entryLocals = _il.DefineLabel("entry_locals");
+        _entryLocalsDone = _il.DefineLabel("entry_locals_done");
     }
 
     private void EmitMethod(IL.ILGenerator generator, bool isChunk, int first, int end)
@@ -237,6 +244,7 @@ internal sealed partial class JitCompiler
             EmitLeave();
         }
 
+        EmitEntryLocals();
         _il.MarkLabel(_unreachable);
         _il.Emit(IL.OpCodes.Call, typeof(JitRuntime).GetMethod(nameof(JitRuntime.Unreachable))!);
         _il.Emit(IL.OpCodes.Throw);
@@ -260,6 +268,8 @@ internal sealed partial class JitCompiler
         _il.Emit(IL.OpCodes.Ldc_I8, 0L);
         _il.Emit(IL.OpCodes.Ret);
         _il.MarkLabel(start);
+        _il.Emit(IL.OpCodes.Br, _entryLocals);
+        _il.MarkLabel(_entryLocalsDone);
         for (var i = 1; i <= 5; i++)
         {
             _il.LoadArgument(ArgR1 + i - 1);
@@ -322,6 +332,8 @@ internal sealed partial class JitCompiler
         _il.Emit(IL.OpCodes.Ldc_I4_M1);
         _il.Emit(IL.OpCodes.Ret);
         _il.MarkLabel(start);
+        _il.Emit(IL.OpCodes.Br, _entryLocals);
+        _il.MarkLabel(_entryLocalsDone);
         foreach (var (field, local) in ChangingState())
         {
             LoadFromRegisterFile(field, local);
@@ -534,6 +546,20 @@ internal sealed partial class JitCompiler
 
         _il.Emit(IL.OpCodes.Switch, _returnSites.ToArray());
         _il.Emit(IL.OpCodes.Br, _unreachable);
+    }
+
+    /// <summary>The run's CPU index per per-CPU map size the body looks up (<see cref="EmitRunCpu"/>), read once per call.</summary>
+    private void EmitEntryLocals()
+    {
+        _il.MarkLabel(_entryLocals);
+        foreach (var (possibleCpus, local) in _runCpu)
+        {
+            _il.Emit(IL.OpCodes.Ldc_I4, possibleCpus);
+            _il.Emit(IL.OpCodes.Call, CurrentCpuMethod);
+            _il.Emit(IL.OpCodes.Stloc, local);
+        }
+
+        _il.Emit(IL.OpCodes.Br, _entryLocalsDone);
     }
 
     private void EmitBudgetFault()

@@ -26,7 +26,7 @@ internal sealed class JitProgram : PreparedProgram
     internal JitProgram(ReadOnlySpan<Instruction> program, EngineOptions options, JitEngineOptions jitOptions)
         : base(program, options)
     {
-        var plan = SegmentPlan.Build(program, NeedsCheck);
+        var plan = SegmentPlan.Build(program, NeedsCheck, mergeJumps: true);
         var chunkStarts = ChunkPlan.Starts(program, plan, jitOptions.SplitAbove, jitOptions.ChunkSize);
         if (chunkStarts.Length > 1)
         {
@@ -62,7 +62,7 @@ internal sealed class JitProgram : PreparedProgram
         var slot = startSlot;
         for (var step = 0L; step < available; step++)
         {
-            slot += Instructions[slot].IsLoadImm64 ? 2 : 1;
+            slot = SegmentPlan.NextStep(Instructions.AsSpan(), slot);
         }
 
         state.Remaining = 0;

@@ -16,17 +16,26 @@ internal static unsafe class JitRuntime
     public static Exception Fault(FaultKind kind, int instructionIndex, ulong address, int size) =>
         new ProgramFaultException(kind, instructionIndex, address, size);
 
+    /// <summary><see cref="TailCall"/>'s outcome: the call fell through (r0 = -ENOENT), the target ran or was left to the
+    /// trampoline (r0 is the caller's exit value), or the target is the running method's own program, entered again at
+    /// its first instruction by the compiled code itself.</summary>
+    public const int TailCallFellThrough = 0;
+    public const int TailCallTaken = 1;
+    public const int TailCallRestart = 2;
+
     /// <summary>
     /// bpf_tail_call called directly by compiled code whose r2 is <paramref name="programs"/>: TailCallHelper's checks in
     /// its order (index, count, slot, a runnable target), then the target replaces the caller without the helper's
     /// pending-call round trip: when <paramref name="jump"/> (the caller is the function its method was invoked for),
-    /// left to the invoker's trampoline (<see cref="ExecutionState.BeginTailJump"/>; <paramref name="r0"/> is then
-    /// unused, the caller returns at once), else run here (<see cref="ExecutionState.RunTailCall"/>, a tail call from
-    /// a bpf-to-bpf callee, whose r0 goes back to its caller). False, with <paramref name="r0"/> = -ENOENT, when the
-    /// call falls through.
+    /// the target is <paramref name="self"/> (the program whose method is running) and <paramref name="restartable"/>,
+    /// it becomes the current program (<see cref="ExecutionState.EnterTailJumpInPlace"/>) and the method jumps to its
+    /// own first instruction (<see cref="TailCallRestart"/>: a jump, as the kernel's); another target is left to the
+    /// invoker's trampoline (<see cref="ExecutionState.BeginTailJump"/>; <paramref name="r0"/> is then unused, the
+    /// caller returns at once). Without <paramref name="jump"/> the target runs here (<see cref="ExecutionState.RunTailCall"/>,
+    /// a tail call from a bpf-to-bpf callee, whose r0 goes back to its caller).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    public static bool TailCall(ExecutionState state, HelperFunction helper, BpfMap programs, ulong r1, ulong r3, int depth, bool jump, out ulong r0)
+    public static int TailCall(ExecutionState state, HelperFunction helper, BpfMap programs, PreparedProgram self, bool restartable, ulong r1, ulong r3, int depth, bool jump, out ulong r0)
     {
         var array = Unsafe.As<ProgramArrayMap>(programs);
         var index = (uint)r3;
@@ -38,22 +47,26 @@ internal static unsafe class JitRuntime
                 : Resolve(array, index, slot, helper);
             if (target is not null && target.Mode == state.CurrentProgram.Mode)
             {
-                if (jump)
-                {
-                    state.BeginTailJump(target, depth, r1);
-                    r0 = 0;
-                }
-                else
+                r0 = 0;
+                if (!jump)
                 {
                     r0 = state.RunTailCall(target, depth, r1);
+                    return TailCallTaken;
                 }
 
-                return true;
+                if (restartable && ReferenceEquals(target, self))
+                {
+                    state.EnterTailJumpInPlace(target, depth, r1);
+                    return TailCallRestart;
+                }
+
+                state.BeginTailJump(target, depth, r1);
+                return TailCallTaken;
             }
         }
 
         r0 = Helpers.BuiltIn.HelperErrors.Enoent;
-        return false;
+        return TailCallFellThrough;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

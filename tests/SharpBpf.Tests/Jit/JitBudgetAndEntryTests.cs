@@ -50,6 +50,51 @@ public class JitBudgetAndEntryTests
         }
     }
 
+    /// <summary>
+    /// A loop whose back edge (slot 10) is an unconditional jump merged with the loop head's segment, an r10 store that
+    /// ends no segment when it cannot fault (slot 3), a store to the context buffer in the loop that must (slot 5), a
+    /// jump to a jump (11 → 13, not merged: no chains), a jump to a store-only segment (13 → 15) and a ja32 (16 → 17).
+    /// </summary>
+    private static Instruction[] MergedJumpLoop() => P(
+        MovReg(6, 1), Mov(0, 0), Mov(1, 4),
+        I(Opcodes.StxDw, 10, 1, -8), Add(0, 3), I(Opcodes.StxDw, 6, 0, 0), I(Opcodes.LdxDw, 2, 10, -8), AddReg(0, 2), Add(1, -1),
+        I(Opcodes.JeqImm, 1, 0, 2, 0), Mov(3, 1), I(Opcodes.Ja, off: -9),
+        I(Opcodes.Ja, off: 1), Exit(),
+        I(Opcodes.Ja, off: 1), Exit(),
+        I(Opcodes.StDw, 10, 0, -16, 7), I(Opcodes.Ja32, imm: 0),
+        Exit());
+
+    [Fact]
+    public void Jumps_merged_with_their_targets_and_stack_stores_inside_segments_fault_as_the_interpreter()
+    {
+        var program = MergedJumpLoop();
+        for (var budget = 1; budget <= 70; budget++)
+        {
+            foreach (var mode in new[] { ExecutionMode.Checked, ExecutionMode.Unchecked })
+            {
+                var options = new EngineOptions { Mode = mode, InstructionBudget = budget };
+                EngineParity.Both(program, options, new byte[8], address =>
+                    new RunContext { R1 = address }.AddRegion((nint)address, 8, MemoryAccess.ReadWrite, RegionKind.Input));
+            }
+        }
+    }
+
+    [Fact]
+    public void The_segment_plan_merges_a_back_edge_and_keeps_a_stack_store_that_cannot_fault_inside_its_segment()
+    {
+        var program = MergedJumpLoop();
+        var unchecked_ = SegmentPlan.Build(program, _ => false, mergeJumps: true);
+        Assert.False(unchecked_.IsLeader[4]);                       // the r10 store does not end its segment
+        Assert.True(unchecked_.IsLeader[6]);                        // the store through r6 does
+        Assert.True(unchecked_.MergedJump[11]);                     // back edge to slot 3
+        Assert.Equal(2 + 3, unchecked_.Charge[10]);                 // mov + ja, then the head's 3..5
+        Assert.False(unchecked_.MergedJump[12]);                    // 12 → 14, a segment that is a jump itself
+        var checked_ = SegmentPlan.Build(program, _ => true, mergeJumps: true);
+        Assert.True(checked_.IsLeader[4]);
+        Assert.True(checked_.MergedJump[14]);                        // into the store-only segment at 16
+        Assert.False(SegmentPlan.Build(program, _ => true).MergedJump[11]);
+    }
+
     [Fact]
     public void Entry_in_the_middle_of_a_segment_is_charged_from_there()
     {

@@ -285,8 +285,16 @@ public class JitProvenLookupTests
         foreach (var engine in new IExecutionEngine[] { new JitEngine(), EngineParity.SplitJit, InterpreterEngine.Instance })
         {
             var prepared = engine.Prepare(program, options);
-            using var scope = EpochManager.Shared.EnterRun(cpu);
-            Assert.Equal(expected, prepared.Run(new RunContext()));
+            using (EpochManager.Shared.EnterRun(cpu))
+            {
+                Assert.Equal(expected, prepared.Run(new RunContext()));
+            }
+
+            // The JIT reads the CPU when a run enters the method, not once per prepared program.
+            using (EpochManager.Shared.EnterRun(cpu + 1))
+            {
+                Assert.Equal(2 * (10UL * (ulong)((cpu + 1) % 4) + 1), prepared.Run(new RunContext()));
+            }
         }
     }
 }
