@@ -487,6 +487,17 @@ internal sealed partial class Analysis
                 return true;
             }
 
+            // Bytes inside a spilled constant zero read as zero, as the kernel fills them (and the spill is what a
+            // precise use of the value then relies on).
+            int spillStart = slot & ~7;
+            if (slot != spillStart && frame.Spills.TryGetValue(spillStart, out spill) && slot + size <= spillStart + spill.Size
+                && spill.Value is { IsScalar: true, Range: { IsConstant: true, Value: 0 } })
+            {
+                _stepSpill = frameIndex < Checkpoint.FrameLimit ? (frameIndex, spillStart) : (-1, 0);
+                value = RegisterValue.Scalar(ScalarRange.Constant(0));
+                return true;
+            }
+
             value = ScalarOfSize(size);
             return true;
         }
@@ -507,7 +518,18 @@ internal sealed partial class Analysis
             return false;
         }
 
-        frame.Clobber(slot, size);
+        // A write inside an 8-byte slot that starts with a spill turns the whole slot into misc bytes in the kernel
+        // (scrub_spilled_slot): the spill and any zeros beside it are forgotten, not only the bytes written.
+        int slotStart = slot & ~7;
+        if (slot != slotStart && frame.Spills.ContainsKey(slotStart))
+        {
+            frame.Clobber(slotStart, 8);
+        }
+        else
+        {
+            frame.Clobber(slot, size);
+        }
+
         // The kernel keeps a narrow scalar as a spill only at an 8-byte boundary; elsewhere its bytes are misc,
         // or zeros (STACK_ZERO), which it then relies on: the stored register becomes precise.
         bool zero = stored is { IsScalar: true, Range: { IsConstant: true, Value: 0 } };

@@ -87,7 +87,7 @@ internal sealed partial class Analysis
             }
 
             Resume(next);
-            if (!Explore(next.Pc, next.State))
+            if (!Explore(next.Pc, next.From, next.State))
             {
                 return false;
             }
@@ -134,7 +134,7 @@ internal sealed partial class Analysis
     }
 
     /// <summary>Follows one path until it exits, is pruned (true), or is rejected (false); branches push their other side.</summary>
-    private bool Explore(int pc, VerifierState state)
+    private bool Explore(int pc, int from, VerifierState state)
     {
         while (true)
         {
@@ -144,9 +144,11 @@ internal sealed partial class Analysis
             }
 
             // The kernel counts an instruction before asking whether its state was seen: a pruned one counts too.
+            // The kernel stops before printing this instruction: its log's last one, the instruction it names, is the
+            // one before on the path (the branch, for a path just taken from the stack).
             if (++_processed > _options.InstructionLimit)
             {
-                return Reject(pc, $"BPF program is too large. Processed {_processed} insn");
+                return Reject(from >= 0 ? from : pc, $"BPF program is too large. Processed {_processed} insn");
             }
 
             bool visited = false;
@@ -190,6 +192,7 @@ internal sealed partial class Analysis
                 _log.Append(CultureInfo.InvariantCulture, $"{pc}: {Describe(state)}\n");
             }
 
+            from = pc;
             pc = next.Value;
         }
     }

@@ -201,7 +201,9 @@ internal sealed class StateEquivalence(ushort[] liveBefore)
                 continue;
             }
 
-            if (current.Spills.TryGetValue(at, out var theirs) && theirs.Size == spill.Size)
+            // The kernel compares a slot byte by byte: a narrow spill at a slot's start is matched by a spill there
+            // that covers at least its bytes (the bytes beyond it were misc, which match anything in a privileged program).
+            if (current.Spills.TryGetValue(at, out var theirs) && (theirs.Size == spill.Size || (at % 8 == 0 && theirs.Size > spill.Size)))
             {
                 bool safe = at % 8 != 0 ? Exact(spill.Value, theirs.Value) : RegisterSafe(spill.Value, theirs.Value, mode);
                 if (!safe)

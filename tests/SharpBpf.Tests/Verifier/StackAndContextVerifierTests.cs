@@ -22,6 +22,22 @@ public class StackAndContextVerifierTests
         Assert.Equal((reason, (int?)index), (result.Error, result.InstructionIndex));
     }
 
+    [Fact]
+    public void A_write_inside_a_slot_that_starts_with_a_spill_makes_the_whole_slot_unknown()
+    {
+        // Linux 6.18.44: fp-8=??????0 after the narrow spill, ??m???mm after the byte: the zero is forgotten.
+        var result = Verify("mov %r1, 0\nstxh [%r10-8], %r1\nmov %r2, 5\nstxb [%r10-3], %r2\nldxh %r3, [%r10-8]\njeq %r3, 0, +1\nexit\nmov %r0, 0\nexit", [], [TimerMap]);
+        Assert.Equal(("R0 !read_ok", (int?)6), (result.Error, result.InstructionIndex));
+    }
+
+    [Fact]
+    public void Bytes_inside_a_spilled_zero_read_as_zero()
+    {
+        // Linux 6.18.44 accepts: the halfword at fp-4 of a spilled 0 is 0, so the exit with R0 unset is never reached.
+        var result = Verify("mov %r1, 0\nstxdw [%r10-8], %r1\nldxh %r3, [%r10-4]\njeq %r3, 0, +1\nexit\nmov %r0, 0\nexit", [], [TimerMap]);
+        Assert.True(result.Accepted, result.Log);
+    }
+
     [Theory]
     [InlineData("ldxw %r2, [%r1+16]\nand %r2, 8\nsub %r2, 16\nadd %r2, %r10\nstdw [%r2+0], 0")]
     [InlineData("ldxw %r2, [%r1+16]\nand %r2, 8\nsub %r2, 16\nadd %r2, %r10\nldxdw %r0, [%r2+0]")]
