@@ -68,6 +68,18 @@ internal abstract unsafe class PreparedProgram
     };
 
     /// <summary>
+    /// Whether a helper keeps its run-time check of the memory argument in <paramref name="register"/> at the call in
+    /// <paramref name="slot"/>: as <see cref="NeedsCheck"/>, with the verifier's proofs of helper arguments. Only a
+    /// helper that touches no more than its signature's size (the key or value size, the size argument) may ask.
+    /// </summary>
+    internal bool NeedsArgumentCheck(int slot, int register) => Mode switch
+    {
+        ExecutionMode.Unchecked => false,
+        ExecutionMode.ProvenUnchecked => Proofs?.IsHelperArgumentProven(slot, register) != true,
+        _ => true,
+    };
+
+    /// <summary>
     /// Maps whose values this program's runs reach without the per-lookup region a lookup helper adds (an engine's
     /// inlined lookup in a proven program): a check recognises an address inside one of their values as the region
     /// that lookup would have added (<see cref="ExecutionState.CheckRegions"/>). Filled while the engine prepares the
