@@ -75,6 +75,8 @@ internal sealed partial class Analysis
         ValueKind.Context => UnprovenReason.ContextOutsideStruct,
         ValueKind.Socket or ValueKind.SockCommon => UnprovenReason.SocketField,
         ValueKind.Unknown => UnprovenReason.UnknownPointer,
+        // Only a helper's nullable memory argument gets here with a number.
+        ValueKind.Scalar => UnprovenReason.NotMemory,
         ValueKind.Memory => UnprovenReason.CallerMemory,
         ValueKind.ReadOnlyMemory => UnprovenReason.ReadOnlyMemory,
         ValueKind.MapValue when pointer.Map is null => UnprovenReason.MapValueOfUnknownMap,

@@ -65,7 +65,8 @@ internal sealed partial class Analysis
             _inArgumentVisit = false;
         }
 
-        ArgumentProofs.EndVisit((pc * ArgumentRegisters) + register - 1, pointer, alsoProven: SizeIsTheHelpers(state, register, arguments, index, meta));
+        ArgumentProofs.EndVisit((pc * ArgumentRegisters) + register - 1, pointer, alsoProven: SizeIsTheHelpers(state, register, arguments, index, meta),
+            alsoReason: UnprovenReason.SizeNotTheHelpers);
         return accepted;
     }
 
