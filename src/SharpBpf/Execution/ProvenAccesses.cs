@@ -18,13 +18,19 @@ internal sealed class ProvenAccesses
 
     private readonly FrozenDictionary<int, BpfMap> _knownCallMaps;
 
-    private readonly FrozenSet<(int Call, int Register)> _provenArguments;
+    /// <summary>Per slot, bit r set when the call there has its memory argument in r proven (asked on every helper call: an array, not a set).</summary>
+    private readonly byte[] _provenArguments;
 
     public ProvenAccesses(IEnumerable<int> provenSlots, int programLength, uint contextType, IReadOnlyDictionary<int, BpfMap>? knownCallMaps = null,
         int? stackBytesBound = null, IEnumerable<(int Call, int Register)>? provenHelperArguments = null)
     {
         StackBytesBound = stackBytesBound;
-        _provenArguments = (provenHelperArguments ?? []).ToFrozenSet();
+        _provenArguments = new byte[programLength];
+        foreach (var (call, register) in provenHelperArguments ?? [])
+        {
+            _provenArguments[call] |= (byte)(1 << register);
+        }
+
         _knownCallMaps = (knownCallMaps ?? FrozenDictionary<int, BpfMap>.Empty).ToFrozenDictionary();
         var proven = new bool[programLength];
         foreach (var slot in provenSlots)
@@ -51,10 +57,8 @@ internal sealed class ProvenAccesses
     /// True when the memory argument in <paramref name="register"/> of the helper call in <paramref name="slot"/> was
     /// proven in bounds, for the size its signature gives it, on every path.
     /// </summary>
-    public bool IsHelperArgumentProven(int slot, int register) => _provenArguments.Contains((slot, register));
-
-    /// <summary>How many helper memory arguments were proven.</summary>
-    public int HelperArgumentCount => _provenArguments.Count;
+    public bool IsHelperArgumentProven(int slot, int register) =>
+        (uint)slot < (uint)_provenArguments.Length && (_provenArguments[slot] & (1 << register)) != 0;
 
     /// <summary>The map r1 holds at the helper call in <paramref name="slot"/> on every path, or null when not proven.</summary>
     public BpfMap? KnownMapAt(int slot) => _knownCallMaps.GetValueOrDefault(slot);
