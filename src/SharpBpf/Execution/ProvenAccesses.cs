@@ -60,6 +60,9 @@ internal sealed class ProvenAccesses
     public bool IsHelperArgumentProven(int slot, int register) =>
         (uint)slot < (uint)_provenArguments.Length && (_provenArguments[slot] & (1 << register)) != 0;
 
+    /// <summary>Per slot, bit r set when the argument in r of the call there is proven (a copy).</summary>
+    public byte[] HelperArgumentMasks() => (byte[])_provenArguments.Clone();
+
     /// <summary>The map r1 holds at the helper call in <paramref name="slot"/> on every path, or null when not proven.</summary>
     public BpfMap? KnownMapAt(int slot) => _knownCallMaps.GetValueOrDefault(slot);
 
