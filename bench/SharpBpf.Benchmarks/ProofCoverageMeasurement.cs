@@ -9,7 +9,8 @@ namespace SharpBpf.Benchmarks;
 /// <c>proof-coverage [--list] [DIR...]</c>: over every program the verifier accepts in the corpus folders (Data/corpus,
 /// verifier, realworld, generated/objects, timers and the examples by default), how many of the memory instructions
 /// it reached it proved in bounds (they run unchecked), by region, and why the others were not proven. --list names
-/// each unproven one: object, program, slot, instruction, reason.
+/// each unproven one: object, program, slot, instruction, reason. The memory arguments of helper calls are counted
+/// the same way in a second table (a proven one is not checked by the helpers that use the proof).
 /// </summary>
 internal static class ProofCoverageMeasurement
 {
@@ -22,11 +23,13 @@ internal static class ProofCoverageMeasurement
         var dirs = folders.Length > 0 ? folders : [
             Path.Combine(data, "corpus"), Path.Combine(data, "verifier"), Path.Combine(data, "realworld"),
             Path.Combine(data, "generated", "objects"), Path.Combine(data, "timers"), BenchPaths.ExamplesDirectory];
-        var byFolder = new List<(string Folder, Tally Tally)>();
+        var byFolder = new List<(string Folder, Tally Tally, Tally Arguments)>();
         var total = new Tally();
+        var totalArguments = new Tally();
         foreach (var dir in dirs)
         {
             var tally = new Tally();
+            var arguments = new Tally();
             foreach (var path in Directory.EnumerateFiles(dir, "*.o").Order(StringComparer.Ordinal))
             {
                 CollectionSpec spec;
@@ -48,18 +51,14 @@ internal static class ProofCoverageMeasurement
                     }
 
                     tally.Programs++;
+                    arguments.Programs++;
                     var code = program.Instructions;
                     for (var slot = 0; slot < result.AccessProofs.Length; slot++)
                     {
                         var proof = result.AccessProofs[slot];
-                        if (proof.Proven)
+                        tally.Count(proof);
+                        if (!proof.Proven && proof.Reason != UnprovenReason.None)
                         {
-                            tally.Proven++;
-                            tally.ProvenRegions[proof.Regions] = tally.ProvenRegions.GetValueOrDefault(proof.Regions) + 1;
-                        }
-                        else if (proof.Reason != UnprovenReason.None)
-                        {
-                            tally.Reasons[proof.Reason] = tally.Reasons.GetValueOrDefault(proof.Reason) + 1;
                             if (list)
                             {
                                 var insn = KernelInstructionFormatter.Format(code[slot], slot + 1 < code.Length ? code[slot + 1] : null, pc: slot);
@@ -67,15 +66,35 @@ internal static class ProofCoverageMeasurement
                             }
                         }
                     }
+
+                    foreach (var (argument, proof) in result.HelperArgumentProofs.OrderBy(p => p.Key.Call).ThenBy(p => p.Key.Register))
+                    {
+                        arguments.Count(proof);
+                        if (list && !proof.Proven)
+                        {
+                            var insn = KernelInstructionFormatter.Format(code[argument.Call], null, pc: argument.Call);
+                            output.WriteLine($"{Path.GetRelativePath(root, path)} {program.Name} {argument.Call} R{argument.Register}: {insn}  [{proof.Reason}]");
+                        }
+                    }
                 }
             }
 
-            byFolder.Add((Path.GetRelativePath(root, dir), tally));
+            byFolder.Add((Path.GetRelativePath(root, dir), tally, arguments));
             total.Add(tally);
+            totalArguments.Add(arguments);
         }
 
+        var all = byFolder.Append((Folder: "all", Tally: total, Arguments: totalArguments)).ToArray();
+        WriteTable(output, "loads, stores and atomics", all.Select(f => (f.Folder, f.Tally)), total);
+        WriteTable(output, "helper memory arguments", all.Select(f => (f.Folder, f.Arguments)), totalArguments);
+        return 0;
+    }
+
+    private static void WriteTable(TextWriter output, string what, IEnumerable<(string Folder, Tally Tally)> rows, Tally total)
+    {
+        output.WriteLine($"{what}:");
         output.WriteLine($"{"folder",-44} {"programs",8} {"proven",8} {"total",8} {"share",7}");
-        foreach (var (folder, tally) in byFolder.Append(("all", total)))
+        foreach (var (folder, tally) in rows)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{folder,-44} {tally.Programs,8} {tally.Proven,8} {tally.Total,8} {tally.Share,7:P1}"));
@@ -92,8 +111,6 @@ internal static class ProofCoverageMeasurement
         {
             output.WriteLine($"  {reason,-30} {count,8}");
         }
-
-        return 0;
     }
 
     private sealed class Tally
@@ -106,6 +123,20 @@ internal static class ProofCoverageMeasurement
         public int Total => Proven + Reasons.Values.Sum();
 
         public double Share => Total == 0 ? 1 : (double)Proven / Total;
+
+        /// <summary>One memory instruction or argument the walk reached (an unreached one has neither proof nor reason).</summary>
+        public void Count(AccessProof proof)
+        {
+            if (proof.Proven)
+            {
+                Proven++;
+                ProvenRegions[proof.Regions] = ProvenRegions.GetValueOrDefault(proof.Regions) + 1;
+            }
+            else if (proof.Reason != UnprovenReason.None)
+            {
+                Reasons[proof.Reason] = Reasons.GetValueOrDefault(proof.Reason) + 1;
+            }
+        }
 
         public void Add(Tally other)
         {

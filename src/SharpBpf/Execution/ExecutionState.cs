@@ -284,6 +284,28 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override Span<byte> GetArgumentMemory(int register, ulong address, ulong length, MemoryAccess access)
+    {
+        ThrowIfEnded();
+        if (length == 0)
+        {
+            return [];
+        }
+
+        if (_program.NeedsArgumentCheck(CurrentInstruction, register))
+        {
+            CheckAccess(address, length, access, CurrentInstruction, CurrentDepth);
+        }
+
+        if (length > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, "a span cannot be longer than int.MaxValue");
+        }
+
+        return new Span<byte>((void*)address, (int)length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void AddRegion(nint address, long length, MemoryAccess access)
     {
         ThrowIfEnded();

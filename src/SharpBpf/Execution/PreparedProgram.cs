@@ -44,6 +44,12 @@ internal abstract unsafe class PreparedProgram
         }
 
         StackBytesWritten = StackBytesBoundOf(program, Proofs);
+        _uncheckedArguments = Mode switch
+        {
+            ExecutionMode.Unchecked => Enumerable.Repeat(byte.MaxValue, program.Length).ToArray(),
+            ExecutionMode.ProvenUnchecked when Proofs is not null => Proofs.HelperArgumentMasks(),
+            _ => [],
+        };
         _helpers = (options.Helpers?.Snapshot() ?? [])
             .ToFrozenDictionary(h => (long)h.Id, h => h.Function);
     }
@@ -66,6 +72,18 @@ internal abstract unsafe class PreparedProgram
         ExecutionMode.ProvenUnchecked => Proofs?.IsProven(slot) != true,
         _ => true,
     };
+
+    /// <summary>
+    /// Whether a helper keeps its run-time check of the memory argument in <paramref name="register"/> at the call in
+    /// <paramref name="slot"/>: as <see cref="NeedsCheck"/>, with the verifier's proofs of helper arguments. Only a
+    /// helper that touches no more than its signature's size (the key or value size, the size argument) may ask.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool NeedsArgumentCheck(int slot, int register) =>
+        (uint)slot >= (uint)_uncheckedArguments.Length || (_uncheckedArguments[slot] & (1 << register)) == 0;
+
+    /// <summary>Per slot, bit r set when a helper may skip its check of the argument in r (asked on every helper call: one array read).</summary>
+    private readonly byte[] _uncheckedArguments;
 
     /// <summary>
     /// Maps whose values this program's runs reach without the per-lookup region a lookup helper adds (an engine's

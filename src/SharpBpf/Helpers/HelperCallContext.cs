@@ -32,6 +32,14 @@ internal abstract class HelperCallContext
     /// </summary>
     public abstract Span<byte> GetMemory(ulong address, ulong length, MemoryAccess access);
 
+    /// <summary>
+    /// As <see cref="GetMemory"/> for the memory argument in <paramref name="register"/> (r1–r5) of this call, from a
+    /// helper that touches no more than the size its signature names: a range the verifier proved in bounds for that
+    /// argument on every path is not checked again (proven-unchecked mode).
+    /// </summary>
+    public virtual Span<byte> GetArgumentMemory(int register, ulong address, ulong length, MemoryAccess access) =>
+        GetMemory(address, length, access);
+
     /// <summary>Makes <paramref name="length"/> bytes at <paramref name="address"/> accessible to the program for the rest of this run (a map value a lookup returns).</summary>
     public abstract void AddRegion(nint address, long length, MemoryAccess access);
 

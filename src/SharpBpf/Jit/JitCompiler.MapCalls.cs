@@ -225,10 +225,10 @@ internal sealed partial class JitCompiler
         _il.Emit(IL.OpCodes.Call, ExposeMethod);
     }
 
-    /// <summary>Checked mode: the helper's GetMemory check of a pointer argument, faulting at the call.</summary>
+    /// <summary>The helper's GetMemory check of a pointer argument the verifier did not prove, faulting at the call.</summary>
     private void EmitCheckHelperMemory(int pc, int register, int size, MemoryAccess access)
     {
-        if (!_checked || size == 0 || PointsIntoCurrentFrame(pc, register, size))
+        if (!_owner.NeedsArgumentCheck(pc, register) || size == 0 || PointsIntoCurrentFrame(pc, register, size))
         {
             return;
         }

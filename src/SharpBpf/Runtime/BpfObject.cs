@@ -195,7 +195,7 @@ public sealed class BpfObject : IDisposable
             {
                 ProvenAccesses = new ProvenAccesses(verdict.ProvenSlots, program.Instructions.Length, (uint)program.Type,
                     verdict.KnownCallMaps.ToDictionary(site => site.Key, site => maps.Single(map => map.Name == site.Value)),
-                    verdict.StackBytesBound),
+                    verdict.StackBytesBound, verdict.ProvenHelperArguments),
             }
             : options;
 

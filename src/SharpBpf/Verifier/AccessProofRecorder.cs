@@ -52,16 +52,17 @@ internal sealed class AccessProofRecorder
     /// <summary>
     /// Closes the visit of <paramref name="slot"/>: proven when a bounds check succeeded and
     /// <paramref name="alsoProven"/> (an atomic's alignment) holds; otherwise the slot stays unproven, and the first
-    /// unproven visit's reason is kept (what <paramref name="pointer"/>, the address register, lacked).
+    /// unproven visit's reason is kept (what <paramref name="pointer"/>, the address register, lacked, or
+    /// <paramref name="alsoReason"/> when only <paramref name="alsoProven"/> failed).
     /// </summary>
-    public void EndVisit(int slot, RegisterValue pointer, bool alsoProven = true)
+    public void EndVisit(int slot, RegisterValue pointer, bool alsoProven = true, UnprovenReason alsoReason = UnprovenReason.AtomicAlignment)
     {
         _visited[slot] = true;
         if (_currentVisit == AccessRegions.None || !alsoProven)
         {
             if (!_unprovenVisit[slot])
             {
-                _reasons[slot] = _currentVisit == AccessRegions.None ? _whyUnproven(pointer) : UnprovenReason.AtomicAlignment;
+                _reasons[slot] = _currentVisit == AccessRegions.None ? _whyUnproven(pointer) : alsoReason;
             }
 
             _unprovenVisit[slot] = true;

@@ -7,7 +7,8 @@ internal sealed partial class Analysis
 {
     private AccessProofRecorder? _proofs;
 
-    private AccessProofRecorder Proofs => _proofs ??= new AccessProofRecorder(_code.Length, WhyUnproven);
+    /// <summary>The recorder the bounds checks report to: a helper's memory argument's while one is checked (Analysis.HelperArgumentProofs).</summary>
+    private AccessProofRecorder Proofs => _inArgumentVisit ? ArgumentProofs : _proofs ??= new AccessProofRecorder(_code.Length, WhyUnproven);
 
     /// <summary>
     /// Some call of a global function passed a memory argument whose region was not proven (a packet, which a
@@ -74,6 +75,8 @@ internal sealed partial class Analysis
         ValueKind.Context => UnprovenReason.ContextOutsideStruct,
         ValueKind.Socket or ValueKind.SockCommon => UnprovenReason.SocketField,
         ValueKind.Unknown => UnprovenReason.UnknownPointer,
+        // Only a helper's nullable memory argument gets here with a number.
+        ValueKind.Scalar => UnprovenReason.NotMemory,
         ValueKind.Memory => UnprovenReason.CallerMemory,
         ValueKind.ReadOnlyMemory => UnprovenReason.ReadOnlyMemory,
         ValueKind.DynptrMemory => UnprovenReason.DynptrSlice,

@@ -243,7 +243,7 @@ internal sealed partial class Analysis
         for (var i = 0; i < arguments.Length; i++)
         {
             int register = i + 1;
-            if (!RequireInitialized(pc, state, register) || !CheckArgument(pc, state, register, arguments, i, meta))
+            if (!RequireInitialized(pc, state, register) || !CheckArgumentProving(pc, state, register, arguments, i, meta))
             {
                 return false;
             }
@@ -653,14 +653,24 @@ internal sealed partial class Analysis
 
                 break;
             case ValueKind.MapValue when size > 0:
-                return CheckMapValueAccess(pc, register, value, 0, size, write ? AccessSource.Write : AccessSource.Helper, out _);
+                return CheckMapValueAccess(pc, register, value, 0, size, write ? AccessSource.Write : AccessSource.Helper, out bool valueProven)
+                    && ArgumentInBounds(valueProven, AccessRegions.MapValue);
             case ValueKind.MapKey when size > 0:
-                return CheckRegion(pc, register, value, 0, size, value.Map?.KeySize, "map key, key_size", out _);
-            case ValueKind.RingbufMemory or ValueKind.DynptrMemory when size > 0:
+                // A callback's key is read-only memory: only a read is proven.
+                return CheckRegion(pc, register, value, 0, size, value.Map?.KeySize, "map key, key_size", out bool keyProven)
+                    && ArgumentInBounds(keyProven && !write, AccessRegions.MapKey);
+            case ValueKind.RingbufMemory when size > 0:
+                return CheckRegion(pc, register, value, 0, size, value.MemorySize, "memory, mem_size", out bool recordProven)
+                    && ArgumentInBounds(recordProven, AccessRegions.RingbufRecord);
+            case ValueKind.DynptrMemory when size > 0:
+                // A dynptr slice is never proven (docs/verifier.md): its argument keeps the helper's check.
                 return CheckRegion(pc, register, value, 0, size, value.MemorySize, "memory, mem_size", out _);
             case ValueKind.Packet or ValueKind.PacketMeta when size > 0:
-                // check_packet_access over the bytes the helper touches (only helpers with pkt_access get here).
-                return CheckPacketAccess(pc, register, value, 0, size);
+                // check_packet_access over the bytes the helper touches (only helpers with pkt_access get here). Proven
+                // only on a real packet, and for a write only where the type may write the packet.
+                return CheckPacketAccess(pc, register, value, 0, size)
+                    && ArgumentInBounds(_input.Context.RunsOnPacket && (!write || _input.Context.PacketWritable),
+                        value.Kind == ValueKind.Packet ? AccessRegions.Packet : AccessRegions.PacketMeta);
         }
 
         return true;

@@ -14,6 +14,7 @@ internal static class ProgramVerifier
         ArgumentNullException.ThrowIfNull(input);
         var analysis = new Analysis(input, options ?? new VerifierOptions());
         var result = analysis.Run();
-        return result.Accepted ? result with { AccessProofs = analysis.AccessProofs, KnownCallMaps = analysis.KnownCallMaps, StackBytesBound = analysis.StackBytesBound } : result;
+        return result.Accepted ? result with { AccessProofs = analysis.AccessProofs, KnownCallMaps = analysis.KnownCallMaps,
+                HelperArgumentProofs = analysis.HelperArgumentProofs, StackBytesBound = analysis.StackBytesBound } : result;
     }
 }

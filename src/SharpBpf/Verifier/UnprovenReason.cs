@@ -32,6 +32,13 @@ internal enum UnprovenReason : byte
     DeadFrame,
     /// <summary>An atomic whose address is not known to be aligned (not a stack, array or hash value, or a variable offset of unknown alignment).</summary>
     AtomicAlignment,
+    /// <summary>A helper's memory argument given NULL or another number on some path (nullable arguments).</summary>
+    NotMemory,
+    /// <summary>
+    /// A helper's memory argument checked for a size that is not the most the helper touches: the key or value of an
+    /// inner map (another map at run time), a size register that is not a number.
+    /// </summary>
+    SizeNotTheHelpers,
     /// <summary>Anything else: a check passed without recording a proof.</summary>
     Other,
 }

@@ -15,6 +15,12 @@ public sealed record VerificationResult(string Program, bool Accepted, string? E
     /// </summary>
     internal ImmutableArray<AccessProof> AccessProofs { get; init; } = [];
 
+    /// <summary>
+    /// Per memory argument of a helper call the walk reached, what every visit proved (empty for a rejected program):
+    /// an engine may drop a helper's check of a proven argument, for at most the size the signature gives it.
+    /// </summary>
+    internal ImmutableDictionary<HelperArgumentSlot, AccessProof> HelperArgumentProofs { get; init; } = ImmutableDictionary<HelperArgumentSlot, AccessProof>.Empty;
+
     /// <summary>Per helper call slot, the name of the object's map that r1 held on every path (empty for a rejected program).</summary>
     internal ImmutableDictionary<int, string> KnownCallMaps { get; init; } = ImmutableDictionary<int, string>.Empty;
 
@@ -26,6 +32,10 @@ public sealed record VerificationResult(string Program, bool Accepted, string? E
 
     /// <summary>Slots whose memory access was proven in bounds on every path.</summary>
     internal IEnumerable<int> ProvenSlots => AccessProofs.Select((proof, slot) => (proof, slot)).Where(p => p.proof.Proven).Select(p => p.slot);
+
+    /// <summary>The helper memory arguments (call slot, register) proven in bounds on every path.</summary>
+    internal IEnumerable<(int Call, int Register)> ProvenHelperArguments =>
+        HelperArgumentProofs.Where(p => p.Value.Proven).Select(p => (p.Key.Call, p.Key.Register));
 
     /// <summary>Instructions walked, counted as the kernel's <c>processed N insns</c> counts them.</summary>
     public int ProcessedInstructions { get; init; }

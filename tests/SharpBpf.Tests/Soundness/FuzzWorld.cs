@@ -22,6 +22,8 @@ internal enum FuzzVerdict
     Sound,
     /// <summary>Accepted, and a run in checked mode faulted on a load, store or atomic the verifier proved.</summary>
     ProvenAccessFaulted,
+    /// <summary>Accepted, and a helper's check in checked mode faulted on a memory argument the verifier proved.</summary>
+    ProvenHelperArgumentFaulted,
     /// <summary>Accepted, and a proven run left non-zero bytes in frame 0 below the stack bound the next run clears.</summary>
     StackLeftDirty,
 }
@@ -34,6 +36,9 @@ internal sealed record FuzzOutcome(FuzzVerdict Verdict, int Runs, int CheckedFau
 
     /// <summary>Proven atomics (their alignment is part of the proof).</summary>
     public int ProvenAtomics { get; init; }
+
+    /// <summary>Helper memory arguments proven in bounds (call sites times arguments).</summary>
+    public int ProvenHelperArguments { get; init; }
 }
 
 /// <summary>
@@ -82,7 +87,7 @@ internal sealed unsafe class FuzzWorld : IDisposable
         _frame = LowMemory.Allocate(FrameBytes);
         _contextSize = Math.Max(VerifierContexts.For(type).Size, 64);
         _context = (byte*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)_contextSize);
-        _helpers = BuiltInHelpers.CreateRegistry(new HelperEnvironment { Clock = new SharpBpf.Time.VirtualClock() });
+        _helpers = RecordingArguments(BuiltInHelpers.CreateRegistry(new HelperEnvironment { Clock = new SharpBpf.Time.VirtualClock() }));
         var layout = VerifierContexts.For(type);
         if (layout.DataOffset is { } dataAt && layout.DataEndOffset is { } endAt)
         {
@@ -198,6 +203,48 @@ internal sealed unsafe class FuzzWorld : IDisposable
         return linked;
     }
 
+    /// <summary>The call slot and r1–r5 of the helper call that started last in this world (to name the argument a helper's check faulted on).</summary>
+    private (int Slot, ulong[] Arguments) _lastCall = (-1, new ulong[6]);
+
+    /// <summary>Every helper of <paramref name="registry"/>, recording its call's arguments before it runs.</summary>
+    private HelperRegistry RecordingArguments(HelperRegistry registry)
+    {
+        foreach (var helper in registry.Snapshot())
+        {
+            var inner = helper.Function;
+            registry.Replace(helper.Id, helper.Name, (context, r1, r2, r3, r4, r5) =>
+            {
+                _lastCall.Slot = context.InstructionIndex;
+                (_lastCall.Arguments[1], _lastCall.Arguments[2], _lastCall.Arguments[3], _lastCall.Arguments[4], _lastCall.Arguments[5]) = (r1, r2, r3, r4, r5);
+                return inner(context, r1, r2, r3, r4, r5);
+            }, helper.Signature);
+        }
+
+        return registry;
+    }
+
+    /// <summary>
+    /// The proven memory argument a checked helper call's fault at <paramref name="fault"/> fell on: a helper checks an
+    /// argument's range from the address the argument holds, so the fault's address names it.
+    /// </summary>
+    private int? ProvenArgumentFaulted(ProgramFaultException fault, IReadOnlySet<(int Call, int Register)> provenArguments)
+    {
+        if (_lastCall.Slot != fault.InstructionIndex)
+        {
+            return null;
+        }
+
+        for (var register = 1; register <= 5; register++)
+        {
+            if (provenArguments.Contains((fault.InstructionIndex, register)) && _lastCall.Arguments[register] == fault.Address)
+            {
+                return register;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>An object program's slots with its maps linked (the same relocation the runtime makes).</summary>
     public Instruction[] LinkObjectProgram(ProgramSpec program) => MapBinder.Bind(program, _maps);
 
@@ -212,6 +259,7 @@ internal sealed unsafe class FuzzWorld : IDisposable
 
         var proofs = verdict.AccessProofs;
         var provenSlots = verdict.ProvenSlots.ToArray();
+        var provenArguments = verdict.ProvenHelperArguments.ToHashSet();
         PreparedProgram checkedProgram, provenProgram;
         try
         {
@@ -220,7 +268,8 @@ internal sealed unsafe class FuzzWorld : IDisposable
             provenProgram = InterpreterEngine.Instance.Prepare(linked, options with
             {
                 Mode = ExecutionMode.ProvenUnchecked,
-                ProvenAccesses = new ProvenAccesses(provenSlots, linked.Length, (uint)_type, stackBytesBound: verdict.StackBytesBound),
+                ProvenAccesses = new ProvenAccesses(provenSlots, linked.Length, (uint)_type, stackBytesBound: verdict.StackBytesBound,
+                    provenHelperArguments: provenArguments),
             });
         }
         catch (InvalidInstructionException)
@@ -233,6 +282,7 @@ internal sealed unsafe class FuzzWorld : IDisposable
         for (var i = 0; i < inputs; i++)
         {
             var inputSeed = random.Next();
+            _lastCall.Slot = -1;
             var checkedEnd = RunOnce(checkedProgram, inputSeed);
             if (checkedEnd.Fault is { } fault)
             {
@@ -244,6 +294,13 @@ internal sealed unsafe class FuzzWorld : IDisposable
                 {
                     return new FuzzOutcome(FuzzVerdict.ProvenAccessFaulted, i + 1, faults, provenSlots.Length,
                         $"{fault.Kind} at proven insn {fault.InstructionIndex} ({proofs[fault.InstructionIndex].Regions}), input seed {inputSeed}: {fault.Message}");
+                }
+
+                if (IsAccessFault(fault.Kind) && !staleRegion && ProvenArgumentFaulted(fault, provenArguments) is { } register)
+                {
+                    var proof = verdict.HelperArgumentProofs[new HelperArgumentSlot(fault.InstructionIndex, register)];
+                    return new FuzzOutcome(FuzzVerdict.ProvenHelperArgumentFaulted, i + 1, faults, provenSlots.Length,
+                        $"{fault.Kind} on proven R{register} of the call at insn {fault.InstructionIndex} ({proof.Regions}), input seed {inputSeed}: {fault.Message}");
                 }
             }
 
@@ -261,6 +318,7 @@ internal sealed unsafe class FuzzWorld : IDisposable
         {
             CallerMemorySlots = provenSlots.Count(slot => (proofs[slot].Regions & AccessRegions.CallerMemory) != 0),
             ProvenAtomics = provenSlots.Count(slot => linked[slot].Opcode is Opcodes.AtomicW or Opcodes.AtomicDw),
+            ProvenHelperArguments = provenArguments.Count,
         };
     }
 

@@ -15,6 +15,7 @@ internal sealed class FuzzCounts
     public long ProvenSlots;
     public long CallerMemorySlots;
     public long ProvenAtomics;
+    public long ProvenHelperArguments;
     public readonly List<string> Failures = [];
 
     public void Add(FuzzCounts other)
@@ -26,12 +27,14 @@ internal sealed class FuzzCounts
         ProvenSlots += other.ProvenSlots;
         CallerMemorySlots += other.CallerMemorySlots;
         ProvenAtomics += other.ProvenAtomics;
+        ProvenHelperArguments += other.ProvenHelperArguments;
         Failures.AddRange(other.Failures);
     }
 
     public override string ToString() =>
         $"{Programs:N0} programs, {Accepted:N0} accepted, {Runs:N0} checked runs ({CheckedFaults:N0} faulted where nothing was proven), " +
-        $"{ProvenSlots:N0} proven accesses ({CallerMemorySlots:N0} through global functions' memory arguments, {ProvenAtomics:N0} atomics), {Failures.Count} proofs broken";
+        $"{ProvenSlots:N0} proven accesses ({CallerMemorySlots:N0} through global functions' memory arguments, {ProvenAtomics:N0} atomics), " +
+        $"{ProvenHelperArguments:N0} proven helper memory arguments, {Failures.Count} proofs broken";
 }
 
 /// <summary>
@@ -120,6 +123,7 @@ internal static class ProofFuzzer
         counts.ProvenSlots += outcome.ProvenSlots;
         counts.CallerMemorySlots += outcome.CallerMemorySlots;
         counts.ProvenAtomics += outcome.ProvenAtomics;
+        counts.ProvenHelperArguments += outcome.ProvenHelperArguments;
         if (outcome.Verdict != FuzzVerdict.Sound && counts.Failures.Count < MaxFailuresKept)
         {
             counts.Failures.Add($"{outcome.Verdict}: {outcome.Detail}; {describe()}");

@@ -29,7 +29,7 @@ public class ProvenAccessSoundnessTests(ITestOutputHelper output)
         counts.Add(ProofFuzzer.Mutated(seed, Path.Combine(TestPaths.RepoRoot, "examples"), MutationsPerCorpusProgram));
         output.WriteLine($"corpus and example mutations, seed {seed}: {counts}");
         Assert.True(counts.Failures.Count == 0, $"seed {seed}: {counts}\n{string.Join('\n', counts.Failures)}");
-        Assert.True(counts.Accepted > 0 && counts.ProvenSlots > 0, counts.ToString());
+        Assert.True(counts.Accepted > 0 && counts.ProvenSlots > 0 && counts.ProvenHelperArguments > 0, counts.ToString());
     }
 
     /// <summary>Two threads (the machine's two cores), each its own world and seed derived from <paramref name="seed"/>.</summary>
@@ -47,5 +47,6 @@ public class ProvenAccessSoundnessTests(ITestOutputHelper output)
         Assert.True(total.Failures.Count == 0, $"seeds {seed}, {seed + 1}: {total}\n{string.Join('\n', total.Failures)}");
         // The fuzz must exercise proofs at all: most programs are accepted and carry proven accesses.
         Assert.True(total.Accepted > total.Programs / 4 && total.ProvenSlots > total.Accepted, total.ToString());
+        Assert.True(total.ProvenHelperArguments > total.Accepted / 4, total.ToString());
     }
 }

@@ -305,10 +305,20 @@ internal sealed class RandomProgramGenerator(Random random)
 
     /// <summary>
     /// bpf_xdp_load_bytes(ctx, 0, dst, n): packet bytes into dst — the stack, a map value, or the context (which the
-    /// verifier must refuse: random bytes over xdp_md.data_end would void every packet proof after it).
+    /// verifier must refuse: random bytes over xdp_md.data_end would void every packet proof after it). n is a
+    /// constant or a random number masked near 16 (a variable size: the helper argument's proof must hold for its largest value).
     /// </summary>
     private void HelperWrite()
     {
+        bool variableSize = random.Next(2) == 0;
+        if (variableSize)
+        {
+            _b.Emit(Opcodes.Call, imm: 7);
+            _b.Emit(Opcodes.Mov64Reg, 7, 0);
+            _b.Emit(Opcodes.And64Imm, 7, imm: Near(15));
+            _b.Emit(Opcodes.Add64Imm, 7, imm: Near(1));
+        }
+
         switch (random.Next(3))
         {
             case 0: _b.Emit(Opcodes.Mov64Reg, 3, 6); break;
@@ -321,7 +331,15 @@ internal sealed class RandomProgramGenerator(Random random)
 
         _b.Emit(Opcodes.Mov64Reg, 1, 6);
         _b.Emit(Opcodes.Mov64Imm, 2, imm: 0);
-        _b.Emit(Opcodes.Mov64Imm, 4, imm: Near(16));
+        if (variableSize)
+        {
+            _b.Emit(Opcodes.Mov64Reg, 4, 7);
+        }
+        else
+        {
+            _b.Emit(Opcodes.Mov64Imm, 4, imm: Near(16));
+        }
+
         _b.Emit(Opcodes.Call, imm: 189);
     }
 

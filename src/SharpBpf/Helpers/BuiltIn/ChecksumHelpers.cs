@@ -11,8 +11,8 @@ internal static class ChecksumHelpers
 {
     public static ulong CsumDiff(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
-        var from = context.GetMemory(r1, (uint)r2, MemoryAccess.Read);
-        var to = context.GetMemory(r3, (uint)r4, MemoryAccess.Read);
+        var from = context.GetArgumentMemory(1, r1, (uint)r2, MemoryAccess.Read);
+        var to = context.GetArgumentMemory(3, r3, (uint)r4, MemoryAccess.Read);
         return Diff(from, to, (uint)r5);
     }
 

@@ -5,7 +5,7 @@ namespace SharpBpf.Helpers.BuiltIn;
 
 /// <summary>
 /// bpf_map_lookup_elem / update / delete / push / pop / peek / lookup_percpu_elem. The map's program API does the
-/// work and returns the kernel's -errno; these check the pointer arguments (key and value sizes) and register the
+/// work and returns the kernel's -errno; these check the pointer arguments (key and value sizes) the verifier did not prove and register the
 /// value a lookup returns as a region of the run. Callers must run inside <see cref="EpochManager.EnterRun"/>.
 /// Does not: hide special fields (bpf_timer, spin lock) from the program; that is the verifier's job.
 /// </summary>
@@ -30,7 +30,7 @@ internal sealed unsafe class MapHelpers(HelperEnvironment environment)
     public ulong Lookup(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var map = HelperErrors.Map(context, environment, r1, "bpf_map_lookup_elem");
-        context.GetMemory(r2, (ulong)map.KeySize, MemoryAccess.Read);
+        context.GetArgumentMemory(2, r2, (ulong)map.KeySize, MemoryAccess.Read);
         return Expose(context, map, map.LookupElem((nint)r2));
     }
 
@@ -38,7 +38,7 @@ internal sealed unsafe class MapHelpers(HelperEnvironment environment)
     public ulong LookupPercpu(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var map = HelperErrors.Map(context, environment, r1, "bpf_map_lookup_percpu_elem");
-        context.GetMemory(r2, (ulong)map.KeySize, MemoryAccess.Read);
+        context.GetArgumentMemory(2, r2, (ulong)map.KeySize, MemoryAccess.Read);
         return Expose(context, map, map.LookupPercpuElem((nint)r2, (uint)r3));
     }
 
@@ -46,8 +46,8 @@ internal sealed unsafe class MapHelpers(HelperEnvironment environment)
     public ulong Update(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var map = HelperErrors.Map(context, environment, r1, "bpf_map_update_elem");
-        context.GetMemory(r2, (ulong)map.KeySize, MemoryAccess.Read);
-        context.GetMemory(r3, (ulong)map.ValueSize, MemoryAccess.Read);
+        context.GetArgumentMemory(2, r2, (ulong)map.KeySize, MemoryAccess.Read);
+        context.GetArgumentMemory(3, r3, (ulong)map.ValueSize, MemoryAccess.Read);
         return HelperErrors.Result(map.UpdateElem((nint)r2, (nint)r3, r4));
     }
 
@@ -55,7 +55,7 @@ internal sealed unsafe class MapHelpers(HelperEnvironment environment)
     public ulong Delete(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var map = HelperErrors.Map(context, environment, r1, "bpf_map_delete_elem");
-        context.GetMemory(r2, (ulong)map.KeySize, MemoryAccess.Read);
+        context.GetArgumentMemory(2, r2, (ulong)map.KeySize, MemoryAccess.Read);
         return HelperErrors.Result(map.DeleteElem((nint)r2));
     }
 
@@ -63,7 +63,7 @@ internal sealed unsafe class MapHelpers(HelperEnvironment environment)
     public ulong Push(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var map = HelperErrors.Map(context, environment, r1, "bpf_map_push_elem");
-        context.GetMemory(r2, (ulong)map.ValueSize, MemoryAccess.Read);
+        context.GetArgumentMemory(2, r2, (ulong)map.ValueSize, MemoryAccess.Read);
         return HelperErrors.Result(map.PushElem((nint)r2, r3));
     }
 
@@ -71,7 +71,7 @@ internal sealed unsafe class MapHelpers(HelperEnvironment environment)
     public ulong Pop(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var map = HelperErrors.Map(context, environment, r1, "bpf_map_pop_elem");
-        context.GetMemory(r2, (ulong)map.ValueSize, MemoryAccess.Write);
+        context.GetArgumentMemory(2, r2, (ulong)map.ValueSize, MemoryAccess.Write);
         return HelperErrors.Result(map.PopElem((nint)r2));
     }
 
@@ -79,7 +79,7 @@ internal sealed unsafe class MapHelpers(HelperEnvironment environment)
     public ulong Peek(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var map = HelperErrors.Map(context, environment, r1, "bpf_map_peek_elem");
-        context.GetMemory(r2, (ulong)map.ValueSize, MemoryAccess.Write);
+        context.GetArgumentMemory(2, r2, (ulong)map.ValueSize, MemoryAccess.Write);
         return HelperErrors.Result(map.PeekElem((nint)r2));
     }
 

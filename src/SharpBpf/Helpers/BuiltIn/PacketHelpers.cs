@@ -113,7 +113,7 @@ internal sealed unsafe class PacketHelpers(HelperEnvironment environment)
     public ulong XdpLoadBytes(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var packet = HelperErrors.Packet(context, "bpf_xdp_load_bytes");
-        var buffer = context.GetMemory(r3, (uint)r4, MemoryAccess.Write);
+        var buffer = context.GetArgumentMemory(3, r3, (uint)r4, MemoryAccess.Write);
         var error = XdpRange(packet, (uint)r2, (uint)r4);
         if (error != 0)
         {
@@ -127,7 +127,7 @@ internal sealed unsafe class PacketHelpers(HelperEnvironment environment)
     public ulong XdpStoreBytes(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var packet = HelperErrors.Packet(context, "bpf_xdp_store_bytes");
-        var buffer = context.GetMemory(r3, (uint)r4, MemoryAccess.Read);
+        var buffer = context.GetArgumentMemory(3, r3, (uint)r4, MemoryAccess.Read);
         var error = XdpRange(packet, (uint)r2, (uint)r4);
         if (error != 0)
         {
@@ -152,7 +152,7 @@ internal sealed unsafe class PacketHelpers(HelperEnvironment environment)
     public ulong SkbLoadBytes(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var packet = HelperErrors.Packet(context, "bpf_skb_load_bytes");
-        var buffer = context.GetMemory(r3, (uint)r4, MemoryAccess.Write);
+        var buffer = context.GetArgumentMemory(3, r3, (uint)r4, MemoryAccess.Write);
         var offset = (uint)r2;
         if (offset > int.MaxValue || (ulong)offset + (uint)buffer.Length > (ulong)(packet.DataEnd - packet.Data))
         {
@@ -168,7 +168,7 @@ internal sealed unsafe class PacketHelpers(HelperEnvironment environment)
     public ulong SkbStoreBytes(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var packet = HelperErrors.Packet(context, "bpf_skb_store_bytes");
-        var buffer = context.GetMemory(r3, (uint)r4, MemoryAccess.Read);
+        var buffer = context.GetArgumentMemory(3, r3, (uint)r4, MemoryAccess.Read);
         if ((r5 & ~(FlagRecomputeCsum | FlagInvalidateHash)) != 0)
         {
             return HelperErrors.Einval;

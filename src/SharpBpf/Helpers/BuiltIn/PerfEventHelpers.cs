@@ -21,7 +21,7 @@ internal sealed class PerfEventHelpers(HelperEnvironment environment)
             return 0;
         }
 
-        var sample = context.GetMemory(r4, r5, MemoryAccess.Read);
+        var sample = context.GetArgumentMemory(4, r4, r5, MemoryAccess.Read);
         var packet = context.HostState switch
         {
             IPacketContext direct => direct,

@@ -18,7 +18,7 @@ internal sealed class RingBufferHelpers(HelperEnvironment environment)
     public ulong Output(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var ring = Ring(context, r1, "bpf_ringbuf_output");
-        context.GetMemory(r2, r3, MemoryAccess.Read);
+        context.GetArgumentMemory(2, r2, r3, MemoryAccess.Read);
         return HelperErrors.Result(ring.Output((nint)r2, r3, r4));
     }
 

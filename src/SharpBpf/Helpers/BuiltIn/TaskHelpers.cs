@@ -28,7 +28,7 @@ internal sealed class TaskHelpers(HelperEnvironment environment)
     public ulong GetCurrentComm(HelperCallContext context, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
         var size = (uint)r2;
-        var buffer = context.GetMemory(r1, size, MemoryAccess.Write);
+        var buffer = context.GetArgumentMemory(1, r1, size, MemoryAccess.Write);
         buffer.Clear();
         if (buffer.IsEmpty)
         {
