@@ -512,13 +512,19 @@ internal sealed partial class Analysis
 
     /// <summary>
     /// check_bpf_snprintf_call: the constant format (R3, already a read-only map value at a constant offset) must parse
-    /// with the arguments R5's byte count gives. An argument size that is not a multiple of 8 the kernel refuses
-    /// without a message; that is not modelled.
+    /// with the arguments R5's byte count gives. An argument size whose known bits are not a multiple of 8 the kernel
+    /// refuses first, without a message of its own: its log ends with the call's instruction line, which is then the
+    /// reason, and the instruction line before it (the one walked before the call) is the instruction the log names.
     /// </summary>
     private bool CheckSnprintfFormat(int pc, int id, VerifierState state)
     {
         var format = state.Registers[3];
         var dataLength = state.Registers[5];
+        if ((HelperId)id == HelperId.Snprintf && dataLength.IsScalar && dataLength.Range.KnownBits.Value % 8 != 0)
+        {
+            return Reject(_previousPc, $"{pc}: {Format(pc)}");
+        }
+
         if ((HelperId)id != HelperId.Snprintf || format.Kind != ValueKind.MapValue || format.Map is not { InitialData.IsDefaultOrEmpty: false } map
             || !format.HasConstantOffset || !dataLength.IsScalar || !dataLength.Range.IsConstant || dataLength.Range.Value % 8 != 0)
         {

@@ -83,8 +83,9 @@ internal sealed partial class Analysis
         return true;
     }
 
-    /// <summary><c>__sk_buff.sk</c>: a socket the program may read once it checked it for NULL, and never releases.</summary>
-    private RegisterValue BorrowedSocket() => new(ValueKind.SockCommonOrNull, ScalarRange.Zero, Id: NewId());
+    /// <summary>A context's socket (<c>__sk_buff.sk</c>, <c>bpf_sock_ops.sk</c>…): one the program may read (once it
+    /// checked it for NULL where it may be NULL) and never releases.</summary>
+    private RegisterValue BorrowedSocket(ValueKind kind) => new(kind, ScalarRange.Zero, Id: kind.MayBeNull() ? NewId() : 0);
 
     /// <summary>check_sock_access: loads only, of the fields the socket's kind allows.</summary>
     private bool SocketAccess(int pc, int register, RegisterValue socket, int offset, int size, AccessSource source, out RegisterValue value)

@@ -31,6 +31,10 @@ internal sealed partial class Analysis
     private int _processed;
     private int _nextId = 1;
     private int _currentPc;
+
+    /// <summary>The instruction walked before <see cref="_currentPc"/> (on whichever path): the kernel's log line before a
+    /// check that fails without a message of its own, which names the rejection's instruction.</summary>
+    private int _previousPc;
     private Rejection? _rejection;
 
     public Analysis(VerifierInput input, VerifierOptions options)
@@ -161,6 +165,7 @@ internal sealed partial class Analysis
                 return true;
             }
 
+            _previousPc = _currentPc;
             _currentPc = pc;
             _stepDepth = state.CurrentFrameIndex;
             _stepSpill = (-1, 0);
