@@ -10,7 +10,7 @@ namespace SharpBpf.Verifier;
 
 internal sealed partial class Analysis
 {
-    private const int TimerSetCallback = 170, ForEachMapElem = 164, Loop = 181, SpinLock = 93, SpinUnlock = 94;
+    private const int TimerSetCallback = 170, ForEachMapElem = 164, FindVma = 180, Loop = 181, SpinLock = 93, SpinUnlock = 94;
 
     /// <summary>What earlier arguments of a helper call established for later ones (the kernel's <c>bpf_call_arg_meta</c>).</summary>
     private sealed class CallMeta
@@ -723,6 +723,14 @@ internal sealed partial class Analysis
                 callee.Registers[2] = RegisterValue.Pointer(ValueKind.MapKey, map: map, mapUid: meta.MapUid);
                 callee.Registers[3] = RegisterValue.Pointer(ValueKind.MapValue, map: map, mapUid: meta.MapUid);
                 callee.Registers[4] = regs[3];
+                _callbackReturnRange[function] = (0, 1);
+                break;
+            case FindVma:
+                // set_find_vma_callback_state: the task and the vma are kernel pointers SharpBpf does not model; the
+                // callback's data is the caller's R4; R4 and R5 are not set.
+                callee.Registers[1] = RegisterValue.Unmodelled;
+                callee.Registers[2] = RegisterValue.Unmodelled;
+                callee.Registers[3] = regs[4];
                 _callbackReturnRange[function] = (0, 1);
                 break;
             default:

@@ -313,7 +313,7 @@ internal sealed partial class Analysis
     }
 
     /// <summary>bpf_for_each_map_elem, bpf_loop, bpf_find_vma, bpf_user_ringbuf_drain: helpers that call back before returning.</summary>
-    private static bool IsSyncCallbackHelper(int id) => id is ForEachMapElem or Loop or 180 or 209;
+    private static bool IsSyncCallbackHelper(int id) => id is ForEachMapElem or Loop or FindVma or 209;
 
     private static void Mark(bool[] points, int pc)
     {
