@@ -3488,6 +3488,161 @@ int prog(struct pt_regs *ctx)
 }}
 """)
 
+# may_goto (can_loop, as the selftests' bpf_experimental.h spells it with clang's asm goto).
+CAN_LOOP = """
+#define can_loop ({ __label__ l_break, l_continue; _Bool ret = 1; \\
+	asm volatile goto("may_goto %l[l_break]" :::: l_break); goto l_continue; l_break: ret = 0; l_continue:; ret; })
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u64[16]); } table SEC(".maps");
+"""
+for name, body in (
+    ("sum", "while (i < n && can_loop) {\n\t\tsum += i;\n\t\ti++;\n\t}"),
+    ("index_masked", "while (i < n && can_loop) {\n\t\tsum += t[i & 15];\n\t\ti++;\n\t}"),
+    ("index_unchecked", "while (i < n && can_loop) {\n\t\tsum += t[i];\n\t\ti++;\n\t}"),
+    ("forever", "while (can_loop)\n\t\tsum++;"),
+):
+    rt3(f"can_loop_{name}", f"a can_loop loop: {name}", CAN_LOOP + f"""
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{{
+	__u32 zero = 0, i = 0, n = ctx->rx_queue_index;
+	__u64 sum = 0, *t = bpf_map_lookup_elem(&table, &zero);
+
+	if (!t)
+		return XDP_PASS;
+	{body}
+	return sum & 1 ? XDP_PASS : XDP_DROP;
+}}
+""")
+
+# Packet parsers as xdp-tools and Suricata's filters write them: IHL-based L4 offsets, VLAN tags, IPv6 next headers.
+PARSE = """
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <bpf/bpf_endian.h>
+struct vlan_hdr { __be16 tci; __be16 proto; };
+"""
+for name, body in (
+    ("ihl_ok", "struct iphdr *ip = data + sizeof(*eth);\n\tstruct tcphdr *tcp;\n\tif ((void *)(ip + 1) > end)\n\t\treturn XDP_PASS;\n\tif (ip->ihl < 5)\n\t\treturn XDP_DROP;\n\ttcp = (void *)ip + ip->ihl * 4;\n\tif ((void *)(tcp + 1) > end)\n\t\treturn XDP_PASS;\n\treturn tcp->dest == bpf_htons(22) ? XDP_DROP : XDP_PASS;"),
+    ("ihl_no_l4_check", "struct iphdr *ip = data + sizeof(*eth);\n\tstruct tcphdr *tcp;\n\tif ((void *)(ip + 1) > end)\n\t\treturn XDP_PASS;\n\ttcp = (void *)ip + ip->ihl * 4;\n\treturn tcp->dest == bpf_htons(22) ? XDP_DROP : XDP_PASS;"),
+    ("ihl_check_before_move", "struct iphdr *ip = data + sizeof(*eth);\n\tstruct udphdr *udp;\n\tif ((void *)(ip + 1) + sizeof(*udp) > end)\n\t\treturn XDP_PASS;\n\tudp = (void *)ip + ip->ihl * 4;\n\treturn udp->dest == bpf_htons(53) ? XDP_DROP : XDP_PASS;"),
+    ("vlan_loop", "__u16 proto = eth->h_proto;\n\tvoid *cur = eth + 1;\n#pragma unroll\n\tfor (int i = 0; i < 2; i++) {\n\t\tstruct vlan_hdr *v = cur;\n\t\tif (proto != bpf_htons(ETH_P_8021Q) && proto != bpf_htons(ETH_P_8021AD))\n\t\t\tbreak;\n\t\tif ((void *)(v + 1) > end)\n\t\t\treturn XDP_DROP;\n\t\tproto = v->proto;\n\t\tcur = v + 1;\n\t}\n\treturn proto == bpf_htons(ETH_P_IP) ? XDP_PASS : XDP_DROP;"),
+    ("vlan_loop_no_check", "__u16 proto = eth->h_proto;\n\tvoid *cur = eth + 1;\n#pragma unroll\n\tfor (int i = 0; i < 2; i++) {\n\t\tstruct vlan_hdr *v = cur;\n\t\tif (proto != bpf_htons(ETH_P_8021Q))\n\t\t\tbreak;\n\t\tproto = v->proto;\n\t\tcur = v + 1;\n\t}\n\treturn proto == bpf_htons(ETH_P_IP) ? XDP_PASS : XDP_DROP;"),
+    ("ipv6_nexthdr", "struct ipv6hdr *ip6 = (void *)(eth + 1);\n\t__u8 *opt;\n\tif ((void *)(ip6 + 1) > end)\n\t\treturn XDP_PASS;\n\tif (ip6->nexthdr != 0)\n\t\treturn XDP_PASS;\n\topt = (void *)(ip6 + 1);\n\tif (opt + 2 > (__u8 *)end)\n\t\treturn XDP_DROP;\n\topt += (opt[1] + 1) * 8;\n\tif (opt + 1 > (__u8 *)end)\n\t\treturn XDP_DROP;\n\treturn *opt == 6 ? XDP_DROP : XDP_PASS;"),
+    ("ipv6_nexthdr_big", "struct ipv6hdr *ip6 = (void *)(eth + 1);\n\t__u8 *opt;\n\tif ((void *)(ip6 + 1) > end)\n\t\treturn XDP_PASS;\n\topt = (void *)(ip6 + 1);\n\tif (opt + 2 > (__u8 *)end)\n\t\treturn XDP_DROP;\n\topt += (opt[1] + 1) * 8;\n\topt += (opt[0] + 1) * 8;\n\tif (opt + 1 > (__u8 *)end)\n\t\treturn XDP_DROP;\n\treturn *opt == 6 ? XDP_DROP : XDP_PASS;"),
+    ("signed_len", "int len = end - data;\n\tif (len < 64)\n\t\treturn XDP_PASS;\n\treturn *(__u8 *)(data + 60) == 1 ? XDP_DROP : XDP_PASS;"),
+    ("csum_fold", "struct iphdr *ip = data + sizeof(*eth);\n\t__u32 csum = 0;\n\t__u16 *w = (void *)ip;\n\tif ((void *)(ip + 1) > end)\n\t\treturn XDP_PASS;\n#pragma unroll\n\tfor (int i = 0; i < 10; i++)\n\t\tcsum += w[i];\n\tcsum = (csum & 0xffff) + (csum >> 16);\n\treturn (__u16)~csum ? XDP_DROP : XDP_PASS;"),
+    ("csum_fold_past", "struct iphdr *ip = data + sizeof(*eth);\n\t__u32 csum = 0;\n\t__u16 *w = (void *)ip;\n\tif ((void *)(ip + 1) > end)\n\t\treturn XDP_PASS;\n#pragma unroll\n\tfor (int i = 0; i < 11; i++)\n\t\tcsum += w[i];\n\tcsum = (csum & 0xffff) + (csum >> 16);\n\treturn (__u16)~csum ? XDP_DROP : XDP_PASS;"),
+):
+    rt3(f"parse_{name}", f"a packet parser: {name}", PARSE + f"""
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+
+	if ((void *)(eth + 1) > end)
+		return XDP_PASS;
+	{body}
+}}
+""")
+
+# Ring buffer records passed through subprograms (libbpf-tools' event submission in helpers).
+RB = """
+struct event { __u32 pid; __u32 tid; char comm[16]; __u64 ts; };
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } rb SEC(".maps");
+"""
+for name, helper, main in (
+    ("fill_in_subprog", "static __noinline void fill(struct event *e)\n{\n\te->pid = bpf_get_current_pid_tgid() >> 32;\n\te->ts = bpf_ktime_get_ns();\n\tbpf_get_current_comm(e->comm, sizeof(e->comm));\n}",
+     "struct event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);\n\tif (!e)\n\t\treturn 0;\n\tfill(e);\n\tbpf_ringbuf_submit(e, 0);"),
+    ("submit_in_subprog", "static __noinline void send(struct event *e)\n{\n\tbpf_ringbuf_submit(e, 0);\n}",
+     "struct event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);\n\tif (!e)\n\t\treturn 0;\n\te->pid = 1;\n\tsend(e);"),
+    ("use_after_subprog_submit", "static __noinline void send(struct event *e)\n{\n\tbpf_ringbuf_submit(e, 0);\n}",
+     "struct event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);\n\tif (!e)\n\t\treturn 0;\n\tsend(e);\n\te->pid = 1;"),
+    ("comm_past", "static __noinline void fill(struct event *e)\n{\n\tbpf_get_current_comm(e->comm, 24);\n}",
+     "struct event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);\n\tif (!e)\n\t\treturn 0;\n\tfill(e);\n\tbpf_ringbuf_submit(e, 0);"),
+    ("leak_on_error", "static __noinline int check(void)\n{\n\treturn bpf_get_prandom_u32() & 1;\n}",
+     "struct event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);\n\tif (!e)\n\t\treturn 0;\n\tif (check())\n\t\treturn 0;\n\tbpf_ringbuf_discard(e, 0);"),
+    ("output_stack", "",
+     "struct event e = {};\n\te.pid = bpf_get_current_pid_tgid() >> 32;\n\tbpf_ringbuf_output(&rb, &e, sizeof(e), 0);"),
+    ("output_stack_big", "",
+     "struct event e = {};\n\te.pid = bpf_get_current_pid_tgid() >> 32;\n\tbpf_ringbuf_output(&rb, &e, sizeof(e) + 8, 0);"),
+):
+    rt3(f"ringbuf_{name}", f"ring buffer records: {name}", RB + helper + f"""
+SEC("kprobe/do_nanosleep")
+int prog(struct pt_regs *ctx)
+{{
+	{main}
+	return 0;
+}}
+""")
+
+# Spin locks in hash map values (cilium's per-flow counters), perf event output and bpf_get_stack into map values.
+for name, body in (
+    ("hash_lock", "struct lv *v = bpf_map_lookup_elem(&locked, &k);\n\tif (!v)\n\t\treturn 0;\n\tbpf_spin_lock(&v->lock);\n\tv->count++;\n\tbpf_spin_unlock(&v->lock);"),
+    ("hash_lock_two_lookups", "struct lv *a = bpf_map_lookup_elem(&locked, &k);\n\tstruct lv *b;\n\tif (!a)\n\t\treturn 0;\n\tb = bpf_map_lookup_elem(&locked, &k);\n\tif (!b)\n\t\treturn 0;\n\tbpf_spin_lock(&a->lock);\n\ta->count++;\n\tbpf_spin_unlock(&b->lock);"),
+    ("hash_lock_access_lock", "struct lv *v = bpf_map_lookup_elem(&locked, &k);\n\tif (!v)\n\t\treturn 0;\n\treturn *(volatile __u32 *)&v->lock;"),
+    ("stack_into_value", "struct lv *v = bpf_map_lookup_elem(&locked, &k);\n\tif (!v)\n\t\treturn 0;\n\tbpf_get_stack(skb, v->frames, sizeof(v->frames), 0);"),
+    ("stack_into_value_past", "struct lv *v = bpf_map_lookup_elem(&locked, &k);\n\tif (!v)\n\t\treturn 0;\n\tbpf_get_stack(skb, v->frames, sizeof(v->frames) + 8, 0);"),
+    ("perf_output", "struct lv e = {};\n\te.count = skb->len;\n\tbpf_perf_event_output(skb, &events, BPF_F_CURRENT_CPU, &e.count, sizeof(e.count));"),
+    ("perf_output_lock_value", "struct lv *v = bpf_map_lookup_elem(&locked, &k);\n\tif (!v)\n\t\treturn 0;\n\tbpf_perf_event_output(skb, &events, BPF_F_CURRENT_CPU, v, sizeof(*v));"),
+):
+    rt3(f"tc_{name}", f"tc map values: {name}", f"""
+struct lv {{ struct bpf_spin_lock lock; __u32 count; __u64 frames[4]; }};
+struct {{ __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, __u32); __type(value, struct lv); }} locked SEC(".maps");
+struct {{ __uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY); __uint(key_size, sizeof(int)); __uint(value_size, sizeof(int)); }} events SEC(".maps");
+SEC("tc")
+int prog(struct __sk_buff *skb)
+{{
+	__u32 k = skb->mark;
+
+	{body}
+	return 0;
+}}
+""")
+
+rt3("can_loop_const_bound", "a can_loop loop with a constant bound", CAN_LOOP + """
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{
+	__u32 zero = 0;
+	__u64 sum = 0, *t = bpf_map_lookup_elem(&table, &zero);
+
+	if (!t)
+		return XDP_PASS;
+	for (int i = 0; i < 16 && can_loop; i++)
+		sum += t[i];
+	return sum & 1 ? XDP_PASS : XDP_DROP;
+}
+""")
+rt3("iter_unsigned_checked", "a number iterator's value checked as unsigned before indexing", ITER + """
+SEC("kprobe/do_nanosleep")
+int prog(struct pt_regs *ctx)
+{
+	struct bpf_iter_num it;
+	__u32 zero = 0;
+	__u64 sum = 0;
+	int *i;
+	struct slot *s = bpf_map_lookup_elem(&slots, &zero);
+
+	if (!s)
+		return 0;
+	bpf_iter_num_new(&it, 0, 16);
+	while ((i = bpf_iter_num_next(&it))) {
+		__u32 idx = *i;
+
+		if (idx >= 16)
+			break;
+		sum += s->hits[idx];
+	}
+	bpf_iter_num_destroy(&it);
+	return sum & 1;
+}
+""")
+
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
     for old in OUT.glob("*.c"):
