@@ -267,6 +267,7 @@ internal sealed class KernelObject : IDisposable
         // Without a private directory libbpf would pin into the shared bpffs root; not pinning at all is the only
         // way then to keep a run from reusing (and outliving into) another run's maps.
         if (pins is null) DisablePinning(handle);
+        TypeSectionsLibBpfDoesNotKnow(handle);
         int loaded = LibBpf.ObjectLoad(handle);
         if (loaded < 0)
         {
@@ -293,6 +294,29 @@ internal sealed class KernelObject : IDisposable
             throw;
         }
         return result;
+    }
+
+    /// <summary>
+    /// The machine's libbpf (1.1) leaves the type of newer section names (<c>cgroup/connect_unix</c>, <c>tcx/ingress</c>…)
+    /// unspecified, and the kernel then refuses the program without a verifier log; SharpBpf's own table knows them, so
+    /// the kernel judges the program as a newer libbpf would load it.
+    /// </summary>
+    private static void TypeSectionsLibBpfDoesNotKnow(nint handle)
+    {
+        for (nint program = LibBpf.ObjectNextProgram(handle, 0); program != 0; program = LibBpf.ObjectNextProgram(handle, program))
+        {
+            if (LibBpf.ProgramType(program) != 0 || LibBpf.ToText(LibBpf.ProgramSectionName(program)) is not { } section
+                || Loader.SectionConventions.Find(section.TrimStart('?')) is not { } convention)
+            {
+                continue;
+            }
+
+            // Both fail only once the object is loaded, which it is not yet.
+            if (LibBpf.ProgramSetType(program, (int)convention.Type) == 0 && convention.ExpectedAttachType is { } attach)
+            {
+                _ = LibBpf.ProgramSetExpectedAttachType(program, (int)attach);
+            }
+        }
     }
 
     private static unsafe void DisablePinning(nint handle)

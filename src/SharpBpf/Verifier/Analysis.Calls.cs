@@ -10,7 +10,7 @@ namespace SharpBpf.Verifier;
 
 internal sealed partial class Analysis
 {
-    private const int TimerSetCallback = 170, ForEachMapElem = 164, Loop = 181, SpinLock = 93, SpinUnlock = 94;
+    private const int TimerSetCallback = 170, ForEachMapElem = 164, FindVma = 180, Loop = 181, SpinLock = 93, SpinUnlock = 94;
 
     /// <summary>What earlier arguments of a helper call established for later ones (the kernel's <c>bpf_call_arg_meta</c>).</summary>
     private sealed class CallMeta
@@ -513,13 +513,19 @@ internal sealed partial class Analysis
 
     /// <summary>
     /// check_bpf_snprintf_call: the constant format (R3, already a read-only map value at a constant offset) must parse
-    /// with the arguments R5's byte count gives. An argument size that is not a multiple of 8 the kernel refuses
-    /// without a message; that is not modelled.
+    /// with the arguments R5's byte count gives. An argument size whose known bits are not a multiple of 8 the kernel
+    /// refuses first, without a message of its own: its log ends with the call's instruction line, which is then the
+    /// reason, and the instruction line before it (the one walked before the call) is the instruction the log names.
     /// </summary>
     private bool CheckSnprintfFormat(int pc, int id, VerifierState state)
     {
         var format = state.Registers[3];
         var dataLength = state.Registers[5];
+        if ((HelperId)id == HelperId.Snprintf && dataLength.IsScalar && dataLength.Range.KnownBits.Value % 8 != 0)
+        {
+            return Reject(_previousPc, $"{pc}: {Format(pc)}");
+        }
+
         if ((HelperId)id != HelperId.Snprintf || format.Kind != ValueKind.MapValue || format.Map is not { InitialData.IsDefaultOrEmpty: false } map
             || !format.HasConstantOffset || !dataLength.IsScalar || !dataLength.Range.IsConstant || dataLength.Range.Value % 8 != 0)
         {
@@ -728,6 +734,14 @@ internal sealed partial class Analysis
                 callee.Registers[2] = RegisterValue.Pointer(ValueKind.MapKey, map: map, mapUid: meta.MapUid);
                 callee.Registers[3] = RegisterValue.Pointer(ValueKind.MapValue, map: map, mapUid: meta.MapUid);
                 callee.Registers[4] = regs[3];
+                _callbackReturnRange[function] = (0, 1);
+                break;
+            case FindVma:
+                // set_find_vma_callback_state: the task and the vma are kernel pointers SharpBpf does not model; the
+                // callback's data is the caller's R4; R4 and R5 are not set.
+                callee.Registers[1] = RegisterValue.Unmodelled;
+                callee.Registers[2] = RegisterValue.Unmodelled;
+                callee.Registers[3] = regs[4];
                 _callbackReturnRange[function] = (0, 1);
                 break;
             default:

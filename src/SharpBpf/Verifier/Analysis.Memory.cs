@@ -684,9 +684,9 @@ internal sealed partial class Analysis
             return true;
         }
 
-        if (field is { HoldsPointer: true })
+        if (field is { Socket: { } socket })
         {
-            value = BorrowedSocket();
+            value = BorrowedSocket(socket);
             return true;
         }
 

@@ -31,6 +31,10 @@ internal sealed partial class Analysis
     private int _processed;
     private int _nextId = 1;
     private int _currentPc;
+
+    /// <summary>The instruction walked before <see cref="_currentPc"/> (on whichever path): the kernel's log line before a
+    /// check that fails without a message of its own, which names the rejection's instruction.</summary>
+    private int _previousPc;
     private Rejection? _rejection;
 
     public Analysis(VerifierInput input, VerifierOptions options)
@@ -163,6 +167,7 @@ internal sealed partial class Analysis
                 return true;
             }
 
+            _previousPc = _currentPc;
             _currentPc = pc;
             _stepDepth = state.CurrentFrameIndex;
             _stepSpill = (-1, 0);
@@ -311,7 +316,7 @@ internal sealed partial class Analysis
     }
 
     /// <summary>bpf_for_each_map_elem, bpf_loop, bpf_find_vma, bpf_user_ringbuf_drain: helpers that call back before returning.</summary>
-    private static bool IsSyncCallbackHelper(int id) => id is ForEachMapElem or Loop or 180 or 209;
+    private static bool IsSyncCallbackHelper(int id) => id is ForEachMapElem or Loop or FindVma or 209;
 
     private static void Mark(bool[] points, int pc)
     {

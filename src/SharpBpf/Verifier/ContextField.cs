@@ -24,13 +24,14 @@ internal enum ContextFieldAccess : byte
 
 /// <summary>
 /// One field of a program type's context as the kernel's is_valid_access callback judges it: the bytes it spans and
-/// how a load and a store may touch them. <see cref="HoldsPointer"/> marks a field whose load is a socket pointer the
-/// program does not own (<c>__sk_buff.sk</c>, a sock_common_or_null); <see cref="HoldsUnmodelledPointer"/> one whose
-/// load is a pointer this verifier does not model (bpf_sock_ops.sk, bpf_flow_dissector's flow_keys…), so the loaded
-/// register is not checked.
+/// how a load and a store may touch them. <see cref="Socket"/> is the kind of socket pointer a field's load gives, one
+/// the program does not own (<c>__sk_buff.sk</c> a sock_common_or_null, <c>bpf_sock_ops.sk</c> and
+/// <c>bpf_sk_lookup.sk</c> a sock_or_null, <c>sk_msg_md.sk</c>, <c>bpf_sock_addr.sk</c> and <c>bpf_sockopt.sk</c> a
+/// sock); <see cref="HoldsUnmodelledPointer"/> marks one whose load is a pointer this verifier does not model
+/// (sk_reuseport_md's sockets, bpf_flow_dissector's flow_keys…), so the loaded register is not checked.
 /// </summary>
 internal readonly record struct ContextField(int Offset, int Size, ContextFieldAccess Read, ContextFieldAccess Write = ContextFieldAccess.None,
-    bool HoldsPointer = false, bool HoldsUnmodelledPointer = false)
+    ValueKind? Socket = null, bool HoldsUnmodelledPointer = false)
 {
     public bool Allows(int offset, int size, bool write) => (write ? Write : Read) switch
     {

@@ -1,4 +1,5 @@
 using SharpBpf.Kernel;
+using SharpBpf.Tests.Support;
 
 namespace SharpBpf.Tests.Kernel;
 
@@ -31,6 +32,20 @@ public class KernelLoadErrorTests
         Assert.Equal(4001, error.Errno);
         Assert.Contains("BPF object format invalid (LIBBPF_ERRNO__FORMAT)", error.Message);
         Assert.Contains("libbpf: elf: 'junk' is not a proper ELF object", error.Log);
+    }
+
+    [KernelFact]
+    public void SectionTheMachinesLibbpfDoesNotKnow_IsJudgedByTheVerifier()
+    {
+        // libbpf 1.1 has no cgroup/recvmsg_unix; typed from SharpBpf's table, the kernel's verifier sees the program
+        // and refuses its return value (recvmsg must return 1) instead of the load failing before the verifier.
+        string path = Path.Combine(TestPaths.TestData, "generated", "objects", "rt3_unix_recvmsg_ret0.o");
+
+        var error = Assert.Throws<KernelLoadException>(() => KernelObject.Open(path, "prog"));
+
+        Assert.Equal("prog", error.ProgramName);
+        Assert.NotNull(error.VerifierLog);
+        Assert.Contains("should have been in [1, 1]", error.VerifierLog);
     }
 
     [KernelFact]

@@ -78,6 +78,12 @@ internal static unsafe partial class LibBpf
     [LibraryImport(Library, EntryPoint = "bpf_program__type")]
     public static partial int ProgramType(nint program);
 
+    [LibraryImport(Library, EntryPoint = "bpf_program__set_type")]
+    public static partial int ProgramSetType(nint program, int type);
+
+    [LibraryImport(Library, EntryPoint = "bpf_program__set_expected_attach_type")]
+    public static partial int ProgramSetExpectedAttachType(nint program, int attachType);
+
     [LibraryImport(Library, EntryPoint = "bpf_program__fd")]
     public static partial int ProgramFd(nint program);
 

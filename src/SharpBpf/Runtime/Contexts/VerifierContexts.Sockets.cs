@@ -10,7 +10,8 @@ namespace SharpBpf.Runtime.Contexts;
 /// bpf_sock, sk_reuseport_md, bpf_sk_lookup, bpf_sockopt) and the __sk_buff field lists of sk_skb, lwt and the flow
 /// dissector. Measured on Linux 6.18 as root: a load and a store of every size at every offset, per attach type
 /// (bpf_sock_addr's fields differ between IPv4, IPv6, sendmsg and unix attach types; bpf_sock's between sock_create
-/// and post_bind). Pointer fields other than packet data are loaded as pointers this verifier does not model.
+/// and post_bind). Socket fields load as the kernel types them (measured: Data/generated rt3_*_sk_*); sk_reuseport_md's sockets and
+/// bpf_flow_dissector's flow_keys are pointers this verifier does not model.
 /// </summary>
 internal static partial class VerifierContexts
 {
@@ -44,7 +45,9 @@ internal static partial class VerifierContexts
             or AttachType.CgroupInet6Getsockname => SockAddr6,
         AttachType.CgroupUdp4Sendmsg => SockAddrSendmsg4,
         AttachType.CgroupUdp6Sendmsg => SockAddrSendmsg6,
-        AttachType.CgroupUnixConnect => SockAddrUnix,
+        // Measured: every unix attach type (connect, sendmsg, recvmsg, getpeername, getsockname) has the same fields.
+        AttachType.CgroupUnixConnect or AttachType.CgroupUnixSendmsg or AttachType.CgroupUnixRecvmsg or AttachType.CgroupUnixGetpeername
+            or AttachType.CgroupUnixGetsockname => SockAddrUnix,
         _ => default,
     };
 
@@ -52,7 +55,7 @@ internal static partial class VerifierContexts
 
     private static ContextField W(int offset, int size, ContextFieldAccess access) => new(offset, size, None, access);
 
-    private static ContextField Socket(int offset) => new(offset, 8, Whole, HoldsPointer: true);
+    private static ContextField Socket(int offset, ValueKind kind = ValueKind.SockCommonOrNull) => new(offset, 8, Whole, Socket: kind);
 
     private static ContextField Opaque(int offset) => new(offset, 8, Whole, HoldsUnmodelledPointer: true);
 
@@ -67,41 +70,41 @@ internal static partial class VerifierContexts
 
     private static readonly ImmutableArray<ContextField> SkMsg =
     [
-        R(0, 8, Whole), R(8, 8, Whole), .. Words(16, 72), Opaque(72),
+        R(0, 8, Whole), R(8, 8, Whole), .. Words(16, 72), Socket(72, ValueKind.Socket),
     ];
 
     private static readonly ImmutableArray<ContextField> SockOps =
     [
-        .. Words(0, 168), R(168, 8, Whole), R(176, 8, Whole), Opaque(184), R(192, 8, Whole), R(200, 8, Whole),
+        .. Words(0, 168), R(168, 8, Whole), R(176, 8, Whole), Socket(184, ValueKind.SocketOrNull), R(192, 8, Whole), R(200, 8, Whole),
         R(208, 4, Whole), R(212, 4, Prefix), R(216, 8, Whole), W(4, 4, Whole), W(164, 4, Whole),
     ];
 
     private static readonly ImmutableArray<ContextField> SockAddr4 =
     [
-        R(0, 4, Whole), R(4, 4, AlignedPart), R(24, 4, AlignedPart), .. Words(28, 40), Opaque(64),
+        R(0, 4, Whole), R(4, 4, AlignedPart), R(24, 4, AlignedPart), .. Words(28, 40), Socket(64, ValueKind.Socket),
         W(4, 4, Whole), W(24, 4, Whole),
     ];
 
     private static readonly ImmutableArray<ContextField> SockAddr6 =
     [
-        R(0, 4, Whole), R(8, 20, AlignedPart), .. Words(28, 40), Opaque(64), W(8, 20, AlignedWords),
+        R(0, 4, Whole), R(8, 20, AlignedPart), .. Words(28, 40), Socket(64, ValueKind.Socket), W(8, 20, AlignedWords),
     ];
 
     private static readonly ImmutableArray<ContextField> SockAddrSendmsg4 =
     [
         R(0, 4, Whole), R(4, 4, AlignedPart), R(24, 4, AlignedPart), .. Words(28, 40), R(40, 4, AlignedPart),
-        Opaque(64), W(4, 4, Whole), W(24, 4, Whole), W(40, 4, Whole),
+        Socket(64, ValueKind.Socket), W(4, 4, Whole), W(24, 4, Whole), W(40, 4, Whole),
     ];
 
     private static readonly ImmutableArray<ContextField> SockAddrSendmsg6 =
     [
-        R(0, 4, Whole), R(8, 20, AlignedPart), .. Words(28, 40), R(44, 16, AlignedPart), Opaque(64),
+        R(0, 4, Whole), R(8, 20, AlignedPart), .. Words(28, 40), R(44, 16, AlignedPart), Socket(64, ValueKind.Socket),
         W(8, 20, AlignedWords), W(44, 16, AlignedWords),
     ];
 
     private static readonly ImmutableArray<ContextField> SockAddrUnix =
     [
-        R(0, 4, Whole), R(24, 4, AlignedPart), .. Words(28, 40), Opaque(64), W(24, 4, Whole),
+        R(0, 4, Whole), R(24, 4, AlignedPart), .. Words(28, 40), Socket(64, ValueKind.Socket), W(24, 4, Whole),
     ];
 
     private static readonly ImmutableArray<ContextField> FlowDissector =
@@ -155,17 +158,17 @@ internal static partial class VerifierContexts
 
     private static readonly ImmutableArray<ContextField> SkLookup =
     [
-        Opaque(0), R(8, 4, AlignedPart), R(12, 8, AlignedPart), R(20, 8, AlignedPart), R(28, 8, AlignedPart),
+        Socket(0, ValueKind.SocketOrNull), R(8, 4, AlignedPart), R(12, 8, AlignedPart), R(20, 8, AlignedPart), R(28, 8, AlignedPart),
         R(36, 8, AlignedPart), R(44, 8, AlignedPart), R(52, 8, AlignedPart), R(60, 8, AlignedPart),
     ];
 
     private static readonly ImmutableArray<ContextField> GetSockopt =
     [
-        Opaque(0), R(8, 8, Whole), R(16, 8, Whole), .. Words(24, 40), W(32, 4, Whole), W(36, 4, Whole),
+        Socket(0, ValueKind.Socket), R(8, 8, Whole), R(16, 8, Whole), .. Words(24, 40), W(32, 4, Whole), W(36, 4, Whole),
     ];
 
     private static readonly ImmutableArray<ContextField> SetSockopt =
     [
-        Opaque(0), R(8, 8, Whole), R(16, 8, Whole), .. Words(24, 36), W(24, 4, Whole), W(28, 8, AlignedWords),
+        Socket(0, ValueKind.Socket), R(8, 8, Whole), R(16, 8, Whole), .. Words(24, 36), W(24, 4, Whole), W(28, 8, AlignedWords),
     ];
 }

@@ -78,7 +78,7 @@ internal static partial class VerifierContexts
         }
 
         yield return new ContextField(SkbCb, SkbCbEnd - SkbCb, AlignedPart, AlignedPart);
-        yield return new ContextField(SkbSk, 8, Whole, HoldsPointer: true);
+        yield return new ContextField(SkbSk, 8, Whole, Socket: ValueKind.SockCommonOrNull);
     }
 
     private static readonly ImmutableArray<ContextField> Tc =

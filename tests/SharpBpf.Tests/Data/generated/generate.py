@@ -2914,6 +2914,827 @@ int prog(struct xdp_md *ctx)
 """)
 
 
+# ---------------------------------------------------------------------------------------------------------------------
+# Branch redteam3: shapes not covered before (issue 9). Socket pointers in socket-level contexts (bpf_sock_ops.sk,
+# sk_msg_md.sk, bpf_sock_addr.sk, bpf_sockopt.sk, bpf_sk_lookup.sk), the unix sock_addr attach types, bpf_snprintf's
+# argument length, then tracing/load-balancer/filter pieces: number iterators, 32-bit indexes into map values, atomics,
+# cpu v4 instructions (sign-extending loads, signed division, bswap), nested calls, callbacks, global variables,
+# map-in-map, per-CPU maps, LPM tries, queue/stack/bloom maps, local storages. Each correct, then with mistakes.
+SOCK_STORAGE = """
+struct { __uint(type, BPF_MAP_TYPE_SK_STORAGE); __uint(map_flags, BPF_F_NO_PREALLOC); __type(key, int); __type(value, __u64); } sk_seen SEC(".maps");
+"""
+
+
+def rt3(name, what, body, license="GPL", flags=None):
+    rt(f"rt3_{name}", what, body, license, flags)
+
+
+for name, body in (
+    ("nocheck", "struct bpf_sock *sk = skops->sk;\n\treturn sk->family == 2;"),
+    ("checked", "struct bpf_sock *sk = skops->sk;\n\tif (!sk)\n\t\treturn 1;\n\treturn sk->src_port == 80;"),
+    ("write", "struct bpf_sock *sk = skops->sk;\n\tif (!sk)\n\t\treturn 1;\n\tsk->mark = 7;\n\treturn 1;"),
+    ("oob", "struct bpf_sock *sk = skops->sk;\n\tif (!sk)\n\t\treturn 1;\n\treturn *((__u8 *)sk + 50) == 1;"),
+    ("arith", "__u32 *p = (__u32 *)skops->sk;\n\tif (!p)\n\t\treturn 1;\n\tp += 1;\n\treturn *p == 1;"),
+    ("storage", "struct bpf_sock *sk = skops->sk;\n\t__u64 *seen;\n\tif (!sk)\n\t\treturn 1;\n\tseen = bpf_sk_storage_get(&sk_seen, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);\n\tif (seen)\n\t\t__sync_fetch_and_add(seen, 1);\n\treturn 1;"),
+    ("storage_nocheck", "__u64 *seen = bpf_sk_storage_get(&sk_seen, skops->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);\n\tif (seen)\n\t\t*seen += 1;\n\treturn 1;"),
+    ("release", "struct bpf_sock *sk = skops->sk;\n\tif (!sk)\n\t\treturn 1;\n\tbpf_sk_release(sk);\n\treturn 1;"),
+    ("tcp_sock", "struct bpf_sock *sk = skops->sk;\n\tstruct bpf_tcp_sock *tp;\n\tif (!sk)\n\t\treturn 1;\n\ttp = bpf_tcp_sock(sk);\n\tif (!tp)\n\t\treturn 1;\n\treturn tp->snd_cwnd > 10;"),
+    ("tcp_sock_nocheck", "struct bpf_tcp_sock *tp = bpf_tcp_sock(skops->sk);\n\tif (!tp)\n\t\treturn 1;\n\treturn tp->snd_cwnd > 10;"),
+    ("narrow", "__u32 lo = *(volatile __u32 *)&skops->sk;\n\treturn lo == 1;"),
+):
+    rt3(f"sockops_sk_{name}", f"bpf_sock_ops.sk: {name}", SOCK_STORAGE + f"""
+SEC("sockops")
+int prog(struct bpf_sock_ops *skops)
+{{
+	{body}
+}}
+""")
+
+for name, body in (
+    ("read", "struct bpf_sock *sk = msg->sk;\n\treturn sk->family == 2 ? SK_PASS : SK_DROP;"),
+    ("checked", "struct bpf_sock *sk = msg->sk;\n\tif (!sk)\n\t\treturn SK_PASS;\n\treturn sk->dst_port == 80 ? SK_PASS : SK_DROP;"),
+    ("write", "struct bpf_sock *sk = msg->sk;\n\tsk->mark = 3;\n\treturn SK_PASS;"),
+    ("oob", "struct bpf_sock *sk = msg->sk;\n\treturn *((__u32 *)sk + 30) == 1 ? SK_PASS : SK_DROP;"),
+    ("storage", "__u64 *seen = bpf_sk_storage_get(&sk_seen, msg->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);\n\tif (seen)\n\t\t*seen += msg->size;\n\treturn SK_PASS;"),
+    ("release", "bpf_sk_release(msg->sk);\n\treturn SK_PASS;"),
+):
+    rt3(f"skmsg_sk_{name}", f"sk_msg_md.sk: {name}", SOCK_STORAGE + f"""
+SEC("sk_msg")
+int prog(struct sk_msg_md *msg)
+{{
+	{body}
+}}
+""")
+
+for section, ctx_type, yes, no, prefix in (("cgroup/connect4", "bpf_sock_addr", 1, 0, "sockaddr"),
+                                          ("cgroup/getsockopt", "bpf_sockopt", 1, 0, "sockopt"),
+                                          ("sk_lookup", "bpf_sk_lookup", "SK_PASS", "SK_DROP", "sklookup")):
+    for name, body in (
+        ("read", f"struct bpf_sock *sk = ctx->sk;\n\treturn sk->protocol == 6 ? {yes} : {no};"),
+        ("checked", f"struct bpf_sock *sk = ctx->sk;\n\tif (!sk)\n\t\treturn {yes};\n\treturn sk->type == 1 ? {yes} : {no};"),
+        ("write", f"struct bpf_sock *sk = ctx->sk;\n\tif (!sk)\n\t\treturn {yes};\n\tsk->priority = 1;\n\treturn {yes};"),
+        ("oob", f"struct bpf_sock *sk = ctx->sk;\n\tif (!sk)\n\t\treturn {yes};\n\treturn *((__u32 *)sk + 40) == 1 ? {yes} : {no};"),
+        ("storage", f"__u64 *seen = bpf_sk_storage_get(&sk_seen, ctx->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);\n\tif (seen)\n\t\t*seen += 1;\n\treturn {yes};"),
+    ):
+        rt3(f"{prefix}_sk_{name}", f"{ctx_type}.sk: {name}", SOCK_STORAGE + f"""
+SEC("{section}")
+int prog(struct {ctx_type} *ctx)
+{{
+	{body}
+}}
+""")
+
+for attach in ("connect_unix", "sendmsg_unix", "recvmsg_unix", "getpeername_unix", "getsockname_unix"):
+    for name, body in (
+        ("family", "if (ctx->user_family == 1)\n\t\thits++;\n\treturn 1;"),
+        ("ret0", "return 0;"),
+        ("port_write", "ctx->user_port = 0;\n\treturn 1;"),
+        ("ip4_read", "if (ctx->user_ip4 == 1)\n\t\thits++;\n\treturn 1;"),
+        ("type_narrow", "if (*(volatile __u8 *)&ctx->type == 1)\n\t\thits++;\n\treturn 1;"),
+        ("sk_read", "struct bpf_sock *sk = ctx->sk;\n\tif (sk->state == 1)\n\t\thits++;\n\treturn 1;"),
+    ):
+        rt3(f"unix_{attach.split('_')[0]}_{name}", f"cgroup/{attach}: {name}", f"""
+__u64 hits;
+SEC("cgroup/{attach}")
+int prog(struct bpf_sock_addr *ctx)
+{{
+	{body}
+}}
+""")
+
+for length in (0, 8, 4, 15, 16, 24):
+    rt3(f"snprintf_len{length}", f"bpf_snprintf with a data length of {length}", f"""
+struct {{ __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, char[64]); }} out_lines SEC(".maps");
+SEC("kprobe/do_nanosleep")
+int prog(struct pt_regs *ctx)
+{{
+	static const char fmt[] = "pid %u";
+	__u64 args[3] = {{}};
+	__u32 zero = 0;
+	char *line = bpf_map_lookup_elem(&out_lines, &zero);
+
+	if (!line)
+		return 0;
+	args[0] = bpf_get_current_pid_tgid() >> 32;
+	bpf_snprintf(line, 64, fmt, {'0' if length == 0 else 'args'}, {length});
+	return 0;
+}}
+""")
+rt3("snprintf_len_var", "bpf_snprintf with a data length known only modulo 8", """
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, char[64]); } out_lines SEC(".maps");
+SEC("kprobe/do_nanosleep")
+int prog(struct pt_regs *ctx)
+{
+	static const char fmt[] = "pid %u";
+	__u64 args[4] = {};
+	__u32 zero = 0;
+	char *line = bpf_map_lookup_elem(&out_lines, &zero);
+	__u32 n = (bpf_get_prandom_u32() & 0x10) | 4;
+
+	if (!line)
+		return 0;
+	args[0] = bpf_get_current_pid_tgid() >> 32;
+	bpf_snprintf(line, 64, fmt, args, n);
+	return 0;
+}
+""")
+
+# Number iterators (bpf_for as libbpf spells it, over the kfuncs), in the style of the selftests' iters.c.
+ITER = """
+struct bpf_iter_num { __u64 __opaque[1]; } __attribute__((aligned(8)));
+extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;
+extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym;
+extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;
+struct slot { __u64 hits[16]; };
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct slot); } slots SEC(".maps");
+"""
+for name, loop in (
+    ("sum_checked", "while ((i = bpf_iter_num_next(&it))) {\n\t\tif (*i >= 16)\n\t\t\tbreak;\n\t\tsum += s->hits[*i];\n\t}"),
+    ("sum_unchecked", "while ((i = bpf_iter_num_next(&it)))\n\t\tsum += s->hits[*i];"),
+    ("deref_null", "i = bpf_iter_num_next(&it);\n\tsum = *i;"),
+    ("masked", "while ((i = bpf_iter_num_next(&it)))\n\t\tsum += s->hits[*i & 15];"),
+    ("signed_check", "while ((i = bpf_iter_num_next(&it))) {\n\t\tif (*i > 15)\n\t\t\tbreak;\n\t\tsum += s->hits[*i];\n\t}"),
+):
+    rt3(f"iter_{name}", f"a number iterator over a map value: {name}", ITER + f"""
+SEC("kprobe/do_nanosleep")
+int prog(struct pt_regs *ctx)
+{{
+	struct bpf_iter_num it;
+	__u32 zero = 0;
+	__u64 sum = 0;
+	int *i;
+	struct slot *s = bpf_map_lookup_elem(&slots, &zero);
+
+	if (!s)
+		return 0;
+	bpf_iter_num_new(&it, 0, 16);
+	{loop}
+	bpf_iter_num_destroy(&it);
+	return sum & 1;
+}}
+""")
+rt3("iter_no_destroy", "a number iterator never destroyed", ITER + """
+SEC("kprobe/do_nanosleep")
+int prog(struct pt_regs *ctx)
+{
+	struct bpf_iter_num it;
+	int *i, n = 0;
+
+	bpf_iter_num_new(&it, 0, 8);
+	while ((i = bpf_iter_num_next(&it)))
+		n += *i;
+	return n & 1;
+}
+""")
+rt3("iter_next_uninit", "bpf_iter_num_next on an iterator never created", ITER + """
+SEC("kprobe/do_nanosleep")
+int prog(struct pt_regs *ctx)
+{
+	struct bpf_iter_num it;
+	int *i, n = 0;
+
+	while ((i = bpf_iter_num_next(&it)))
+		n += *i;
+	bpf_iter_num_destroy(&it);
+	return n & 1;
+}
+""")
+
+# 32-bit indexes into map values (histogram slots as libbpf-tools' biolatency/runqlat compute them).
+HIST = """
+#define SLOTS 27
+struct hist { __u32 slots[SLOTS]; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, __u32); __type(value, struct hist); } hists SEC(".maps");
+static __always_inline __u32 log2_u32(__u32 v)
+{
+	__u32 r = 0;
+	if (v > 0xffff) { v >>= 16; r |= 16; }
+	if (v > 0xff) { v >>= 8; r |= 8; }
+	if (v > 0xf) { v >>= 4; r |= 4; }
+	if (v > 0x3) { v >>= 2; r |= 2; }
+	return r | (v >> 1);
+}
+"""
+for name, clamp in (
+    ("clamped", "if (slot >= SLOTS)\n\t\tslot = SLOTS - 1;"),
+    ("unclamped", ""),
+    ("off_by_one", "if (slot > SLOTS)\n\t\tslot = SLOTS;"),
+    ("mod", "slot %= SLOTS;"),
+    ("and", "slot &= 15;"),
+    ("signed", "if ((int)slot >= SLOTS)\n\t\tslot = SLOTS - 1;"),
+):
+    rt3(f"hist_{name}", f"a log2 histogram slot as an index: {name}", HIST + f"""
+SEC("kprobe/do_nanosleep")
+int prog(struct pt_regs *ctx)
+{{
+	__u32 key = bpf_get_current_pid_tgid() >> 32;
+	__u64 delta = bpf_ktime_get_ns() / 1000;
+	struct hist zero = {{}}, *h;
+	__u32 slot;
+
+	h = bpf_map_lookup_elem(&hists, &key);
+	if (!h) {{
+		bpf_map_update_elem(&hists, &key, &zero, BPF_NOEXIST);
+		h = bpf_map_lookup_elem(&hists, &key);
+		if (!h)
+			return 0;
+	}}
+	slot = log2_u32((__u32)delta);
+	{clamp}
+	__sync_fetch_and_add(&h->slots[slot], 1);
+	return 0;
+}}
+""")
+
+# Atomics on map values and the stack (cpu v3: fetch and cmpxchg forms).
+ATOM = """
+struct counters { __u64 packets; __u64 bytes; __u32 flags; __u32 pad; };
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, struct counters); } ctrs SEC(".maps");
+"""
+for name, body in (
+    ("add", "__sync_fetch_and_add(&c->packets, 1);\n\t__sync_fetch_and_add(&c->bytes, len);"),
+    ("fetch_or32", "old = __sync_fetch_and_or(&c->flags, 4);"),
+    ("cmpxchg", "old = __sync_val_compare_and_swap(&c->packets, 0, 1);"),
+    ("xchg", "old = __atomic_exchange_n(&c->bytes, len, __ATOMIC_SEQ_CST);"),
+    ("past_end", "__sync_fetch_and_add((__u64 *)&c->pad, 1);"),
+    ("misaligned", "__sync_fetch_and_add((__u32 *)((char *)c + 2), 1);"),
+    ("unchecked_index", "__sync_fetch_and_add(&c[len & 3].packets, 1);"),
+    ("stack", "__u64 local = len;\n\t__sync_fetch_and_add(&local, 1);\n\told = local;"),
+    ("stack_uninit", "__u64 local;\n\tasm volatile(\"\" : : \"r\"(&local));\n\told = __sync_fetch_and_add(&local, 1);"),
+):
+    rt3(f"atomic_{name}", f"atomics: {name}", ATOM + f"""
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{{
+	__u32 key = ctx->rx_queue_index & 3;
+	__u64 len = ctx->data_end - ctx->data;
+	__u64 old = 0;
+	struct counters *c = bpf_map_lookup_elem(&ctrs, &key);
+
+	if (!c)
+		return XDP_PASS;
+	{body}
+	return old == 3 ? XDP_DROP : XDP_PASS;
+}}
+""")
+rt3("atomic_rodata", "an atomic add on a const global", """
+const volatile __u64 limit = 10;
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{
+	__sync_fetch_and_add((__u64 *)&limit, 1);
+	return XDP_PASS;
+}
+""")
+
+# cpu v4: sign-extending loads, signed division and modulo, bswap, movsx (clang -mcpu=v4).
+V4 = "-O2 -mcpu=v4"
+SEXT = """
+struct rec { __s8 delta; __s16 port_off; __s32 weight; __s64 total; };
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, struct rec); } recs SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u64[32]); } table SEC(".maps");
+"""
+for name, body in (
+    ("s8_index_unchecked", "return t[r->delta] & 1;"),
+    ("s8_index_checked", "if (r->delta < 0)\n\t\treturn 0;\n\treturn t[r->delta] & 1;"),
+    ("s8_index_range", "if (r->delta < 0 || r->delta >= 32)\n\t\treturn 0;\n\treturn t[r->delta] & 1;"),
+    ("s16_index_upper_only", "if (r->port_off >= 32)\n\t\treturn 0;\n\treturn t[r->port_off] & 1;"),
+    ("sdiv", "return (r->total / (__s64)r->weight) > 5;"),
+    ("sdiv_const", "return (r->total / -3) > 5;"),
+    ("smod_index", "__s32 i = r->weight % 32;\n\tif (i < 0)\n\t\ti = -i;\n\treturn t[i] & 1;"),
+    ("smod_index_unchecked", "__s32 i = r->weight % 32;\n\treturn t[i] & 1;"),
+    ("sdiv_zero", "__s64 z = 0;\n\tasm volatile(\"%[z] s/= 0\" : [z] \"+r\"(z));\n\treturn z;"),
+    ("bswap", "__u32 w = __builtin_bswap32((__u32)r->weight);\n\treturn t[w & 31] & 1;"),
+    ("bswap_index", "__u16 p = __builtin_bswap16((__u16)r->port_off);\n\tif (p >= 32)\n\t\treturn 0;\n\treturn t[p] & 1;"),
+    ("bswap_unchecked", "__u16 p = __builtin_bswap16((__u16)r->port_off);\n\treturn t[p] & 1;"),
+):
+    rt3(f"v4_{name}", f"cpu v4: {name}", SEXT + f"""
+SEC("kprobe/do_nanosleep")
+int prog(struct pt_regs *ctx)
+{{
+	__u32 zero = 0;
+	struct rec *r = bpf_map_lookup_elem(&recs, &zero);
+	__u64 *t = bpf_map_lookup_elem(&table, &zero);
+
+	if (!r || !t)
+		return 0;
+	{body}
+}}
+""", flags=V4)
+rt3("v4_gotol_long_branch", "cpu v4: a branch over many instructions", """
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{
+	__u32 h = ctx->rx_queue_index;
+#pragma unroll
+	for (int i = 0; i < 64; i++)
+		h = h * 31 + i;
+	return h & 1 ? XDP_PASS : XDP_DROP;
+}
+""", flags=V4)
+
+# bpf-to-bpf calls: pointers to the caller's stack, five arguments, a chain of frames.
+CALLS = """
+struct flow { __u32 saddr, daddr; __u16 sport, dport; __u8 proto; };
+static __noinline int fill_flow(struct flow *f, __u32 a, __u32 b, __u16 p, __u16 q)
+{
+	f->saddr = a;
+	f->daddr = b;
+	f->sport = p;
+	f->dport = q;
+	f->proto = 6;
+	return 0;
+}
+static __noinline __u32 hash_flow(const struct flow *f)
+{
+	return (f->saddr ^ f->daddr) * 2654435761u + (f->sport << 16 | f->dport);
+}
+"""
+for name, body in (
+    ("ok", "struct flow f = {};\n\tfill_flow(&f, 1, 2, 3, 4);\n\treturn hash_flow(&f) & 1;"),
+    ("uninit", "struct flow f;\n\tfill_flow(&f, 1, 2, 3, 4);\n\treturn hash_flow(&f) & 1;"),
+    ("small_buf", "__u32 two[2] = {};\n\tfill_flow((struct flow *)two, 1, 2, 3, 4);\n\treturn hash_flow((struct flow *)two) & 1;"),
+):
+    rt3(f"calls_flow_{name}", f"bpf-to-bpf calls with stack arguments: {name}", CALLS + f"""
+SEC("tc")
+int prog(struct __sk_buff *skb)
+{{
+	{body}
+}}
+""")
+rt3("calls_return_callee_stack", "a subprogram returning a pointer into its own stack", """
+static __noinline __u64 *scratch(__u64 v)
+{
+	__u64 buf[2] = { v, v + 1 };
+	return &buf[1];
+}
+SEC("tc")
+int prog(struct __sk_buff *skb)
+{
+	return *scratch(skb->len) & 1;
+}
+""")
+rt3("calls_write_caller_stack_deep", "a grandchild writing through a pointer to the main frame's stack", """
+static __noinline void leaf(__u64 *out, __u32 i)
+{
+	out[i & 3] = i;
+}
+static __noinline void mid(__u64 *out, __u32 i)
+{
+	leaf(out, i + 1);
+}
+SEC("tc")
+int prog(struct __sk_buff *skb)
+{
+	__u64 out[4] = {};
+
+	mid(out, skb->len);
+	return out[0] & 1;
+}
+""")
+rt3("calls_write_caller_stack_oob", "a grandchild writing past the main frame's array", """
+static __noinline void leaf(__u64 *out, __u32 i)
+{
+	out[i & 7] = i;
+}
+static __noinline void mid(__u64 *out, __u32 i)
+{
+	leaf(out, i + 1);
+}
+SEC("tc")
+int prog(struct __sk_buff *skb)
+{
+	__u64 out[4] = {};
+
+	mid(out, skb->len);
+	return out[0] & 1;
+}
+""")
+
+# Callbacks: bpf_for_each_map_elem over a hash, bpf_find_vma, bpf_loop with a context struct.
+FE = """
+struct conn { __u64 last_seen; __u32 packets; __u32 state; };
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 128); __type(key, __u64); __type(value, struct conn); } conns SEC(".maps");
+struct gc_ctx { __u64 now; __u32 expired; };
+"""
+for name, body in (
+    ("ok", "if (ctx->now - v->last_seen > 1000000000ull) {\n\t\tbpf_map_delete_elem(map, key);\n\t\tctx->expired++;\n\t}\n\treturn 0;"),
+    ("write_value", "v->state = 0;\n\tv->packets = 0;\n\treturn 0;"),
+    ("value_past", "return v[1].state;"),
+    ("ctx_past", "ctx[1].expired = 1;\n\treturn 0;"),
+    ("ret_2", "return 2;"),
+    ("key_write", "*key = 0;\n\treturn 0;"),
+):
+    rt3(f"foreach_gc_{name}", f"bpf_for_each_map_elem garbage collection: {name}", FE + f"""
+static long gc_one(void *map, __u64 *key, struct conn *v, struct gc_ctx *ctx)
+{{
+	{body}
+}}
+SEC("tc")
+int prog(struct __sk_buff *skb)
+{{
+	struct gc_ctx c = {{ .now = bpf_ktime_get_ns() }};
+
+	bpf_for_each_map_elem(&conns, gc_one, &c, 0);
+	return c.expired > 3;
+}}
+""")
+for name, body in (
+    ("ok", "d->start = vma->vm_start;\n\treturn 0;"),
+    ("vma_write", "vma->vm_start = 0;\n\treturn 0;"),
+    ("data_past", "d[1].start = vma->vm_start;\n\treturn 0;"),
+):
+    rt3(f"find_vma_{name}", f"bpf_find_vma callback: {name}", f"""
+struct vma_data {{ __u64 start; }};
+struct vm_area_struct {{ unsigned long vm_start; unsigned long vm_end; }} __attribute__((preserve_access_index));
+struct task_struct;
+static long on_vma(struct task_struct *task, struct vm_area_struct *vma, struct vma_data *d)
+{{
+	{body}
+}}
+SEC("kprobe/do_nanosleep")
+int prog(struct pt_regs *ctx)
+{{
+	struct vma_data d = {{}};
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	bpf_find_vma(task, PT_REGS_IP(ctx), on_vma, &d, 0);
+	return d.start == 1;
+}}
+""")
+
+# Tail calls from a subprogram (cilium's policy tail calls), with and without a reference held.
+rt3("tail_from_subprog", "a tail call from a static subprogram", """
+struct { __uint(type, BPF_MAP_TYPE_PROG_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, __u32); } jumps SEC(".maps");
+static __noinline int dispatch(struct __sk_buff *skb, __u32 slot)
+{
+	bpf_tail_call(skb, &jumps, slot);
+	return 1;
+}
+SEC("tc")
+int prog(struct __sk_buff *skb)
+{
+	return dispatch(skb, skb->mark & 3);
+}
+""")
+rt3("tail_from_subprog_big_stack", "a tail call from a subprogram below 300 bytes of caller stack", """
+struct { __uint(type, BPF_MAP_TYPE_PROG_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, __u32); } jumps SEC(".maps");
+static __noinline int dispatch(struct __sk_buff *skb, __u32 slot)
+{
+	bpf_tail_call(skb, &jumps, slot);
+	return 1;
+}
+SEC("tc")
+int prog(struct __sk_buff *skb)
+{
+	volatile char buf[300];
+
+	buf[skb->len & 255] = 1;
+	return dispatch(skb, skb->mark & 3) + buf[3];
+}
+""")
+rt3("tail_holding_socket", "a tail call while holding a looked-up socket", """
+struct { __uint(type, BPF_MAP_TYPE_PROG_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, __u32); } jumps SEC(".maps");
+SEC("tc")
+int prog(struct __sk_buff *skb)
+{
+	struct bpf_sock_tuple t = {};
+	struct bpf_sock *sk = bpf_sk_lookup_tcp(skb, &t, sizeof(t.ipv4), -1, 0);
+
+	if (!sk)
+		return 0;
+	bpf_tail_call(skb, &jumps, 0);
+	bpf_sk_release(sk);
+	return 1;
+}
+""")
+
+# Global variables (.bss, .data, .rodata) as libbpf skeletons use them.
+for name, body in (
+    ("bss_counter", "__sync_fetch_and_add(&drops, 1);\n\treturn XDP_PASS;"),
+    ("data_table", "return ports[ctx->rx_queue_index & 7] == 80 ? XDP_DROP : XDP_PASS;"),
+    ("data_table_unchecked", "return ports[ctx->rx_queue_index] == 80 ? XDP_DROP : XDP_PASS;"),
+    ("data_table_past", "return ports[(ctx->rx_queue_index & 7) + 1] == 80 ? XDP_DROP : XDP_PASS;"),
+    ("rodata_gate", "if (enable_drop && ctx->rx_queue_index == target_queue)\n\t\treturn XDP_DROP;\n\treturn XDP_PASS;"),
+    ("rodata_write", "*(volatile __u32 *)&target_queue = 1;\n\treturn XDP_PASS;"),
+    ("bss_array_write", "seen[ctx->rx_queue_index & 15] = 1;\n\treturn XDP_PASS;"),
+    ("bss_array_write_past", "seen[ctx->rx_queue_index & 31] = 1;\n\treturn XDP_PASS;"),
+    ("rodata_string", "return name[ctx->rx_queue_index & 3] == 'x' ? XDP_DROP : XDP_PASS;"),
+):
+    rt3(f"global_{name}", f"global variables: {name}", f"""
+__u64 drops;
+__u8 seen[16];
+__u16 ports[8] = {{ 22, 80, 443 }};
+const volatile int enable_drop = 0;
+const volatile __u32 target_queue = 3;
+const char name[4] = "abc";
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{{
+	{body}
+}}
+""")
+
+# Map in map (katran's per-real lookups, cilium's per-endpoint policy maps).
+MIM = """
+struct inner { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 8); __type(key, __u32); __type(value, __u64); };
+struct inner inner_a SEC(".maps");
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__array(values, struct inner);
+} outer SEC(".maps") = { .values = { [0] = &inner_a } };
+"""
+for name, body in (
+    ("ok", "__u64 *v;\n\tif (!m)\n\t\treturn XDP_PASS;\n\tv = bpf_map_lookup_elem(m, &k);\n\tif (v)\n\t\t__sync_fetch_and_add(v, 1);\n\treturn XDP_PASS;"),
+    ("outer_unchecked", "__u64 *v = bpf_map_lookup_elem(m, &k);\n\tif (v)\n\t\t*v += 1;\n\treturn XDP_PASS;"),
+    ("inner_unchecked", "__u64 *v;\n\tif (!m)\n\t\treturn XDP_PASS;\n\tv = bpf_map_lookup_elem(m, &k);\n\t*v += 1;\n\treturn XDP_PASS;"),
+    ("inner_const_key", "__u32 two = 2;\n\t__u64 *v;\n\tif (!m)\n\t\treturn XDP_PASS;\n\tv = bpf_map_lookup_elem(m, &two);\n\t*v += 1;\n\treturn XDP_PASS;"),
+    ("inner_past", "__u64 *v;\n\tif (!m)\n\t\treturn XDP_PASS;\n\tv = bpf_map_lookup_elem(m, &k);\n\tif (v)\n\t\tv[1] += 1;\n\treturn XDP_PASS;"),
+    ("outer_deref", "if (!m)\n\t\treturn XDP_PASS;\n\treturn *(__u32 *)m == 1 ? XDP_DROP : XDP_PASS;"),
+    ("inner_update", "__u64 one = 1;\n\tif (!m)\n\t\treturn XDP_PASS;\n\tbpf_map_update_elem(m, &k, &one, BPF_ANY);\n\treturn XDP_PASS;"),
+):
+    rt3(f"mim_{name}", f"map in map: {name}", MIM + f"""
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{{
+	__u32 zero = 0, k = ctx->rx_queue_index & 7;
+	void *m = bpf_map_lookup_elem(&outer, &zero);
+
+	{body}
+}}
+""")
+
+# Per-CPU maps.
+for name, body in (
+    ("array", "__u64 *v = bpf_map_lookup_elem(&pcpu, &zero);\n\tif (v)\n\t\t*v += 1;"),
+    ("other_cpu", "__u64 *v = bpf_map_lookup_percpu_elem(&pcpu, &zero, 1);\n\tif (v)\n\t\tsum = *v;"),
+    ("other_cpu_unchecked", "__u64 *v = bpf_map_lookup_percpu_elem(&pcpu, &zero, 1);\n\tsum = *v;"),
+    ("other_cpu_hash", "__u64 *v = bpf_map_lookup_percpu_elem(&plain, &zero, 0);\n\tif (v)\n\t\tsum = *v;"),
+    ("hash_past", "__u64 *v = bpf_map_lookup_elem(&phash, &zero);\n\tif (v)\n\t\tsum = v[1];"),
+):
+    rt3(f"percpu_{name}", f"per-CPU maps: {name}", f"""
+struct {{ __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u64); }} pcpu SEC(".maps");
+struct {{ __uint(type, BPF_MAP_TYPE_PERCPU_HASH); __uint(max_entries, 16); __type(key, __u32); __type(value, __u64); }} phash SEC(".maps");
+struct {{ __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 16); __type(key, __u32); __type(value, __u64); }} plain SEC(".maps");
+SEC("kprobe/do_nanosleep")
+int prog(struct pt_regs *ctx)
+{{
+	__u32 zero = 0;
+	__u64 sum = 0;
+
+	{body}
+	return sum & 1;
+}}
+""")
+
+# LPM trie keys (xdp-filter, Suricata's CIDR lists).
+for name, body in (
+    ("ok", "struct lpm_v4 key = { .prefixlen = 32 };\n\tkey.addr = *(__u32 *)(data + 26);"),
+    ("partial_key", "struct lpm_v4 key;\n\tkey.prefixlen = 32;"),
+    ("short_key", "struct { __u32 prefixlen; } key = { 32 };"),
+):
+    rt3(f"lpm_{name}", f"LPM trie lookup: {name}", f"""
+struct lpm_v4 {{ __u32 prefixlen; __u32 addr; }};
+struct {{ __uint(type, BPF_MAP_TYPE_LPM_TRIE); __uint(max_entries, 1024); __uint(map_flags, BPF_F_NO_PREALLOC); __type(key, struct lpm_v4); __type(value, __u32); }} blocked SEC(".maps");
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	__u32 *hit;
+
+	if (data + 34 > end)
+		return XDP_PASS;
+	{body}
+	hit = bpf_map_lookup_elem(&blocked, &key);
+	return hit && *hit ? XDP_DROP : XDP_PASS;
+}}
+""")
+
+# Queue, stack and bloom filter maps.
+QSB = """
+struct { __uint(type, BPF_MAP_TYPE_QUEUE); __uint(max_entries, 64); __type(value, __u64); } events SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_STACK); __uint(max_entries, 64); __type(value, __u32); } free_ids SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_BLOOM_FILTER); __uint(max_entries, 256); __type(value, __u32); __uint(map_extra, 3); } seen SEC(".maps");
+"""
+for name, body in (
+    ("push_pop", "__u64 ev = bpf_ktime_get_ns();\n\t__u32 id;\n\tbpf_map_push_elem(&events, &ev, BPF_EXIST);\n\tif (bpf_map_pop_elem(&free_ids, &id))\n\t\treturn 0;\n\treturn id & 1;"),
+    ("pop_small", "__u32 small;\n\tif (bpf_map_pop_elem(&events, &small))\n\t\treturn 0;\n\treturn small & 1;"),
+    ("peek_null", "return bpf_map_peek_elem(&events, 0) == 0;"),
+    ("queue_lookup", "__u32 k = 0;\n\treturn bpf_map_lookup_elem(&events, &k) != 0;"),
+    ("bloom", "__u32 v = bpf_get_current_pid_tgid();\n\tif (bpf_map_peek_elem(&seen, &v) == 0)\n\t\treturn 1;\n\tbpf_map_push_elem(&seen, &v, BPF_ANY);\n\treturn 0;"),
+    ("bloom_lookup", "__u32 v = bpf_get_current_pid_tgid();\n\treturn bpf_map_lookup_elem(&seen, &v) != 0;"),
+    ("bloom_update", "__u32 k = 0, v = 1;\n\treturn bpf_map_update_elem(&seen, &k, &v, 0);"),
+    ("bloom_uninit", "__u32 v;\n\treturn bpf_map_peek_elem(&seen, &v) == 0;"),
+):
+    rt3(f"qsb_{name}", f"queue/stack/bloom maps: {name}", QSB + f"""
+SEC("kprobe/do_nanosleep")
+int prog(struct pt_regs *ctx)
+{{
+	{body}
+}}
+""")
+
+# Task and inode storage (from a kprobe via bpf_get_current_task_btf; inode storage only from LSM).
+for name, body in (
+    ("ok", "struct task_struct *t = bpf_get_current_task_btf();\n\t__u64 *v = bpf_task_storage_get(&tstore, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);\n\tif (v)\n\t\t*v += 1;"),
+    ("unchecked", "struct task_struct *t = bpf_get_current_task_btf();\n\t__u64 *v = bpf_task_storage_get(&tstore, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);\n\t*v += 1;"),
+    ("not_btf", "struct task_struct *t = (void *)bpf_get_current_task();\n\t__u64 *v = bpf_task_storage_get(&tstore, t, 0, 0);\n\tif (v)\n\t\t*v += 1;"),
+    ("past", "struct task_struct *t = bpf_get_current_task_btf();\n\t__u64 *v = bpf_task_storage_get(&tstore, t, 0, 0);\n\tif (v)\n\t\tv[1] = 1;"),
+    ("delete", "bpf_task_storage_delete(&tstore, bpf_get_current_task_btf());"),
+    ("inode_kprobe", "__u64 *v = bpf_inode_storage_get(&istore, 0, 0, 0);\n\tif (v)\n\t\t*v = 1;"),
+):
+    rt3(f"tstore_{name}", f"task/inode storage: {name}", f"""
+struct task_struct;
+struct {{ __uint(type, BPF_MAP_TYPE_TASK_STORAGE); __uint(map_flags, BPF_F_NO_PREALLOC); __type(key, int); __type(value, __u64); }} tstore SEC(".maps");
+struct {{ __uint(type, BPF_MAP_TYPE_INODE_STORAGE); __uint(map_flags, BPF_F_NO_PREALLOC); __type(key, int); __type(value, __u64); }} istore SEC(".maps");
+SEC("kprobe/do_nanosleep")
+int prog(struct pt_regs *ctx)
+{{
+	{body}
+	return 0;
+}}
+""")
+
+# Bounded loops the compiler keeps (cpu v3 back-edges), as libbpf-tools' parsers write them.
+for name, body in (
+    ("bounded", "for (int i = 0; i < 32 && i < n; i++)\n\t\tsum += t[i];"),
+    ("bound_off_by_one", "for (int i = 0; i <= 32 && i < n; i++)\n\t\tsum += t[i];"),
+    ("while_halving", "while (n > 1) {\n\t\tsum += t[n & 31];\n\t\tn >>= 1;\n\t}"),
+    ("unbounded_signed", "for (int i = 0; i < (int)n; i++)\n\t\tsum += t[i & 31];"),
+):
+    rt3(f"loop_{name}", f"a bounded loop over a map value: {name}", f"""
+struct {{ __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u64[32]); }} table SEC(".maps");
+SEC("kprobe/do_nanosleep")
+int prog(struct pt_regs *ctx)
+{{
+	__u32 zero = 0, n = PT_REGS_PARM1(ctx);
+	__u64 sum = 0, *t = bpf_map_lookup_elem(&table, &zero);
+
+	if (!t)
+		return 0;
+	{body}
+	return sum & 1;
+}}
+""")
+
+# may_goto (can_loop, as the selftests' bpf_experimental.h spells it with clang's asm goto).
+CAN_LOOP = """
+#define can_loop ({ __label__ l_break, l_continue; _Bool ret = 1; \\
+	asm volatile goto("may_goto %l[l_break]" :::: l_break); goto l_continue; l_break: ret = 0; l_continue:; ret; })
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u64[16]); } table SEC(".maps");
+"""
+for name, body in (
+    ("sum", "while (i < n && can_loop) {\n\t\tsum += i;\n\t\ti++;\n\t}"),
+    ("index_masked", "while (i < n && can_loop) {\n\t\tsum += t[i & 15];\n\t\ti++;\n\t}"),
+    ("index_unchecked", "while (i < n && can_loop) {\n\t\tsum += t[i];\n\t\ti++;\n\t}"),
+    ("forever", "while (can_loop)\n\t\tsum++;"),
+):
+    rt3(f"can_loop_{name}", f"a can_loop loop: {name}", CAN_LOOP + f"""
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{{
+	__u32 zero = 0, i = 0, n = ctx->rx_queue_index;
+	__u64 sum = 0, *t = bpf_map_lookup_elem(&table, &zero);
+
+	if (!t)
+		return XDP_PASS;
+	{body}
+	return sum & 1 ? XDP_PASS : XDP_DROP;
+}}
+""")
+
+# Packet parsers as xdp-tools and Suricata's filters write them: IHL-based L4 offsets, VLAN tags, IPv6 next headers.
+PARSE = """
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <bpf/bpf_endian.h>
+struct vlan_hdr { __be16 tci; __be16 proto; };
+"""
+for name, body in (
+    ("ihl_ok", "struct iphdr *ip = data + sizeof(*eth);\n\tstruct tcphdr *tcp;\n\tif ((void *)(ip + 1) > end)\n\t\treturn XDP_PASS;\n\tif (ip->ihl < 5)\n\t\treturn XDP_DROP;\n\ttcp = (void *)ip + ip->ihl * 4;\n\tif ((void *)(tcp + 1) > end)\n\t\treturn XDP_PASS;\n\treturn tcp->dest == bpf_htons(22) ? XDP_DROP : XDP_PASS;"),
+    ("ihl_no_l4_check", "struct iphdr *ip = data + sizeof(*eth);\n\tstruct tcphdr *tcp;\n\tif ((void *)(ip + 1) > end)\n\t\treturn XDP_PASS;\n\ttcp = (void *)ip + ip->ihl * 4;\n\treturn tcp->dest == bpf_htons(22) ? XDP_DROP : XDP_PASS;"),
+    ("ihl_check_before_move", "struct iphdr *ip = data + sizeof(*eth);\n\tstruct udphdr *udp;\n\tif ((void *)(ip + 1) + sizeof(*udp) > end)\n\t\treturn XDP_PASS;\n\tudp = (void *)ip + ip->ihl * 4;\n\treturn udp->dest == bpf_htons(53) ? XDP_DROP : XDP_PASS;"),
+    ("vlan_loop", "__u16 proto = eth->h_proto;\n\tvoid *cur = eth + 1;\n#pragma unroll\n\tfor (int i = 0; i < 2; i++) {\n\t\tstruct vlan_hdr *v = cur;\n\t\tif (proto != bpf_htons(ETH_P_8021Q) && proto != bpf_htons(ETH_P_8021AD))\n\t\t\tbreak;\n\t\tif ((void *)(v + 1) > end)\n\t\t\treturn XDP_DROP;\n\t\tproto = v->proto;\n\t\tcur = v + 1;\n\t}\n\treturn proto == bpf_htons(ETH_P_IP) ? XDP_PASS : XDP_DROP;"),
+    ("vlan_loop_no_check", "__u16 proto = eth->h_proto;\n\tvoid *cur = eth + 1;\n#pragma unroll\n\tfor (int i = 0; i < 2; i++) {\n\t\tstruct vlan_hdr *v = cur;\n\t\tif (proto != bpf_htons(ETH_P_8021Q))\n\t\t\tbreak;\n\t\tproto = v->proto;\n\t\tcur = v + 1;\n\t}\n\treturn proto == bpf_htons(ETH_P_IP) ? XDP_PASS : XDP_DROP;"),
+    ("ipv6_nexthdr", "struct ipv6hdr *ip6 = (void *)(eth + 1);\n\t__u8 *opt;\n\tif ((void *)(ip6 + 1) > end)\n\t\treturn XDP_PASS;\n\tif (ip6->nexthdr != 0)\n\t\treturn XDP_PASS;\n\topt = (void *)(ip6 + 1);\n\tif (opt + 2 > (__u8 *)end)\n\t\treturn XDP_DROP;\n\topt += (opt[1] + 1) * 8;\n\tif (opt + 1 > (__u8 *)end)\n\t\treturn XDP_DROP;\n\treturn *opt == 6 ? XDP_DROP : XDP_PASS;"),
+    ("ipv6_nexthdr_big", "struct ipv6hdr *ip6 = (void *)(eth + 1);\n\t__u8 *opt;\n\tif ((void *)(ip6 + 1) > end)\n\t\treturn XDP_PASS;\n\topt = (void *)(ip6 + 1);\n\tif (opt + 2 > (__u8 *)end)\n\t\treturn XDP_DROP;\n\topt += (opt[1] + 1) * 8;\n\topt += (opt[0] + 1) * 8;\n\tif (opt + 1 > (__u8 *)end)\n\t\treturn XDP_DROP;\n\treturn *opt == 6 ? XDP_DROP : XDP_PASS;"),
+    ("signed_len", "int len = end - data;\n\tif (len < 64)\n\t\treturn XDP_PASS;\n\treturn *(__u8 *)(data + 60) == 1 ? XDP_DROP : XDP_PASS;"),
+    ("csum_fold", "struct iphdr *ip = data + sizeof(*eth);\n\t__u32 csum = 0;\n\t__u16 *w = (void *)ip;\n\tif ((void *)(ip + 1) > end)\n\t\treturn XDP_PASS;\n#pragma unroll\n\tfor (int i = 0; i < 10; i++)\n\t\tcsum += w[i];\n\tcsum = (csum & 0xffff) + (csum >> 16);\n\treturn (__u16)~csum ? XDP_DROP : XDP_PASS;"),
+    ("csum_fold_past", "struct iphdr *ip = data + sizeof(*eth);\n\t__u32 csum = 0;\n\t__u16 *w = (void *)ip;\n\tif ((void *)(ip + 1) > end)\n\t\treturn XDP_PASS;\n#pragma unroll\n\tfor (int i = 0; i < 11; i++)\n\t\tcsum += w[i];\n\tcsum = (csum & 0xffff) + (csum >> 16);\n\treturn (__u16)~csum ? XDP_DROP : XDP_PASS;"),
+):
+    rt3(f"parse_{name}", f"a packet parser: {name}", PARSE + f"""
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+
+	if ((void *)(eth + 1) > end)
+		return XDP_PASS;
+	{body}
+}}
+""")
+
+# Ring buffer records passed through subprograms (libbpf-tools' event submission in helpers).
+RB = """
+struct event { __u32 pid; __u32 tid; char comm[16]; __u64 ts; };
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } rb SEC(".maps");
+"""
+for name, helper, main in (
+    ("fill_in_subprog", "static __noinline void fill(struct event *e)\n{\n\te->pid = bpf_get_current_pid_tgid() >> 32;\n\te->ts = bpf_ktime_get_ns();\n\tbpf_get_current_comm(e->comm, sizeof(e->comm));\n}",
+     "struct event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);\n\tif (!e)\n\t\treturn 0;\n\tfill(e);\n\tbpf_ringbuf_submit(e, 0);"),
+    ("submit_in_subprog", "static __noinline void send(struct event *e)\n{\n\tbpf_ringbuf_submit(e, 0);\n}",
+     "struct event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);\n\tif (!e)\n\t\treturn 0;\n\te->pid = 1;\n\tsend(e);"),
+    ("use_after_subprog_submit", "static __noinline void send(struct event *e)\n{\n\tbpf_ringbuf_submit(e, 0);\n}",
+     "struct event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);\n\tif (!e)\n\t\treturn 0;\n\tsend(e);\n\te->pid = 1;"),
+    ("comm_past", "static __noinline void fill(struct event *e)\n{\n\tbpf_get_current_comm(e->comm, 24);\n}",
+     "struct event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);\n\tif (!e)\n\t\treturn 0;\n\tfill(e);\n\tbpf_ringbuf_submit(e, 0);"),
+    ("leak_on_error", "static __noinline int check(void)\n{\n\treturn bpf_get_prandom_u32() & 1;\n}",
+     "struct event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);\n\tif (!e)\n\t\treturn 0;\n\tif (check())\n\t\treturn 0;\n\tbpf_ringbuf_discard(e, 0);"),
+    ("output_stack", "",
+     "struct event e = {};\n\te.pid = bpf_get_current_pid_tgid() >> 32;\n\tbpf_ringbuf_output(&rb, &e, sizeof(e), 0);"),
+    ("output_stack_big", "",
+     "struct event e = {};\n\te.pid = bpf_get_current_pid_tgid() >> 32;\n\tbpf_ringbuf_output(&rb, &e, sizeof(e) + 8, 0);"),
+):
+    rt3(f"ringbuf_{name}", f"ring buffer records: {name}", RB + helper + f"""
+SEC("kprobe/do_nanosleep")
+int prog(struct pt_regs *ctx)
+{{
+	{main}
+	return 0;
+}}
+""")
+
+# Spin locks in hash map values (cilium's per-flow counters), perf event output and bpf_get_stack into map values.
+for name, body in (
+    ("hash_lock", "struct lv *v = bpf_map_lookup_elem(&locked, &k);\n\tif (!v)\n\t\treturn 0;\n\tbpf_spin_lock(&v->lock);\n\tv->count++;\n\tbpf_spin_unlock(&v->lock);"),
+    ("hash_lock_two_lookups", "struct lv *a = bpf_map_lookup_elem(&locked, &k);\n\tstruct lv *b;\n\tif (!a)\n\t\treturn 0;\n\tb = bpf_map_lookup_elem(&locked, &k);\n\tif (!b)\n\t\treturn 0;\n\tbpf_spin_lock(&a->lock);\n\ta->count++;\n\tbpf_spin_unlock(&b->lock);"),
+    ("hash_lock_access_lock", "struct lv *v = bpf_map_lookup_elem(&locked, &k);\n\tif (!v)\n\t\treturn 0;\n\treturn *(volatile __u32 *)&v->lock;"),
+    ("stack_into_value", "struct lv *v = bpf_map_lookup_elem(&locked, &k);\n\tif (!v)\n\t\treturn 0;\n\tbpf_get_stack(skb, v->frames, sizeof(v->frames), 0);"),
+    ("stack_into_value_past", "struct lv *v = bpf_map_lookup_elem(&locked, &k);\n\tif (!v)\n\t\treturn 0;\n\tbpf_get_stack(skb, v->frames, sizeof(v->frames) + 8, 0);"),
+    ("perf_output", "struct lv e = {};\n\te.count = skb->len;\n\tbpf_perf_event_output(skb, &events, BPF_F_CURRENT_CPU, &e.count, sizeof(e.count));"),
+    ("perf_output_lock_value", "struct lv *v = bpf_map_lookup_elem(&locked, &k);\n\tif (!v)\n\t\treturn 0;\n\tbpf_perf_event_output(skb, &events, BPF_F_CURRENT_CPU, v, sizeof(*v));"),
+):
+    rt3(f"tc_{name}", f"tc map values: {name}", f"""
+struct lv {{ struct bpf_spin_lock lock; __u32 count; __u64 frames[4]; }};
+struct {{ __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, __u32); __type(value, struct lv); }} locked SEC(".maps");
+struct {{ __uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY); __uint(key_size, sizeof(int)); __uint(value_size, sizeof(int)); }} events SEC(".maps");
+SEC("tc")
+int prog(struct __sk_buff *skb)
+{{
+	__u32 k = skb->mark;
+
+	{body}
+	return 0;
+}}
+""")
+
+rt3("can_loop_const_bound", "a can_loop loop with a constant bound", CAN_LOOP + """
+SEC("xdp")
+int prog(struct xdp_md *ctx)
+{
+	__u32 zero = 0;
+	__u64 sum = 0, *t = bpf_map_lookup_elem(&table, &zero);
+
+	if (!t)
+		return XDP_PASS;
+	for (int i = 0; i < 16 && can_loop; i++)
+		sum += t[i];
+	return sum & 1 ? XDP_PASS : XDP_DROP;
+}
+""")
+rt3("iter_unsigned_checked", "a number iterator's value checked as unsigned before indexing", ITER + """
+SEC("kprobe/do_nanosleep")
+int prog(struct pt_regs *ctx)
+{
+	struct bpf_iter_num it;
+	__u32 zero = 0;
+	__u64 sum = 0;
+	int *i;
+	struct slot *s = bpf_map_lookup_elem(&slots, &zero);
+
+	if (!s)
+		return 0;
+	bpf_iter_num_new(&it, 0, 16);
+	while ((i = bpf_iter_num_next(&it))) {
+		__u32 idx = *i;
+
+		if (idx >= 16)
+			break;
+		sum += s->hits[idx];
+	}
+	bpf_iter_num_destroy(&it);
+	return sum & 1;
+}
+""")
+
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
     for old in OUT.glob("*.c"):
