@@ -96,7 +96,9 @@ public readonly record struct SpecialField(SpecialFieldKind Kind, int Offset, in
 /// <summary>
 /// What the kernel records for a map value type (<c>struct btf_record</c>). When <see cref="Problem"/> is set the
 /// kernel's <c>btf_parse_fields</c> failed: map creation still succeeds, but NO special field is recorded
-/// (so the verifier later says "map 'X' has no valid bpf_timer"); <see cref="Fields"/> is then empty and
+/// (so the verifier later says "map 'X' has no valid bpf_timer"; one exception, measured on 6.18 and not modelled: two
+/// bpf_spin_locks in one struct make the kernel refuse the object's whole BTF at load, E2BIG, so libbpf creates every
+/// map without BTF and the verifier says "has to have BTF"); <see cref="Fields"/> is then empty and
 /// <see cref="KernelError"/> holds the negative errno the kernel computed.
 /// <see cref="Notes"/> explain fields that were silently ignored (wrong size, misaligned).
 /// </summary>

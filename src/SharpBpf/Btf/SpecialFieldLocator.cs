@@ -14,7 +14,8 @@ namespace SharpBpf.Btf;
 /// fields in all, fails with -E2BIG; an array of more than one of a non-repeatable field (a timer, or a struct
 /// holding one) fails with -EINVAL; a member not on a byte boundary fails with -EINVAL;</item>
 /// <item>a field whose offset within its own struct is not aligned (packed) is silently ignored;</item>
-/// <item>a failure means the kernel records no special fields at all (map creation still succeeds).</item>
+/// <item>a failure means the kernel records no special fields at all (map creation still succeeds; for two spin
+/// locks see <see cref="SpecialFieldLayout"/>).</item>
 /// </list>
 /// Deliberately does not resolve kptr target types against kernel BTF, nor check the node member that a
 /// <c>bpf_list_head</c>/<c>bpf_rb_root</c> "contains:" tag names (only that the tag and its struct exist).
