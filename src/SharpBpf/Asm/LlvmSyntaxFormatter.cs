@@ -40,7 +40,7 @@ internal sealed class LlvmSyntaxFormatter : IInstructionFormatter
             InstructionForm.StoreImm => $"*({Unsigned(row)} *){Address(insn.Dst, insn.Offset)} = {Hex(insn.Immediate)}",
             InstructionForm.StoreReg => $"*({Unsigned(row)} *){Address(insn.Dst, insn.Offset)} = {Reg(row.AccessBytes < 8, insn.Src)}",
             InstructionForm.Atomic => Atomic(row, insn),
-            InstructionForm.Jump => $"goto {Target(insn.Offset)}",
+            InstructionForm.Jump => $"{(insn.Opcode == Opcodes.MayGoto ? "may_goto" : "goto")} {Target(insn.Offset)}",
             InstructionForm.JumpLong => $"gotol {Target(insn.Immediate)}",
             InstructionForm.CondJumpImm => $"if {Reg(row.Is32Bit, insn.Dst)} {Condition(row)} {Hex(insn.Immediate)} goto {Target(insn.Offset)}",
             InstructionForm.CondJumpReg => $"if {Reg(row.Is32Bit, insn.Dst)} {Condition(row)} {Reg(row.Is32Bit, insn.Src)} goto {Target(insn.Offset)}",

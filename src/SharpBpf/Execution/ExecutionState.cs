@@ -34,6 +34,15 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     private byte* _stackBlock;
     private bool _active;
 
+    /// <summary>
+    /// may_goto's budget per frame, the kernel's hidden stack slot below a function's stack: BPF_MAX_LOOPS rounds from
+    /// each entry of a function (the kernel sets it in the prologue of every subprogram with a may_goto).
+    /// </summary>
+    private long[]? _mayGotoLeft;
+
+    /// <summary>The kernel's BPF_MAX_LOOPS: may_goto falls through this many times per function entry, then jumps.</summary>
+    internal const long MayGotoRounds = 8 * 1024 * 1024;
+
     /// <summary>Bytes (from the top of frame 0 down) a run may have written: what the next run must zero, and no more.</summary>
     private int _dirtyBytes;
 
@@ -510,6 +519,27 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
         _tailJumpContext = context;
     }
 
+    /// <summary>A function of a program with a may_goto is entered in frame <paramref name="depth"/>: its budget is full.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ResetMayGoto(int depth) => (_mayGotoLeft ??= new long[StackLayout.MaxStackFrames])[depth] = MayGotoRounds;
+
+    /// <summary>
+    /// A may_goto in frame <paramref name="depth"/>: true when the function's budget is spent (the jump is taken), else
+    /// one round is paid and it falls through (the kernel's fixup: <c>if (slot == 0) goto target; slot--;</c>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MayGotoSpent(int depth)
+    {
+        ref long left = ref _mayGotoLeft![depth];
+        if (left == 0)
+        {
+            return true;
+        }
+
+        left--;
+        return false;
+    }
+
     /// <summary>
     /// As <see cref="BeginTailJump"/>, for a target whose code the caller's engine enters itself, in the same
     /// invocation (the JIT's tail call of a program to itself: a jump to its first instruction): the target becomes the
@@ -519,6 +549,11 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     internal void EnterTailJumpInPlace(PreparedProgram target, int depth, ulong context)
     {
         CheckTailCallContext(target, context);
+        if (target.UsesMayGoto)
+        {
+            ResetMayGoto(depth);
+        }
+
         if (ReferenceEquals(_program, target) && _programBaseDepth == depth)
         {
             // Already the current program from this frame, its frames marked: a reference store is a write barrier.

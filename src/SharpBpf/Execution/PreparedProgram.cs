@@ -41,6 +41,8 @@ internal abstract unsafe class PreparedProgram
             {
                 HasLocalCalls = true;
             }
+
+            UsesMayGoto |= insn.Opcode == Opcodes.MayGoto;
         }
 
         StackBytesWritten = StackBytesBoundOf(program, Proofs);
@@ -55,6 +57,9 @@ internal abstract unsafe class PreparedProgram
     }
 
     public ImmutableArray<Instruction> Instructions { get; }
+
+    /// <summary>The program has a may_goto: every function it enters starts a fresh loop budget (ExecutionState.MayGotoSpent).</summary>
+    public bool UsesMayGoto { get; }
     public ExecutionMode Mode { get; }
     public long InstructionBudget { get; }
 
@@ -366,6 +371,11 @@ internal abstract unsafe class PreparedProgram
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected internal ulong Execute(ExecutionState state, int entrySlot, int depth, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
     {
+        if (UsesMayGoto)
+        {
+            state.ResetMayGoto(depth);
+        }
+
         var r0 = ExecuteFunction(state, entrySlot, depth, r1, r2, r3, r4, r5);
         return state.HasTailJump ? RunTailJumps(state, depth) : r0;
     }
@@ -382,6 +392,11 @@ internal abstract unsafe class PreparedProgram
         do
         {
             var target = state.TakeTailJump(out var context)!;
+            if (target.UsesMayGoto)
+            {
+                state.ResetMayGoto(depth);
+            }
+
             r0 = target.ExecuteFunction(state, 0, depth, context, 0, 0, 0, 0);
         }
         while (state.HasTailJump);

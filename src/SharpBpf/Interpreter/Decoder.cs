@@ -135,6 +135,10 @@ internal static class Decoder
                 d.Op = Op.Ja;
                 d.Target = 1 + insn.Immediate;
                 return;
+            case Opcodes.MayGoto:
+                d.Op = Op.MayGoto;
+                d.Target = 1 + insn.Offset;
+                return;
             case Opcodes.Exit:
                 d.Op = Op.Exit;
                 return;

@@ -371,6 +371,7 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
 
                 // ---- jumps ----
                 case Op.Ja: ip += ip->Target; continue;
+                case Op.MayGoto: ip += state.MayGotoSpent(depth) ? ip->Target : 1; continue;
                 case Op.Jeq64Imm: ip += r[ip->Dst] == ip->Imm ? ip->Target : 1; continue;
                 case Op.Jeq64Reg: ip += r[ip->Dst] == r[ip->Src] ? ip->Target : 1; continue;
                 case Op.Jgt64Imm: ip += r[ip->Dst] > ip->Imm ? ip->Target : 1; continue;
@@ -532,6 +533,11 @@ internal sealed unsafe class InterpretedProgram : PreparedProgram
             stackLow -= StackLayout.FrameSize;
             stackLength += StackLayout.FrameSize;
             r[10] = state.FrameTop(depth);
+            if (UsesMayGoto)
+            {
+                state.ResetMayGoto(depth);
+            }
+
             ip = _codeStart + callTarget;
         }
     }

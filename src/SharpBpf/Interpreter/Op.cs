@@ -44,6 +44,7 @@ internal enum Op : byte
     ProvenAtomic32, ProvenAtomic64,
 
     Ja,
+    MayGoto,
     Jeq64Imm, Jeq64Reg, Jgt64Imm, Jgt64Reg, Jge64Imm, Jge64Reg, Jset64Imm, Jset64Reg, Jne64Imm, Jne64Reg,
     Jsgt64Imm, Jsgt64Reg, Jsge64Imm, Jsge64Reg, Jlt64Imm, Jlt64Reg, Jle64Imm, Jle64Reg,
     Jslt64Imm, Jslt64Reg, Jsle64Imm, Jsle64Reg,

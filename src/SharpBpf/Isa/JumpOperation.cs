@@ -17,4 +17,5 @@ internal enum JumpOperation : byte
     Jle = 0xb0,
     Jslt = 0xc0,
     Jsle = 0xd0,
+    Jcond = 0xe0,
 }

@@ -135,6 +135,8 @@ internal static class OpcodeTableRows
     {
         yield return new(Opcodes.Ja, "ja", "", InstructionForm.Jump, Zero, Zero, Op, Zero, 1, ConformanceGroups.Base32);
         yield return new(Opcodes.Ja32, "ja32", "", InstructionForm.JumpLong, Zero, Zero, Zero, Op, 4, ConformanceGroups.Base32);
+        // Not in RFC 9669: the kernel's loop-budget jump (src BPF_MAY_GOTO = 0), shaped like ja.
+        yield return new(Opcodes.MayGoto, "may_goto", "", InstructionForm.Jump, Zero, Zero, Op, Zero, 4, ConformanceGroups.None);
         foreach (var (name, op, cpu) in Conditions)
         {
             var jmp = (byte)((byte)InstructionClass.Jmp | (byte)op);

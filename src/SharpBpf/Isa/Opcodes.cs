@@ -164,6 +164,11 @@ internal static class Opcodes
     public const byte Ja = 0x05;
     /// <summary><c>BPF_JMP32 | BPF_JA</c> (gotol): target in imm (cpu v4)</summary>
     public const byte Ja32 = 0x06;
+    /// <summary>
+    /// <c>BPF_JMP | BPF_JCOND</c> with src <c>BPF_MAY_GOTO</c> (0): <c>may_goto +off</c>, a jump taken once the program's
+    /// loop budget is spent (Linux 6.9+, clang's <c>can_loop</c>).
+    /// </summary>
+    public const byte MayGoto = 0xe5;
     /// <summary><c>BPF_JMP | BPF_JEQ | BPF_K</c></summary>
     public const byte JeqImm = 0x15;
     /// <summary><c>BPF_JMP | BPF_JEQ | BPF_X</c></summary>

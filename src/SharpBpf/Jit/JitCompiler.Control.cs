@@ -24,6 +24,12 @@ internal sealed partial class JitCompiler
                 // A merged jump's segment charged the target's too (SegmentPlan.MergedJump): enter past its charge.
                 _il.Emit(IL.OpCodes.Br, _plan.MergedJump[pc] && !_isChunk ? _body[target - _first] : Leader(target));
                 return;
+            case Opcodes.MayGoto:
+                _il.LoadArgument(ArgState);
+                _il.Emit(IL.OpCodes.Ldloc, _depth);
+                _il.Emit(IL.OpCodes.Call, StateMethod(nameof(ExecutionState.MayGotoSpent)));
+                _il.Emit(IL.OpCodes.Brtrue, Leader(pc + 1 + insn.Offset));
+                return;
             case Opcodes.Exit:
                 EmitExit();
                 return;
@@ -279,5 +285,11 @@ internal sealed partial class JitCompiler
         _il.Emit(IL.OpCodes.Ldloc, _depth);
         _il.Emit(IL.OpCodes.Call, StateMethod(nameof(ExecutionState.FrameTop)));
         StoreRegister(10);
+        if (_usesMayGoto)
+        {
+            _il.LoadArgument(ArgState);
+            _il.Emit(IL.OpCodes.Ldloc, _depth);
+            _il.Emit(IL.OpCodes.Call, StateMethod(nameof(ExecutionState.ResetMayGoto)));
+        }
     }
 }

@@ -38,6 +38,7 @@ internal sealed partial class JitCompiler
     private readonly JitProgram _owner;
     private readonly bool _checked;
     private readonly bool _hasCalls;
+    private readonly bool _usesMayGoto;
     private readonly bool _keepListing;
     private readonly List<HelperFunction> _callSiteHelpers = [];
 
@@ -89,6 +90,7 @@ internal sealed partial class JitCompiler
         _plan = plan;
         // The stack window is kept whenever any access may be checked; each access then asks NeedsCheck.
         _checked = owner.Mode != ExecutionMode.Unchecked;
+        _usesMayGoto = program.Any(i => i.Opcode == Opcodes.MayGoto);
         _hasCalls = program.Any(i => i.Opcode == Opcodes.Callx || (i.Opcode == Opcodes.Call && i.Src == (byte)CallSource.Local));
         _keepListing = keepListing;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SharpBpf.Isa;
 
 namespace SharpBpf.Verifier;
 
@@ -182,7 +183,8 @@ internal sealed partial class Analysis
         for (var i = kept.Count - 1; i >= 0; i--)
         {
             var old = kept[i];
-            if (old.Branches > 0 && _isForcedCheckpoint[pc])
+            bool mayGoto = _code[pc].Opcode == Opcodes.MayGoto;
+            if (old.Branches > 0 && _isForcedCheckpoint[pc] && !mayGoto)
             {
                 // Back at a callback-running call: done once the callback left the caller's state within the earlier one.
                 if (_equivalence.Equal(old, state, pc, Equivalence.RangeWithin))
@@ -200,8 +202,18 @@ internal sealed partial class Analysis
             }
             else if (old.Branches > 0)
             {
+                // Another may_goto round that stayed within the earlier one's state: the loop converged.
+                if (mayGoto && old.State.MayGotoDepth != state.MayGotoDepth && _equivalence.Equal(old, state, pc, Equivalence.RangeWithin))
+                {
+                    old.Hits++;
+                    Inherit(old, state);
+                    visited = true;
+                    return true;
+                }
+
                 bool anotherEntry = (old.State.InAsyncCallback && old.State.AsyncEntries != state.AsyncEntries)
-                    || old.State.CallbackRuns != state.CallbackRuns || old.State.IterationDepth != state.IterationDepth;
+                    || old.State.CallbackRuns != state.CallbackRuns || old.State.IterationDepth != state.IterationDepth
+                    || old.State.MayGotoDepth != state.MayGotoDepth;
                 if (!anotherEntry && StateEquivalence.MaybeLooping(old.State, state) && _equivalence.Equal(old, state, pc, Equivalence.Exact))
                 {
                     return Reject(pc, $"infinite loop detected at insn {pc}");

@@ -13,6 +13,11 @@ internal sealed partial class Analysis
     {
         if (OpcodeTable.Explain(insn) is not null)
         {
+            if (insn.Opcode == Opcodes.MayGoto)
+            {
+                return Reject(pc, $"invalid may_goto imm {insn.Immediate}");
+            }
+
             // The opcode is known (ProgramStructure checked it); a register field above R10 or a reserved field is not.
             if (insn.Src > 10 && OpcodeTable.Explain(insn.WithSrc(0)) is null)
             {

@@ -4,6 +4,24 @@ namespace SharpBpf.Verifier;
 
 internal sealed partial class Analysis
 {
+    /// <summary>
+    /// may_goto as the kernel walks it: this path takes the jump (the budget is spent), the fall-through (another
+    /// round) waits one may_goto depth deeper, its imprecise scalars that changed since the previous visit widened
+    /// (widen_imprecise_scalars) so the rounds converge.
+    /// </summary>
+    private bool MayGoto(int pc, Instruction insn, VerifierState state, out int? next)
+    {
+        next = pc + 1 + insn.Offset;
+        var round = state.Clone();
+        round.MayGotoDepth++;
+        if (PreviousVisit(pc, state) is { } previous)
+        {
+            WidenChangedScalars(previous.State, round, evenPrecise: false);
+        }
+
+        return PushPath(pc + 1, round);
+    }
+
     private bool Jump(int pc, Instruction insn, VerifierState state, out int? next)
     {
         var op = (JumpOperation)(insn.Opcode & 0xf0);
@@ -17,6 +35,8 @@ internal sealed partial class Analysis
                 return Exit(pc, state, out next);
             case JumpOperation.Call:
                 return Call(pc, insn, state, out next);
+            case JumpOperation.Jcond:
+                return MayGoto(pc, insn, state, out next);
         }
 
         next = pc + 1;

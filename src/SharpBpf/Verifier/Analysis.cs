@@ -305,6 +305,12 @@ internal sealed partial class Analysis
                 case JumpOperation.Ja:
                     Mark(points, pc + 1 + (insn.Class == InstructionClass.Jmp32 ? insn.Immediate : insn.Offset));
                     continue;
+                case JumpOperation.Jcond:
+                    // Where a may_goto loop's rounds converge: a checkpoint at every visit (mark_force_checkpoint).
+                    Mark(points, pc);
+                    Mark(forced, pc);
+                    Mark(points, pc + insn.Offset + 1);
+                    continue;
                 default:
                     Mark(points, pc);
                     Mark(points, pc + insn.Offset + 1);

@@ -141,6 +141,8 @@ internal static class KernelInstructionFormatter
                 return "exit";
             case JumpOperation.Ja:
                 return is32 ? string.Create(inv, $"gotol pc{insn.Immediate:+0;-0}") : string.Create(inv, $"goto pc{insn.Offset:+0;-0}");
+            case JumpOperation.Jcond:
+                return string.Create(inv, $"may_goto pc{insn.Offset:+0;-0}");
             case JumpOperation.Call:
                 return insn.Src switch
                 {

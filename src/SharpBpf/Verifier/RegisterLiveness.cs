@@ -113,6 +113,9 @@ internal static class RegisterLiveness
                 return (arguments, CallerSaved, next);
             case JumpOperation.Ja:
                 return (0, 0, Within(code, pc + 1 + (is32 ? insn.Immediate : insn.Offset)));
+            case JumpOperation.Jcond:
+                // may_goto reads no register: its condition is the hidden loop budget.
+                return (0, 0, [.. next, .. Within(code, pc + 1 + insn.Offset)]);
             default:
                 return ((ushort)(dst | (fromRegister ? src : 0)), 0, [.. next, .. Within(code, pc + 1 + insn.Offset)]);
         }

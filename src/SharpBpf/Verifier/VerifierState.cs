@@ -27,6 +27,7 @@ internal sealed class VerifierState
         InRcuReadSection = other.InRcuReadSection;
         PreemptDisabled = other.PreemptDisabled;
         IterationDepth = other.IterationDepth;
+        MayGotoDepth = other.MayGotoDepth;
         References = other.References;
     }
 
@@ -69,6 +70,12 @@ internal sealed class VerifierState
     /// iteration deeper is the loop's next round, not an infinite loop. Never compared for pruning.
     /// </summary>
     public int IterationDepth { get; set; }
+
+    /// <summary>
+    /// How many may_goto fall-throughs (loop rounds paid from the budget) this path took (the kernel's may_goto_depth):
+    /// the same state one round deeper is where a may_goto loop converges, not an infinite loop. Never compared for pruning.
+    /// </summary>
+    public int MayGotoDepth { get; set; }
 
     /// <summary>
     /// References the path holds and must release before the program ends (the kernel's acquired refs, kept per
