@@ -271,29 +271,16 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override Span<byte> GetMemory(ulong address, ulong length, MemoryAccess access)
-    {
-        ThrowIfEnded();
-        if (length == 0)
-        {
-            return [];
-        }
-
-        if (IsChecked)
-        {
-            CheckAccess(address, length, access, CurrentInstruction, CurrentDepth);
-        }
-
-        if (length > int.MaxValue)
-        {
-            throw new ArgumentOutOfRangeException(nameof(length), length, "a span cannot be longer than int.MaxValue");
-        }
-
-        return new Span<byte>((void*)address, (int)length);
-    }
+    public override Span<byte> GetMemory(ulong address, ulong length, MemoryAccess access) =>
+        MemoryAt(address, length, access, check: IsChecked);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override Span<byte> GetArgumentMemory(int register, ulong address, ulong length, MemoryAccess access)
+    public override Span<byte> GetArgumentMemory(int register, ulong address, ulong length, MemoryAccess access) =>
+        MemoryAt(address, length, access, check: _program.NeedsArgumentCheck(CurrentInstruction, register));
+
+    /// <summary>The bytes a helper touches, checked against the run's regions when <paramref name="check"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Span<byte> MemoryAt(ulong address, ulong length, MemoryAccess access, bool check)
     {
         ThrowIfEnded();
         if (length == 0)
@@ -301,7 +288,7 @@ internal sealed unsafe class ExecutionState : HelperCallContext, IDisposable
             return [];
         }
 
-        if (_program.NeedsArgumentCheck(CurrentInstruction, register))
+        if (check)
         {
             CheckAccess(address, length, access, CurrentInstruction, CurrentDepth);
         }
